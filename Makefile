@@ -1,0 +1,53 @@
+# Hipday: `make run` serves the app, `make test` runs every test; both set up a fresh clone first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: run test lint bench setup clean
+
+run: setup
+	$(BIN)/flask --app webapp init
+	@echo ""
+	@echo "  Hipday is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo ""
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
+
+test: setup $(CHROMIUM)
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check routines webapp tests
+	$(BIN)/ruff format --check routines webapp tests
+	$(BIN)/mypy --strict routines webapp
+
+bench: setup $(CHROMIUM)
+	$(BIN)/pytest -q -s -p no:cacheprovider tests/bench/bench_*.py
+
+setup: $(VENV)/.installed static/vendor/htmx.min.js
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 or newer with npm (Debian/Ubuntu: sudo apt-get install nodejs npm; macOS: brew install node), then run make again."; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/vendor/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,364 @@
+"""The exercise and routine library: TOML files validated into frozen dataclasses.
+
+A library file holds `[[exercise]]` and/or `[[routine]]` tables. Anything wrong in it stops the
+load with a `LibraryError` that names the file, the entry and the field, so a typo in content
+never reaches a user as a broken session.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from routines.dosage import Dosage, DosageKind, dosage_problems
+
+LIBRARY_DIR = Path(__file__).parent / "library"
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Category(StrEnum):
+    DYNAMIC_WARM_UP = "dynamic warm-up"
+    MOBILITY_STRETCH = "mobility stretch"
+    ACTIVATION = "activation"
+    STRENGTH = "strength"
+    CORE = "core"
+
+
+class Position(StrEnum):
+    STANDING = "standing"
+    SEATED = "seated"
+    LYING = "lying"
+    KNEELING = "kneeling"
+
+
+class Equipment(StrEnum):
+    NONE = "none"
+    MINI_BAND = "mini band"
+    LONG_BAND = "long band"
+    STRAP = "strap"
+    CHAIR = "chair"
+    TABLE = "table"
+
+
+class Goal(StrEnum):
+    RUNNING = "running"
+    DESK = "desk"
+    LIFTING = "lifting"
+    GENERAL = "general"
+
+
+class RoutineKind(StrEnum):
+    """What a routine is for in a day: the plan picks by this."""
+
+    WARM_UP = "warm-up"
+    DESK = "desk"
+    MOBILITY = "mobility"
+    STRENGTH = "strength"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    slug: str
+    name: str
+    summary: str
+    category: Category
+    position: Position
+    equipment: Equipment
+    per_side: bool
+    default_dosage: Dosage
+    setup: tuple[str, ...]
+    cues: tuple[str, ...]
+    mistakes: tuple[str, ...]
+    easier: tuple[str, ...]
+    harder: tuple[str, ...]
+    muscles: tuple[str, ...]
+    seeds: tuple[str, ...]
+    safety: str | None = None
+
+    @property
+    def dosage_kind(self) -> DosageKind:
+        return self.default_dosage.kind
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """One exercise in a routine, with the dosage this routine gives it."""
+
+    exercise: Exercise
+    dosage: Dosage
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    prescriptions: tuple[Prescription, ...]
+
+
+@dataclass(frozen=True)
+class Routine:
+    slug: str
+    name: str
+    summary: str
+    kind: RoutineKind
+    goals: tuple[Goal, ...]
+    blocks: tuple[Block, ...]
+    quick_start: bool = False
+    rest_between_exercises: int = 0
+
+    @property
+    def prescriptions(self) -> tuple[Prescription, ...]:
+        return tuple(p for block in self.blocks for p in block.prescriptions)
+
+    @property
+    def equipment(self) -> frozenset[Equipment]:
+        """The kit the routine needs ('none' left out)."""
+        used = {p.exercise.equipment for p in self.prescriptions}
+        return frozenset(used - {Equipment.NONE})
+
+    @property
+    def positions(self) -> frozenset[Position]:
+        return frozenset(p.exercise.position for p in self.prescriptions)
+
+    @property
+    def safety_notes(self) -> tuple[str, ...]:
+        """The exercise-specific safety notes, each once, in routine order."""
+        notes = (p.exercise.safety for p in self.prescriptions if p.exercise.safety)
+        return tuple(dict.fromkeys(notes))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    exercises: Mapping[str, Exercise]
+    routines: Mapping[str, Routine]
+
+    def exercise(self, slug: str) -> Exercise | None:
+        return self.exercises.get(slug)
+
+    def routine(self, slug: str) -> Routine | None:
+        return self.routines.get(slug)
+
+    def variants(self, exercise: Exercise) -> tuple[tuple[Exercise, ...], tuple[Exercise, ...]]:
+        """The easier and the harder variants of `exercise`."""
+        return (
+            tuple(self.exercises[s] for s in exercise.easier),
+            tuple(self.exercises[s] for s in exercise.harder),
+        )
+
+
+class LibraryError(ValueError):
+    """A library file is wrong; the message says where and how."""
+
+    def __init__(self, file: str, entry: str, field: str, problem: str) -> None:
+        self.file, self.entry, self.field, self.problem = file, entry, field, problem
+        super().__init__(f"{file}: {entry}, field '{field}': {problem}")
+
+
+def load_catalog(directory: Path = LIBRARY_DIR) -> Catalog:
+    """Read and validate every `*.toml` file in `directory`."""
+    raw_exercises: list[tuple[str, dict[str, Any]]] = []
+    raw_routines: list[tuple[str, dict[str, Any]]] = []
+    for path in sorted(directory.glob("*.toml")):
+        document = _read_toml(path)
+        unknown = set(document) - {"exercise", "routine"}
+        if unknown:
+            raise LibraryError(path.name, "top level", sorted(unknown)[0], "unknown table")
+        raw_exercises += [(path.name, e) for e in _entries(path.name, document, "exercise")]
+        raw_routines += [(path.name, r) for r in _entries(path.name, document, "routine")]
+    exercises = _build_exercises(raw_exercises)
+    routines: dict[str, Routine] = {}
+    for file, raw in raw_routines:
+        routine = _Reader(file, "routine", raw).routine(exercises)
+        if routine.slug in routines:
+            raise LibraryError(file, f"routine '{routine.slug}'", "slug", "used twice")
+        routines[routine.slug] = routine
+    return Catalog(MappingProxyType(exercises), MappingProxyType(routines))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise LibraryError(path.name, "file", "syntax", str(error)) from error
+
+
+def _entries(file: str, document: dict[str, Any], table: str) -> list[dict[str, Any]]:
+    entries = document.get(table, [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise LibraryError(file, "top level", table, f"write each one as [[{table}]]")
+    return entries
+
+
+def _build_exercises(raw: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Exercise]:
+    exercises: dict[str, Exercise] = {}
+    files: dict[str, str] = {}
+    for file, entry in raw:
+        exercise = _Reader(file, "exercise", entry).exercise()
+        if exercise.slug in exercises:
+            raise LibraryError(file, f"exercise '{exercise.slug}'", "slug", "used twice")
+        exercises[exercise.slug] = exercise
+        files[exercise.slug] = file
+    for exercise in exercises.values():
+        for field in ("easier", "harder"):
+            for slug in getattr(exercise, field):
+                if slug not in exercises or slug == exercise.slug:
+                    where = f"exercise '{exercise.slug}'"
+                    raise LibraryError(files[exercise.slug], where, field, f"no exercise '{slug}'")
+    return exercises
+
+
+EXERCISE_FIELDS = {
+    "slug", "name", "summary", "category", "position", "equipment", "per_side", "dosage",
+    "setup", "cues", "mistakes", "easier", "harder", "muscles", "seeds", "safety",
+}  # fmt: skip
+ROUTINE_FIELDS = {
+    "slug", "name", "summary", "kind", "goals", "quick_start", "rest_between_exercises", "block",
+}  # fmt: skip
+DOSAGE_FIELDS = ("sets", "hold_seconds", "reps", "work_seconds", "rest_seconds", "tempo_seconds")
+ITEM_FIELDS = {
+    "exercise", "sets", "hold_seconds", "reps", "work_seconds", "rest_seconds", "tempo_seconds",
+}  # fmt: skip
+
+
+class _Reader:
+    """Reads one TOML entry field by field, raising a `LibraryError` that names the field."""
+
+    def __init__(self, file: str, kind: str, raw: dict[str, Any]) -> None:
+        self.file, self.raw = file, raw
+        slug = raw.get("slug")
+        self.entry = f"{kind} '{slug}'" if isinstance(slug, str) else f"{kind} without a slug"
+
+    def fail(self, field: str, problem: str) -> LibraryError:
+        return LibraryError(self.file, self.entry, field, problem)
+
+    def check_fields(self, allowed: set[str], raw: Mapping[str, Any] | None = None) -> None:
+        unknown = sorted(set(self.raw if raw is None else raw) - allowed)
+        if unknown:
+            raise self.fail(unknown[0], "unknown field (a typo?)")
+
+    def text(self, field: str, raw: Mapping[str, Any] | None = None) -> str:
+        value = (self.raw if raw is None else raw).get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(field, "missing or empty text")
+        return value.strip()
+
+    def texts(self, field: str, least: int, most: int | None = None) -> tuple[str, ...]:
+        value = self.raw.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(field, "must be a list of texts")
+        if len(value) < least:
+            raise self.fail(field, f"needs at least {least}, has {len(value)}")
+        if most is not None and len(value) > most:
+            raise self.fail(field, f"allows at most {most}, has {len(value)}")
+        return tuple(v.strip() for v in value)
+
+    def choice(self, field: str, enum: type[E], value: Any = None) -> E:
+        value = self.raw.get(field) if value is None else value
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(repr(e.value) for e in enum)
+            raise self.fail(field, f"unknown value {value!r}; use one of {allowed}") from None
+
+    def number(self, field: str, raw: Mapping[str, Any], default: int | None) -> int | None:
+        value = raw.get(field, default)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise self.fail(field, f"must be a whole number, not {value!r}")
+        return value
+
+    def flag(self, field: str, default: bool) -> bool:
+        value = self.raw.get(field, default)
+        if not isinstance(value, bool):
+            raise self.fail(field, "must be true or false")
+        return value
+
+    def dosage(self, where: str, raw: Mapping[str, Any], base: Dosage | None) -> Dosage:
+        """A dosage from `raw`, each missing value taken from `base` (the exercise default)."""
+        prefix = f"{where}." if where else ""
+        if base is None:
+            self.check_fields({"kind", *DOSAGE_FIELDS}, raw)
+            kind = self.choice(f"{prefix}kind", DosageKind, raw.get("kind"))
+            values = {name: raw.get(name) for name in DOSAGE_FIELDS}
+        else:
+            kind = base.kind
+            values = {name: raw.get(name, getattr(base, name)) for name in DOSAGE_FIELDS}
+        for name, value in values.items():
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise self.fail(f"{prefix}{name}", f"must be a whole number, not {value!r}")
+        values["rest_seconds"] = values["rest_seconds"] or 0
+        for field, problem in dosage_problems(kind, values):
+            raise self.fail(f"{prefix}{field}", problem)
+        return Dosage(kind, **values)
+
+    def exercise(self) -> Exercise:
+        self.check_fields(EXERCISE_FIELDS)
+        raw_dosage = self.raw.get("dosage")
+        if not isinstance(raw_dosage, dict):
+            raise self.fail("dosage", "missing; write dosage = { kind = ..., sets = ..., ... }")
+        safety = self.raw.get("safety")
+        return Exercise(
+            slug=self.text("slug"),
+            name=self.text("name"),
+            summary=self.text("summary"),
+            category=self.choice("category", Category),
+            position=self.choice("position", Position),
+            equipment=self.choice("equipment", Equipment),
+            per_side=self.flag("per_side", False),
+            default_dosage=self.dosage("dosage", raw_dosage, None),
+            setup=self.texts("setup", 2, 4),
+            cues=self.texts("cues", 2, 4),
+            mistakes=self.texts("mistakes", 1),
+            easier=self.texts("easier", 0),
+            harder=self.texts("harder", 0),
+            muscles=self.texts("muscles", 1),
+            seeds=self.texts("seeds", 1),
+            safety=self.text("safety") if safety is not None else None,
+        )
+
+    def routine(self, exercises: Mapping[str, Exercise]) -> Routine:
+        self.check_fields(ROUTINE_FIELDS)
+        goals = self.raw.get("goals")
+        if not isinstance(goals, list) or not goals:
+            raise self.fail("goals", "needs at least one goal")
+        blocks = self.raw.get("block")
+        if not isinstance(blocks, list) or not blocks:
+            raise self.fail("block", "a routine needs at least one [[routine.block]]")
+        rest = self.number("rest_between_exercises", self.raw, 0) or 0
+        if rest < 0:
+            raise self.fail("rest_between_exercises", f"cannot be negative ({rest})")
+        return Routine(
+            slug=self.text("slug"),
+            name=self.text("name"),
+            summary=self.text("summary"),
+            kind=self.choice("kind", RoutineKind),
+            goals=tuple(self.choice("goals", Goal, g) for g in goals),
+            blocks=tuple(self.block(b, exercises) for b in blocks),
+            quick_start=self.flag("quick_start", False),
+            rest_between_exercises=rest,
+        )
+
+    def block(self, raw: Any, exercises: Mapping[str, Exercise]) -> Block:
+        if not isinstance(raw, dict):
+            raise self.fail("block", "write each block as [[routine.block]]")
+        self.check_fields({"name", "item"}, raw)
+        items = raw.get("item")
+        if not isinstance(items, list) or not items:
+            raise self.fail("block.item", "a block needs at least one [[routine.block.item]]")
+        return Block(self.text("name", raw), tuple(self.item(i, exercises) for i in items))
+
+    def item(self, raw: Any, exercises: Mapping[str, Exercise]) -> Prescription:
+        if not isinstance(raw, dict):
+            raise self.fail("item", "write each item as [[routine.block.item]]")
+        self.check_fields(ITEM_FIELDS, raw)
+        slug = raw.get("exercise")
+        exercise = exercises.get(slug) if isinstance(slug, str) else None
+        if exercise is None:
+            raise self.fail("exercise", f"unknown exercise slug {slug!r}")
+        overrides = {k: v for k, v in raw.items() if k != "exercise"}
+        base = exercise.default_dosage
+        return Prescription(exercise, self.dosage(exercise.slug, overrides, base))

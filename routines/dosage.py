@@ -1,0 +1,92 @@
+"""How much of an exercise to do: sets, holds or reps, tempo and rest."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any
+
+#: Used to estimate the length of a self-paced set of reps (no tempo given).
+SELF_PACED_SECONDS_PER_REP = 3
+
+
+class DosageKind(StrEnum):
+    """The unit an exercise is dosed in."""
+
+    HOLD = "hold"
+    REPS = "reps"
+    TIMED = "timed"
+
+
+AMOUNT_FIELD = {
+    DosageKind.HOLD: "hold_seconds",
+    DosageKind.REPS: "reps",
+    DosageKind.TIMED: "work_seconds",
+}
+UNITS = {DosageKind.HOLD: "seconds", DosageKind.REPS: "reps", DosageKind.TIMED: "seconds"}
+
+
+@dataclass(frozen=True)
+class Dosage:
+    """One prescription's volume: `sets` of a hold, a rep target or a timed bout.
+
+    Exactly the field that matches `kind` is set (`hold_seconds`, `reps` or
+    `work_seconds`); `tempo_seconds` (seconds per rep) only applies to reps.
+    """
+
+    kind: DosageKind
+    sets: int
+    hold_seconds: int | None = None
+    reps: int | None = None
+    work_seconds: int | None = None
+    rest_seconds: int = 0
+    tempo_seconds: int | None = None
+
+    def __post_init__(self) -> None:
+        problems = dosage_problems(self.kind, asdict(self))
+        if problems:
+            raise ValueError("; ".join(f"{field} {problem}" for field, problem in problems))
+
+    @property
+    def work_step_seconds(self) -> int:
+        """Planned length of one set on one side."""
+        if self.kind is DosageKind.HOLD:
+            return self.hold_seconds or 0
+        if self.kind is DosageKind.TIMED:
+            return self.work_seconds or 0
+        per_rep = self.tempo_seconds or SELF_PACED_SECONDS_PER_REP
+        return (self.reps or 0) * per_rep
+
+    def describe(self) -> str:
+        """Short human dosage, e.g. '3 × 15 reps' or '2 × 30 s hold'."""
+        if self.kind is DosageKind.HOLD:
+            return f"{self.sets} × {self.hold_seconds} s hold"
+        if self.kind is DosageKind.TIMED:
+            return f"{self.sets} × {self.work_seconds} s"
+        return f"{self.sets} × {self.reps} reps"
+
+
+def dosage_problems(kind: DosageKind, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every way a dosage of `kind` with `values` is impossible, as (field, problem) pairs."""
+    problems: list[tuple[str, str]] = []
+    sets, rest, tempo = values.get("sets"), values.get("rest_seconds", 0), values.get("tempo_seconds")
+    if sets is None or sets < 1:
+        problems.append(("sets", f"must be at least 1, not {sets}"))
+    if rest is not None and rest < 0:
+        problems.append(("rest_seconds", f"cannot be negative ({rest})"))
+    for amount_kind, field in AMOUNT_FIELD.items():
+        value = values.get(field)
+        if amount_kind is kind:
+            if value is None:
+                problems.append((field, f"a {kind.value} dosage needs {field}"))
+            elif value < 1:
+                problems.append((field, f"must be a positive number of {UNITS[kind]}, not {value}"))
+        elif value is not None:
+            problems.append((field, f"does not apply to a {kind.value} dosage"))
+    if tempo is not None:
+        if kind is not DosageKind.REPS:
+            problems.append(("tempo_seconds", "only applies to reps"))
+        elif tempo < 1:
+            problems.append(("tempo_seconds", f"must be positive, not {tempo}"))
+    return problems

@@ -1,0 +1,46 @@
+"""Hipday's web application: `create_app()` builds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask_compress import Compress
+from htmx_flask import Htmx
+
+from routines.catalog import load_catalog
+from webapp import cli, errors, guests, security
+from webapp.config import default_config, secret_key
+from webapp.db import make_engine
+from webapp.store import Store
+from webapp import views
+from webapp.views import meta, player, routines, today
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides the defaults (tests pass a temporary database)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.update(default_config(Path(app.instance_path)))
+    app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(Path(app.instance_path))
+    app.extensions["hipday.catalog"] = load_catalog()
+    app.extensions["hipday.store"] = Store(make_engine(app.config["DATABASE_URL"]))
+    Htmx(app)
+    Compress(app)
+    security.init_app(app)
+    guests.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    views.init_app(app)
+    for blueprint in (today.bp, routines.bp, player.bp, meta.bp):
+        app.register_blueprint(blueprint)
+    return app

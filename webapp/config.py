@@ -1,0 +1,48 @@
+"""Configuration: defaults, environment variables and the instance folder."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+#: Chrome caps cookie lifetimes at 400 days; a guest account lives as long as its cookie.
+GUEST_COOKIE_DAYS = 400
+
+
+def secret_key(instance_path: Path) -> str:
+    """The key that signs cookies: `HIPDAY_SECRET_KEY`, else one generated once into instance/."""
+    from_env = os.environ.get("HIPDAY_SECRET_KEY")
+    if from_env:
+        return from_env
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return key_file.read_text().strip()
+
+
+def default_config(instance_path: Path) -> dict[str, Any]:
+    """Settings for a real run; tests override any of them through `create_app(config)`."""
+    database_file = instance_path / "hipday.sqlite3"
+    return {
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{database_file}"),
+        "SESSION_COOKIE_NAME": "hipday",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=GUEST_COOKIE_DAYS),
+        # A CSRF token lives as long as the guest's session: pages stay open for hours on a phone.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": False,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "COMPRESS_MIMETYPES": [
+            "text/html", "text/css", "text/javascript", "application/javascript",
+            "application/json", "application/manifest+json", "image/svg+xml",
+        ],  # fmt: skip
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
+    }

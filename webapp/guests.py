@@ -1,0 +1,44 @@
+"""Guest accounts: a first visit gets an account, remembered by a long-lived signed cookie."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
+
+from webapp.models import User
+from webapp.store import Store
+
+#: Endpoints that never need an account (and must not create one).
+ANONYMOUS_ENDPOINTS = {"static", "meta.healthz"}
+
+
+class GuestCookie(SecureCookieSessionInterface):
+    """The signed session cookie, marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return request.is_secure or bool(app.config.get("SESSION_COOKIE_SECURE"))
+
+
+def load_guest() -> None:
+    """Put the visitor's account on `g.user`, creating a guest account on a first visit."""
+    if request.endpoint in ANONYMOUS_ENDPOINTS or request.endpoint is None:
+        return
+    store: Store = current_app.extensions["hipday.store"]
+    user_id = session.get("user_id")
+    user = store.user(user_id) if isinstance(user_id, int) else None
+    if user is None:
+        user = store.create_guest()
+        session.clear()
+        session["user_id"] = user.id
+    session.permanent = True
+    g.user = user
+
+
+def current_user() -> User:
+    user: User = g.user
+    return user
+
+
+def init_app(app: Flask) -> None:
+    app.session_interface = GuestCookie()
+    app.before_request(load_guest)

@@ -1,0 +1,48 @@
+"""The database tables. Only `webapp/store.py` queries them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_public_id() -> str:
+    return uuid.uuid4().hex
+
+
+class User(SQLModel, table=True):
+    """A person using Hipday; a guest until they secure the account with a login."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, unique=True, max_length=32)
+    time_zone: str = Field(default="UTC", max_length=64)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class Completion(SQLModel, table=True):
+    """A finished (or ended early) session, stored once per user and idempotency key."""
+
+    __table_args__ = (UniqueConstraint("user_id", "op_id", name="uq_completion_user_op"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, unique=True, max_length=32)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    op_id: str = Field(max_length=64)
+    routine_slug: str = Field(max_length=80)
+    started_at: datetime
+    ended_at: datetime
+    local_date: date = Field(index=True)
+    time_zone: str = Field(max_length=64)
+    steps_done: int
+    steps_total: int
+    effort: int | None = None
+    pain: int | None = None
+    note: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utc_now)

@@ -1,0 +1,174 @@
+"""Use cases shared by the views (and, later, the scheduler): plain functions over their parts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from routines.catalog import Catalog, Routine
+from routines.session import Session, compile_session
+from webapp.models import Completion, User
+from webapp.store import Store
+
+OP_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+NOTE_LIMIT = 500
+LONGEST_SESSION = timedelta(hours=6)
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name`, or UTC when it is not one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_today(user: User, now: datetime) -> date:
+    return now.astimezone(zone(user.time_zone)).date()
+
+
+@dataclass(frozen=True)
+class TodayView:
+    quick_starts: tuple[Routine, ...]
+    others: tuple[Routine, ...]
+    done_today: frozenset[str]
+
+
+def today_view(store: Store, catalog: Catalog, user: User, now: datetime) -> TodayView:
+    """What Today shows: the quick-start routines first, the rest below, and what is done."""
+    routines = tuple(catalog.routines.values())
+    done = store.completions_on(user.id or 0, local_today(user, now))
+    return TodayView(
+        quick_starts=tuple(r for r in routines if r.quick_start),
+        others=tuple(r for r in routines if not r.quick_start),
+        done_today=frozenset(c.routine_slug for c in done),
+    )
+
+
+def session_for(routine: Routine) -> Session:
+    """The step timeline the player runs for `routine` at its library dosage."""
+    return compile_session(routine)
+
+
+@dataclass
+class CompletionForm:
+    """The finish form as typed, plus a message per field that is wrong."""
+
+    values: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CompletionEntry:
+    routine: Routine
+    op_id: str
+    started_at: datetime
+    ended_at: datetime
+    steps_done: int
+    steps_total: int
+    effort: int | None
+    pain: int | None
+    note: str
+    time_zone: str
+
+
+def parse_completion(
+    form: Mapping[str, str], op_id: str | None, catalog: Catalog, user: User, now: datetime
+) -> CompletionEntry | CompletionForm:
+    """Check the finish form; return the entry to store, or the form with messages."""
+    values = {key: form.get(key, "").strip() for key in FORM_FIELDS}
+    checked = CompletionForm(values)
+    routine = catalog.routine(values["routine"])
+    if routine is None:
+        checked.errors["routine"] = "We don't know that routine. Pick one from the library."
+    if not op_id or not OP_ID.match(op_id):
+        checked.errors["op_id"] = "This form lost its session key. Reload the page and finish again."
+    effort = _score(checked, "effort", 1, 10, "Effort is a number from 1 (very easy) to 10 (all-out).")
+    pain = _score(checked, "pain", 0, 10, "Pain is a number from 0 (none) to 10 (the worst).")
+    if len(values["note"]) > NOTE_LIMIT:
+        checked.errors["note"] = f"Keep the note under {NOTE_LIMIT} characters."
+    ended = _moment(checked, "ended_at", now)
+    started = _moment(checked, "started_at", ended - timedelta(minutes=5))
+    _check_times(checked, started, ended, now)
+    total = _whole(checked, "steps_total", 1, 10_000, "The number of steps is missing.")
+    done = _whole(checked, "steps_done", 0, total or 0, "Steps done can't exceed the steps.")
+    if checked.errors or routine is None or op_id is None:
+        return checked
+    time_zone = values["time_zone"] if is_time_zone(values["time_zone"]) else user.time_zone
+    return CompletionEntry(
+        routine, op_id, started, ended, done or 0, total or 1, effort, pain, values["note"],
+        time_zone,
+    )  # fmt: skip
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether `name` is an IANA time zone this machine knows."""
+    return bool(name) and zone(name).key == name
+
+
+FORM_FIELDS = (
+    "routine", "started_at", "ended_at", "steps_done", "steps_total",
+    "effort", "pain", "note", "time_zone",
+)  # fmt: skip
+
+
+def _score(form: CompletionForm, name: str, low: int, high: int, message: str) -> int | None:
+    raw = form.values[name]
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        form.errors[name] = message
+        return None
+    return int(raw)
+
+
+def _whole(form: CompletionForm, name: str, low: int, high: int, message: str) -> int | None:
+    raw = form.values[name]
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        form.errors[name] = message
+        return None
+    return int(raw)
+
+
+def _moment(form: CompletionForm, name: str, default: datetime) -> datetime:
+    raw = form.values[name]
+    if not raw:
+        return default
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        form.errors[name] = "That time isn't readable. Reload the page and finish again."
+        return default
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _check_times(form: CompletionForm, started: datetime, ended: datetime, now: datetime) -> None:
+    if ended < started:
+        form.errors["ended_at"] = "The session can't end before it started."
+    elif ended - started > LONGEST_SESSION:
+        form.errors["ended_at"] = "A session can last at most 6 hours."
+    elif ended > now + CLOCK_SKEW:
+        form.errors["ended_at"] = "The session's end is in the future. Check your phone's clock."
+
+
+def log_session(store: Store, user: User, entry: CompletionEntry) -> tuple[Completion, bool]:
+    """Store a finished session once per key; it counts on the local date it ended."""
+    completion = Completion(
+        user_id=user.id or 0,
+        op_id=entry.op_id,
+        routine_slug=entry.routine.slug,
+        started_at=entry.started_at,
+        ended_at=entry.ended_at,
+        local_date=entry.ended_at.astimezone(zone(entry.time_zone)).date(),
+        time_zone=entry.time_zone,
+        steps_done=entry.steps_done,
+        steps_total=entry.steps_total,
+        effort=entry.effort,
+        pain=entry.pain,
+        note=entry.note,
+    )
+    return store.add_completion(completion)

@@ -1,0 +1,59 @@
+"""Blueprints, one per feature, and the page-or-fragment renderer they share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, current_app, make_response, render_template
+from htmx_flask import request
+from jinja2_fragments.flask import render_block
+
+from routines.catalog import Catalog, Goal
+from routines.finder import Where
+from routines.session import estimated_minutes
+from webapp.store import Store
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
+    """The whole page, or only `block` for an htmx request that is not a boost or history restore.
+
+    One URL serves both, so every such response says `Vary: HX-Request` to keep caches honest.
+    """
+    htmx = request.htmx
+    if block and htmx and not htmx.boosted and not htmx.history_restore_request:
+        html = render_block(template, block, **context)
+    else:
+        html = render_template(template, **context)
+    response = make_response(html, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def catalog() -> Catalog:
+    library: Catalog = current_app.extensions["hipday.catalog"]
+    return library
+
+
+def store() -> Store:
+    data: Store = current_app.extensions["hipday.store"]
+    return data
+
+
+GOAL_LABELS = {
+    Goal.RUNNING: "Warm-ups for running",
+    Goal.DESK: "Desk breaks",
+    Goal.LIFTING: "Hip strength for lifting",
+    Goal.GENERAL: "General hip health",
+}
+PLACE_LABELS = {
+    Where.STANDING: "Standing only",
+    Where.SEATED: "Seated only",
+    Where.NO_FLOOR: "Seated or standing (no floor)",
+}
+
+
+def init_app(app: Flask) -> None:
+    """Words and figures every template may use."""
+    app.add_template_global(estimated_minutes, "routine_minutes")
+    app.add_template_global({g.value: label for g, label in GOAL_LABELS.items()}, "goal_labels")
+    app.add_template_global({w.value: label for w, label in PLACE_LABELS.items()}, "place_labels")
