@@ -293,7 +293,15 @@ class _Reader:
         values["rest_seconds"] = values["rest_seconds"] or 0
         for field, problem in dosage_problems(kind, values):
             raise self.fail(f"{prefix}{field}", problem)
-        return Dosage(kind, **values)
+        return Dosage(
+            kind,
+            sets=int(values["sets"]),
+            hold_seconds=values["hold_seconds"],
+            reps=values["reps"],
+            work_seconds=values["work_seconds"],
+            rest_seconds=int(values["rest_seconds"]),
+            tempo_seconds=values["tempo_seconds"],
+        )
 
     def exercise(self) -> Exercise:
         self.check_fields(EXERCISE_FIELDS)

@@ -70,7 +70,11 @@ class Dosage:
 def dosage_problems(kind: DosageKind, values: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Every way a dosage of `kind` with `values` is impossible, as (field, problem) pairs."""
     problems: list[tuple[str, str]] = []
-    sets, rest, tempo = values.get("sets"), values.get("rest_seconds", 0), values.get("tempo_seconds")
+    sets, rest, tempo = (
+        values.get("sets"),
+        values.get("rest_seconds", 0),
+        values.get("tempo_seconds"),
+    )
     if sets is None or sets < 1:
         problems.append(("sets", f"must be at least 1, not {sets}"))
     if rest is not None and rest < 0:

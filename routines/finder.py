@@ -41,7 +41,7 @@ def find_routines(routines: Iterable[Routine], query: RoutineQuery) -> list[Rout
 
 
 def matches(routine: Routine, query: RoutineQuery) -> bool:
-    """Whether `routine` fits: serves the goal, needs no kit beyond `kit`, fits the place and time."""
+    """Whether `routine` serves the goal, needs no kit beyond `kit`, and fits the place and time."""
     if query.goal is not None and query.goal not in routine.goals:
         return False
     if query.kit is not None and not routine.equipment <= {query.kit} - {Equipment.NONE}:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from routines.catalog import Prescription, Routine
@@ -186,4 +186,3 @@ def _work(prescription: Prescription, set_number: int, side: Side | None) -> Ste
 
 def _set_word(kind: DosageKind) -> str:
     return {DosageKind.HOLD: "hold", DosageKind.REPS: "set", DosageKind.TIMED: "round"}[kind]
-

@@ -10,11 +10,10 @@ from flask_compress import Compress
 from htmx_flask import Htmx
 
 from routines.catalog import load_catalog
-from webapp import cli, errors, guests, security
+from webapp import cli, errors, guests, security, views
 from webapp.config import default_config, secret_key
 from webapp.db import make_engine
 from webapp.store import Store
-from webapp import views
 from webapp.views import meta, player, routines, today
 
 ROOT = Path(__file__).resolve().parent.parent

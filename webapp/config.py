@@ -40,8 +40,13 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_SSL_STRICT": False,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "COMPRESS_MIMETYPES": [
-            "text/html", "text/css", "text/javascript", "application/javascript",
-            "application/json", "application/manifest+json", "image/svg+xml",
+            "text/html",
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "application/json",
+            "application/manifest+json",
+            "image/svg+xml",
         ],  # fmt: skip
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),

@@ -86,14 +86,15 @@ def parse_completion(
     if routine is None:
         checked.errors["routine"] = "We don't know that routine. Pick one from the library."
     if not op_id or not OP_ID.match(op_id):
-        checked.errors["op_id"] = "This form lost its session key. Reload the page and finish again."
-    effort = _score(checked, "effort", 1, 10, "Effort is a number from 1 (very easy) to 10 (all-out).")
-    pain = _score(checked, "pain", 0, 10, "Pain is a number from 0 (none) to 10 (the worst).")
+        checked.errors["op_id"] = MESSAGES["op_id"]
+    effort = _score(checked, "effort", 1, 10, MESSAGES["effort"])
+    pain = _score(checked, "pain", 0, 10, MESSAGES["pain"])
     if len(values["note"]) > NOTE_LIMIT:
         checked.errors["note"] = f"Keep the note under {NOTE_LIMIT} characters."
     ended = _moment(checked, "ended_at", now)
     started = _moment(checked, "started_at", ended - timedelta(minutes=5))
-    _check_times(checked, started, ended, now)
+    if not checked.errors.keys() & {"started_at", "ended_at"}:
+        _check_times(checked, started, ended, now)
     total = _whole(checked, "steps_total", 1, 10_000, "The number of steps is missing.")
     done = _whole(checked, "steps_done", 0, total or 0, "Steps done can't exceed the steps.")
     if checked.errors or routine is None or op_id is None:
@@ -110,6 +111,11 @@ def is_time_zone(name: str) -> bool:
     return bool(name) and zone(name).key == name
 
 
+MESSAGES = {
+    "op_id": "This form lost its session key. Reload the page and finish again.",
+    "effort": "Effort is a number from 1 (very easy) to 10 (all-out).",
+    "pain": "Pain is a number from 0 (none) to 10 (the worst).",
+}
 FORM_FIELDS = (
     "routine", "started_at", "ended_at", "steps_done", "steps_total",
     "effort", "pain", "note", "time_zone",

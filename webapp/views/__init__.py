@@ -54,6 +54,8 @@ PLACE_LABELS = {
 
 def init_app(app: Flask) -> None:
     """Words and figures every template may use."""
-    app.add_template_global(estimated_minutes, "routine_minutes")
-    app.add_template_global({g.value: label for g, label in GOAL_LABELS.items()}, "goal_labels")
-    app.add_template_global({w.value: label for w, label in PLACE_LABELS.items()}, "place_labels")
+    app.jinja_env.globals.update(
+        routine_minutes=estimated_minutes,
+        goal_labels={goal.value: label for goal, label in GOAL_LABELS.items()},
+        place_labels={where.value: label for where, label in PLACE_LABELS.items()},
+    )

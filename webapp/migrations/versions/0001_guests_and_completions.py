@@ -8,9 +8,8 @@ Create Date: 2026-11-21
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
+from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 revision = "0001"
 down_revision = None
@@ -22,29 +21,29 @@ def upgrade() -> None:
     op.create_table(
         "user",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("public_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
-        sa.Column("time_zone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("public_id", AutoString(length=32), nullable=False),
+        sa.Column("time_zone", AutoString(length=64), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("public_id"),
     )
     op.create_table(
         "completion",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("public_id", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("public_id", AutoString(length=32), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("op_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("routine_slug", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
-        sa.Column("started_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-        sa.Column("ended_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("op_id", AutoString(length=64), nullable=False),
+        sa.Column("routine_slug", AutoString(length=80), nullable=False),
+        sa.Column("started_at", UTCDateTime(), nullable=False),
+        sa.Column("ended_at", UTCDateTime(), nullable=False),
         sa.Column("local_date", sa.Date(), nullable=False),
-        sa.Column("time_zone", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("time_zone", AutoString(length=64), nullable=False),
         sa.Column("steps_done", sa.Integer(), nullable=False),
         sa.Column("steps_total", sa.Integer(), nullable=False),
         sa.Column("effort", sa.Integer(), nullable=True),
         sa.Column("pain", sa.Integer(), nullable=True),
-        sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("note", AutoString(length=500), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("public_id"),

@@ -1,0 +1,821 @@
+// Hipday's guided session player: runs the step timeline embedded in #session-data.
+//
+// Timing works from absolute end times (`endsAt`, epoch ms), never from counting ticks, so a
+// throttled background tab, a pause or a reload can't make the clock drift. The run is saved to
+// localStorage at every change, so a reload resumes where it stopped. Without this script the page
+// still shows every step and a plain finish form.
+
+const STORE_PREFIX = "hipday:player:";
+const CUES_KEY = "hipday:cues";
+const TICK_MS = 250;
+const BACK_RESTARTS_AFTER_MS = 2000;
+const HALFWAY_FROM_SECONDS = 10;
+const STALE_AFTER_MS = 6 * 60 * 60 * 1000; // the server refuses sessions longer than 6 hours
+const RING_LENGTH = 2 * Math.PI * 54; // the SVG circle has r=54
+const FORM_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
+const OWN_KEYS = new Set(["BUTTON", "A", "SUMMARY", ...FORM_TAGS]);
+
+const KIND_WORDS = { "get-ready": "Get ready", work: "Work", "switch-sides": "Switch sides", rest: "Rest" };
+const STEP_TONES = { "get-ready": 660, work: 880, "switch-sides": 740, rest: 520 };
+
+// Everything the player knows lives in this one object; `run` is the part that is saved.
+const player = {
+  slug: "",
+  steps: [],
+  els: {},
+  run: null,
+  cues: { sound: true, voice: false, vibrate: true },
+  audio: null,
+  wakeLock: null,
+  ticker: null,
+  stepEnteredAt: 0,
+  halfwayCued: false,
+  lastCountdown: null,
+  startOver: null,
+  discard: null,
+};
+
+// ---- set-up -------------------------------------------------------------------------------
+
+function init() {
+  const data = readSessionData();
+  if (!data || !Array.isArray(data.steps) || data.steps.length === 0) return;
+  player.slug = data.routine;
+  player.steps = data.steps;
+  player.els = findElements();
+  loadCues();
+  collapseStepsList();
+  bindControls();
+  bindHtmx();
+  chooseFirstView();
+}
+
+function readSessionData() {
+  const node = document.getElementById("session-data");
+  try {
+    return node ? JSON.parse(node.textContent) : null;
+  } catch {
+    return null;
+  }
+}
+
+function findElements() {
+  const ids = [
+    "player", "player-start", "resume-note", "btn-start", "player-stage", "step-title",
+    "step-label", "ring-progress", "timer", "rep-counter", "rep-count", "rep-target", "step-next",
+    "progress", "progress-bar", "btn-back", "btn-pause", "btn-skip", "btn-end", "opt-sound",
+    "opt-voice", "opt-vibrate", "wake-note", "announcer", "finish", "finish-form", "steps-list",
+  ];
+  const els = {};
+  for (const id of ids) els[camel(id)] = document.getElementById(id);
+  return els;
+}
+
+function camel(id) {
+  return id.replace(/-(\w)/g, (_, letter) => letter.toUpperCase());
+}
+
+function chooseFirstView() {
+  if (document.querySelector("#finish-form .form-errors")) {
+    // A plain (no-htmx) POST came back with messages: keep the form in front.
+    player.run = loadRun();
+    showView("finish");
+    return;
+  }
+  const saved = loadRun();
+  if (saved && saved.finished) {
+    player.run = saved;
+    showFinish(false);
+    offerDiscard();
+    return;
+  }
+  player.run = saved;
+  showStart(saved);
+}
+
+function showStart(saved) {
+  const { resumeNote, btnStart } = player.els;
+  showView("start");
+  if (saved) {
+    const step = player.steps[saved.index];
+    resumeNote.textContent =
+      `Resume where you left off: step ${saved.index + 1} of ${player.steps.length} — ${step.title}`;
+    resumeNote.hidden = false;
+    btnStart.textContent = "Resume";
+    offerStartOver();
+  } else {
+    resumeNote.hidden = true;
+    btnStart.textContent = "Start";
+  }
+}
+
+function offerStartOver() {
+  if (player.startOver) return;
+  const button = makeButton("btn-start-over", "button secondary", "Start over");
+  button.addEventListener("click", () => beginRun(true));
+  player.els.btnStart.after(button);
+  player.startOver = button;
+}
+
+function offerDiscard() {
+  const card = document.getElementById("finish-card");
+  if (!card || player.discard) return;
+  const button = makeButton("btn-discard", "button quiet", "Discard and start over");
+  button.addEventListener("click", () => {
+    forgetRun();
+    removeDiscard();
+    player.run = null;
+    showStart(null);
+    player.els.btnStart.focus();
+  });
+  card.after(button);
+  player.discard = button;
+}
+
+function removeDiscard() {
+  player.discard?.remove();
+  player.discard = null;
+}
+
+function makeButton(id, className, text) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.id = id;
+  button.className = className;
+  button.textContent = text;
+  return button;
+}
+
+function collapseStepsList() {
+  const section = player.els.stepsList;
+  const list = section?.querySelector("ol");
+  if (!list) return;
+  list.id = list.id || "steps-list-items";
+  list.hidden = true;
+  const toggle = makeButton("steps-toggle", "button quiet steps-toggle", "Show all steps");
+  toggle.setAttribute("aria-expanded", "false");
+  toggle.setAttribute("aria-controls", list.id);
+  toggle.addEventListener("click", () => {
+    list.hidden = !list.hidden;
+    toggle.setAttribute("aria-expanded", String(!list.hidden));
+    toggle.textContent = list.hidden ? "Show all steps" : "Hide all steps";
+  });
+  (section.querySelector("h2") || section.firstChild)?.after(toggle);
+}
+
+function showView(view) {
+  const { player: article, playerStart, playerStage, finish } = player.els;
+  if (article) article.dataset.view = view;
+  playerStart.hidden = view !== "start";
+  playerStage.hidden = view !== "stage";
+  if (finish) finish.hidden = view !== "finish";
+}
+
+// ---- the saved run ------------------------------------------------------------------------
+
+function storeKey() {
+  return STORE_PREFIX + player.slug;
+}
+
+function newRun() {
+  return {
+    opId: makeOpId(),
+    startedAt: new Date().toISOString(),
+    index: 0,
+    endsAt: null,
+    remainingMs: null,
+    paused: false,
+    reps: 0,
+    stepsDone: 0,
+    finished: false,
+    endedAt: null,
+  };
+}
+
+function makeOpId() {
+  if (globalThis.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  return player.els.finishForm?.elements.namedItem("op_id")?.value || String(Date.now());
+}
+
+function saveRun() {
+  try {
+    localStorage.setItem(storeKey(), JSON.stringify(player.run));
+  } catch {
+    // Private mode or a full disk: the run goes on, it just can't survive a reload.
+  }
+}
+
+function forgetRun() {
+  try {
+    localStorage.removeItem(storeKey());
+  } catch {
+    // Nothing saved, nothing to forget.
+  }
+}
+
+function loadRun() {
+  let run;
+  try {
+    run = JSON.parse(localStorage.getItem(storeKey()) || "null");
+  } catch {
+    return null;
+  }
+  if (!isUsableRun(run)) return null;
+  return run;
+}
+
+function isUsableRun(run) {
+  if (!run || typeof run !== "object" || typeof run.opId !== "string") return false;
+  if (!Number.isInteger(run.index) || run.index < 0 || run.index >= player.steps.length) return false;
+  const started = Date.parse(run.startedAt);
+  if (Number.isNaN(started)) return false;
+  return run.finished === true || Date.now() - started < STALE_AFTER_MS;
+}
+
+// ---- running the timeline -----------------------------------------------------------------
+
+function currentStep() {
+  return player.steps[player.run.index];
+}
+
+function isSelfPaced(step) {
+  return step.auto === false;
+}
+
+function stepMs(step) {
+  return Math.max(0, step.seconds) * 1000;
+}
+
+function remainingMs() {
+  const run = player.run;
+  const step = currentStep();
+  if (isSelfPaced(step)) return null;
+  if (run.paused) return run.remainingMs ?? stepMs(step);
+  if (typeof run.endsAt !== "number") return stepMs(step);
+  return Math.max(0, run.endsAt - Date.now());
+}
+
+function beginRun(fresh) {
+  unlockCues();
+  removeDiscard();
+  if (fresh || !player.run) player.run = newRun();
+  const resuming = !fresh && player.run.stepsDone + player.run.index + player.run.reps > 0;
+  showView("stage");
+  if (resuming || player.run.paused) resumeSavedRun();
+  else enterStep(0);
+  startTicking();
+  player.els.btnPause.focus();
+}
+
+function resumeSavedRun() {
+  const run = player.run;
+  const step = currentStep();
+  if (run.paused) {
+    run.paused = false;
+    run.endsAt = isSelfPaced(step) ? null : Date.now() + (run.remainingMs ?? stepMs(step));
+    run.remainingMs = null;
+  } else if (!isSelfPaced(step) && typeof run.endsAt !== "number") {
+    run.endsAt = Date.now() + stepMs(step);
+  }
+  const left = remainingMs();
+  player.stepEnteredAt = Date.now() - (left === null ? 0 : stepMs(step) - left);
+  player.halfwayCued = left !== null && left <= stepMs(step) / 2;
+  player.lastCountdown = left === null ? null : Math.ceil(left / 1000);
+  saveRun();
+  renderStep();
+  stepCues(step);
+  lockScreen();
+}
+
+function enterStep(index) {
+  const run = player.run;
+  const step = player.steps[index];
+  run.index = index;
+  run.reps = 0;
+  run.stepsDone = index;
+  const ms = isSelfPaced(step) ? null : stepMs(step);
+  run.endsAt = run.paused || ms === null ? null : Date.now() + ms;
+  run.remainingMs = run.paused ? ms : null;
+  player.stepEnteredAt = Date.now();
+  player.halfwayCued = false;
+  player.lastCountdown = ms === null ? null : Math.ceil(ms / 1000);
+  saveRun();
+  renderStep();
+  stepCues(step);
+  if (!run.paused) lockScreen();
+}
+
+function startTicking() {
+  stopTicking();
+  player.ticker = setInterval(tick, TICK_MS);
+  tick();
+}
+
+function stopTicking() {
+  if (player.ticker !== null) clearInterval(player.ticker);
+  player.ticker = null;
+}
+
+function tick() {
+  const run = player.run;
+  if (!run || run.finished) return;
+  const step = currentStep();
+  if (isSelfPaced(step)) {
+    renderClock();
+    return;
+  }
+  const left = remainingMs();
+  if (!run.paused) timedCues(step, left);
+  renderClock();
+  if (!run.paused && left <= 0) advance();
+}
+
+function advance() {
+  const next = player.run.index + 1;
+  if (next >= player.steps.length) finish(player.steps.length);
+  else enterStep(next);
+}
+
+function goBack() {
+  const run = player.run;
+  const step = currentStep();
+  const left = remainingMs();
+  const elapsed = left === null ? Date.now() - player.stepEnteredAt : stepMs(step) - left;
+  const intoStep = elapsed > BACK_RESTARTS_AFTER_MS || run.reps > 0;
+  enterStep(intoStep || run.index === 0 ? run.index : run.index - 1);
+}
+
+function togglePause() {
+  const run = player.run;
+  if (!run || run.finished) return;
+  if (run.paused) resume();
+  else pause();
+}
+
+function pause() {
+  const run = player.run;
+  run.remainingMs = remainingMs();
+  run.endsAt = null;
+  run.paused = true;
+  saveRun();
+  releaseScreen();
+  renderPause();
+  renderClock();
+}
+
+function resume() {
+  const run = player.run;
+  const step = currentStep();
+  run.paused = false;
+  run.endsAt = isSelfPaced(step) ? null : Date.now() + (run.remainingMs ?? stepMs(step));
+  run.remainingMs = null;
+  unlockCues();
+  saveRun();
+  lockScreen();
+  renderPause();
+  tick();
+}
+
+function countRep() {
+  const run = player.run;
+  const step = currentStep();
+  if (!run || run.paused || run.finished || !isSelfPaced(step)) return;
+  run.reps += 1;
+  saveRun();
+  renderClock();
+  if (run.reps >= (step.reps || 0)) {
+    tone(1320, 90, 0.2);
+    advance();
+  } else {
+    tone(1100, 45, 0.12);
+  }
+}
+
+function endEarly() {
+  if (!player.run || player.run.finished) return;
+  finish(player.run.index);
+}
+
+function finish(stepsDone) {
+  const run = player.run;
+  stopTicking();
+  run.finished = true;
+  run.stepsDone = stepsDone;
+  run.endedAt = new Date().toISOString();
+  run.paused = false;
+  run.endsAt = null;
+  run.remainingMs = null;
+  saveRun();
+  releaseScreen();
+  finishCues();
+  renderProgress(stepsDone);
+  showFinish(true);
+}
+
+function showFinish(moveFocus) {
+  fillFinishForm();
+  showView("finish");
+  if (moveFocus) document.getElementById("finish-heading")?.focus();
+}
+
+function fillFinishForm() {
+  const form = player.els.finishForm;
+  const run = player.run;
+  if (!form || !run) return;
+  setField(form, "op_id", run.opId);
+  setField(form, "started_at", run.startedAt);
+  setField(form, "ended_at", run.endedAt || new Date().toISOString());
+  setField(form, "steps_done", String(run.stepsDone));
+  setField(form, "steps_total", String(player.steps.length));
+  setField(form, "time_zone", timeZone());
+}
+
+function setField(form, name, value) {
+  const field = form.elements.namedItem(name);
+  if (field) field.value = value;
+}
+
+function timeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    return "";
+  }
+}
+
+// ---- drawing ------------------------------------------------------------------------------
+
+function renderStep() {
+  const { stepTitle, stepLabel, stepNext, playerStage, repCounter, repTarget } = player.els;
+  const run = player.run;
+  const step = currentStep();
+  stepTitle.textContent = step.title;
+  stepLabel.textContent = step.label;
+  stepNext.textContent = nextText(run.index);
+  playerStage.dataset.kind = step.kind;
+  playerStage.dataset.index = String(run.index);
+  playerStage.dataset.step = String(run.index + 1);
+  playerStage.dataset.kindLabel = KIND_WORDS[step.kind] || "";
+  const repWork = step.kind === "work" && step.dosage === "reps" && step.reps > 0;
+  playerStage.dataset.pace = isSelfPaced(step) ? "self" : "timed";
+  if (!repWork && document.activeElement === repCounter) player.els.btnPause.focus();
+  repCounter.hidden = !repWork;
+  repCounter.dataset.mode = isSelfPaced(step) ? "tap" : "tempo";
+  repTarget.textContent = String(step.reps || 0);
+  const hint = repCounter.querySelector(".rep-hint");
+  if (hint) hint.textContent = isSelfPaced(step) ? "Tap for each rep" : "Counting for you: one rep per beep";
+  player.els.ringProgress.classList.add("jump");
+  renderProgress(run.index);
+  renderPause();
+  markListStep(run.index);
+  renderClock();
+  announce(stepAnnouncement(step));
+}
+
+function nextText(index) {
+  if (index >= player.steps.length - 1) return "Last one!";
+  const later = player.steps.slice(index + 1);
+  const next = later.find((step) => step.kind === "work") || later[0];
+  return `Next: ${next.title} — ${next.label}`;
+}
+
+function renderClock() {
+  const { timer, repCount, ringProgress, repCounter } = player.els;
+  const run = player.run;
+  const step = currentStep();
+  let done;
+  if (isSelfPaced(step)) {
+    timer.textContent = `${run.reps}/${step.reps || 0}`;
+    timer.dataset.mode = "reps";
+    done = step.reps ? run.reps / step.reps : 0;
+  } else {
+    const left = remainingMs();
+    const total = stepMs(step);
+    timer.textContent = formatClock(left);
+    timer.dataset.mode = "time";
+    done = total ? 1 - left / total : 1;
+    if (step.dosage === "reps" && step.tempo) run.reps = tempoReps(step, total - left);
+  }
+  repCount.textContent = String(run.reps);
+  repCounter.disabled = run.paused || !isSelfPaced(step);
+  drawRing(done);
+  requestAnimationFrameSafe(() => ringProgress.classList.remove("jump"));
+}
+
+function tempoReps(step, elapsedMs) {
+  return Math.min(step.reps || 0, Math.floor(elapsedMs / (step.tempo * 1000)));
+}
+
+function formatClock(ms) {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+function drawRing(done) {
+  const ring = player.els.ringProgress;
+  const fraction = Math.min(1, Math.max(0, done));
+  ring.style.strokeDasharray = `${RING_LENGTH}`;
+  ring.style.strokeDashoffset = `${RING_LENGTH * (1 - fraction)}`;
+}
+
+function requestAnimationFrameSafe(callback) {
+  if (typeof requestAnimationFrame === "function") requestAnimationFrame(callback);
+  else setTimeout(callback, 0);
+}
+
+function renderProgress(completed) {
+  const { progress, progressBar } = player.els;
+  const total = player.steps.length;
+  progressBar.style.width = `${(100 * completed) / total}%`;
+  progress.setAttribute("aria-valuenow", String(completed));
+  progress.setAttribute("aria-valuetext", `${completed} of ${total} steps done`);
+}
+
+function renderPause() {
+  const { btnPause, playerStage } = player.els;
+  const paused = Boolean(player.run?.paused);
+  btnPause.textContent = paused ? "Resume" : "Pause";
+  btnPause.setAttribute("aria-pressed", String(paused));
+  playerStage.dataset.paused = String(paused);
+}
+
+function markListStep(index) {
+  const items = player.els.stepsList?.querySelectorAll("ol > li") || [];
+  items.forEach((item, position) => {
+    item.classList.toggle("is-current", position === index);
+    if (position === index) item.setAttribute("aria-current", "step");
+    else item.removeAttribute("aria-current");
+  });
+}
+
+// ---- cues ---------------------------------------------------------------------------------
+
+function loadCues() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(CUES_KEY) || "null");
+    if (saved && typeof saved === "object") {
+      for (const key of Object.keys(player.cues)) {
+        if (typeof saved[key] === "boolean") player.cues[key] = saved[key];
+      }
+    }
+  } catch {
+    // Keep the defaults.
+  }
+  const { optSound, optVoice, optVibrate } = player.els;
+  if (optSound) optSound.checked = player.cues.sound;
+  if (optVoice) optVoice.checked = player.cues.voice;
+  if (optVibrate) optVibrate.checked = player.cues.vibrate;
+}
+
+function saveCues() {
+  const { optSound, optVoice, optVibrate } = player.els;
+  player.cues = {
+    sound: Boolean(optSound?.checked),
+    voice: Boolean(optVoice?.checked),
+    vibrate: Boolean(optVibrate?.checked),
+  };
+  try {
+    localStorage.setItem(CUES_KEY, JSON.stringify(player.cues));
+  } catch {
+    // The choice holds for this visit only.
+  }
+  unlockCues();
+}
+
+// Called inside a tap: iOS only lets audio and speech start from a user gesture.
+function unlockCues() {
+  unlockAudio();
+  if (player.cues.voice && "speechSynthesis" in window && "SpeechSynthesisUtterance" in window) {
+    try {
+      speechSynthesis.speak(new SpeechSynthesisUtterance(""));
+    } catch {
+      // No voice on this device.
+    }
+  }
+}
+
+function unlockAudio() {
+  const Context = window.AudioContext || window.webkitAudioContext;
+  if (!Context) return;
+  try {
+    if (!player.audio) player.audio = new Context();
+    if (player.audio.state === "suspended") player.audio.resume().catch(() => {});
+  } catch {
+    player.audio = null;
+  }
+}
+
+function tone(frequency, ms, volume = 0.25, delayMs = 0) {
+  const context = player.audio;
+  if (!player.cues.sound || !context || context.state === "closed") return;
+  try {
+    const start = context.currentTime + delayMs / 1000;
+    const end = start + ms / 1000;
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    oscillator.type = "sine";
+    oscillator.frequency.value = frequency;
+    gain.gain.setValueAtTime(0.0001, start);
+    gain.gain.exponentialRampToValueAtTime(volume, start + 0.01);
+    gain.gain.exponentialRampToValueAtTime(0.0001, end);
+    oscillator.connect(gain).connect(context.destination);
+    oscillator.start(start);
+    oscillator.stop(end + 0.02);
+  } catch {
+    // A missed beep must never stop the timer.
+  }
+}
+
+function speak(text) {
+  if (!player.cues.voice || !("speechSynthesis" in window) || !("SpeechSynthesisUtterance" in window)) return;
+  try {
+    speechSynthesis.cancel();
+    speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+  } catch {
+    // Voice is a nicety; the beeps and the screen still guide.
+  }
+}
+
+function buzz(pattern) {
+  if (!player.cues.vibrate || typeof navigator.vibrate !== "function") return;
+  try {
+    navigator.vibrate(pattern);
+  } catch {
+    // Not every phone vibrates.
+  }
+}
+
+function announce(text) {
+  const announcer = player.els.announcer;
+  if (!announcer) return;
+  // The same words twice in a row would not be read again, so nudge them.
+  announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
+}
+
+function spoken(label) {
+  return label.replaceAll(" · ", ", ");
+}
+
+function stepAnnouncement(step) {
+  const tail = isSelfPaced(step) ? "Tap for each rep" : `${step.seconds} seconds`;
+  return `${step.title}. ${spoken(step.label)}. ${tail}`;
+}
+
+function stepCues(step) {
+  tone(STEP_TONES[step.kind] || 880, step.kind === "work" ? 260 : 180, 0.3);
+  buzz(step.kind === "work" ? 120 : 60);
+  if (step.kind === "switch-sides") speak(step.label);
+  else speak(`${step.title}. ${spoken(step.label)}`);
+}
+
+function timedCues(step, left) {
+  const total = stepMs(step);
+  if (!player.halfwayCued && step.kind === "work" && step.seconds >= HALFWAY_FROM_SECONDS && left <= total / 2) {
+    player.halfwayCued = true;
+    if (left > 0) halfwayCue();
+  }
+  const seconds = Math.ceil(left / 1000);
+  if (left > 0 && seconds <= 3 && seconds !== player.lastCountdown) tone(1000, 110, 0.25);
+  player.lastCountdown = seconds;
+  tempoCue(step, total - left, left);
+}
+
+function halfwayCue() {
+  tone(700, 150, 0.22);
+  announce("Halfway");
+  speak("Halfway");
+}
+
+function tempoCue(step, elapsed, left) {
+  if (step.dosage !== "reps" || !step.tempo || left <= 0) return;
+  const reps = tempoReps(step, elapsed);
+  if (reps > player.run.reps) tone(1200, 40, 0.1);
+}
+
+function finishCues() {
+  tone(880, 160, 0.3);
+  tone(1320, 260, 0.3, 220);
+  buzz([200, 100, 400]);
+  speak("Session complete. Well done.");
+  announce("Session complete");
+}
+
+// ---- screen wake lock ---------------------------------------------------------------------
+
+function isRunning() {
+  const run = player.run;
+  return Boolean(run && !run.finished && !run.paused && player.els.player?.dataset.view === "stage");
+}
+
+async function lockScreen() {
+  if (!("wakeLock" in navigator)) {
+    player.els.wakeNote.hidden = false;
+    return;
+  }
+  if (player.wakeLock && !player.wakeLock.released) return;
+  try {
+    const lock = await navigator.wakeLock.request("screen");
+    if (!isRunning()) {
+      lock.release().catch(() => {});
+      return;
+    }
+    player.wakeLock = lock;
+    lock.addEventListener("release", () => {
+      if (player.wakeLock === lock) player.wakeLock = null;
+    });
+    player.els.wakeNote.hidden = true;
+  } catch {
+    player.els.wakeNote.hidden = false;
+  }
+}
+
+function releaseScreen() {
+  const lock = player.wakeLock;
+  player.wakeLock = null;
+  if (lock && !lock.released) lock.release().catch(() => {});
+}
+
+// ---- events -------------------------------------------------------------------------------
+
+function bindControls() {
+  const els = player.els;
+  els.btnStart.addEventListener("click", () => beginRun(false));
+  els.btnPause.addEventListener("click", togglePause);
+  els.btnSkip.addEventListener("click", () => player.run && !player.run.finished && advance());
+  els.btnBack.addEventListener("click", () => player.run && !player.run.finished && goBack());
+  els.btnEnd.addEventListener("click", endEarly);
+  els.repCounter.addEventListener("click", countRep);
+  for (const toggle of [els.optSound, els.optVoice, els.optVibrate]) {
+    toggle?.addEventListener("change", saveCues);
+  }
+  document.addEventListener("keydown", onKey);
+  document.addEventListener("visibilitychange", onVisible);
+}
+
+function onKey(event) {
+  if (player.els.player?.dataset.view !== "stage" || !player.run || player.run.finished) return;
+  if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+  const target = event.target;
+  if (FORM_TAGS.has(target.tagName) || target.isContentEditable) return;
+  if (event.key === " " || event.code === "Space") {
+    if (OWN_KEYS.has(target.tagName)) return; // a focused button answers Space by itself
+    event.preventDefault();
+    togglePause();
+  } else if (event.key === "ArrowRight") {
+    event.preventDefault();
+    advance();
+  } else if (event.key === "ArrowLeft") {
+    event.preventDefault();
+    goBack();
+  }
+}
+
+function onVisible() {
+  if (document.visibilityState !== "visible" || !player.run || player.run.finished) return;
+  if (player.els.player?.dataset.view !== "stage") return;
+  tick();
+  if (isRunning()) {
+    lockScreen();
+    if (player.audio?.state === "suspended") player.audio.resume().catch(() => {});
+  }
+}
+
+function isFinishForm(elt) {
+  return Boolean(elt && elt.id === "finish-form");
+}
+
+function bindHtmx() {
+  document.addEventListener("htmx:configRequest", (event) => {
+    const detail = event.detail;
+    if (!isFinishForm(detail.elt)) return;
+    const formKey = detail.elt.elements?.namedItem("op_id")?.value;
+    const key = player.run?.opId || formKey;
+    if (key) detail.headers["Idempotency-Key"] = key;
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    const detail = event.detail;
+    if (!isFinishForm(detail.elt)) return;
+    const status = detail.xhr?.status || 0;
+    // htmx calls a 422 "successful" because it is configured to swap it, so read the status.
+    if (detail.successful && status >= 200 && status < 300) savedOnServer();
+    else focusFormProblem();
+  });
+  document.addEventListener("submit", (event) => {
+    // Without htmx the browser posts the form itself and leaves the page.
+    if (isFinishForm(event.target) && !event.defaultPrevented) forgetRun();
+  });
+}
+
+function savedOnServer() {
+  forgetRun();
+  removeDiscard();
+  if (player.run) player.run = null;
+  document.querySelector("#finish-card h2")?.focus();
+}
+
+function focusFormProblem() {
+  const field = document.querySelector('#finish-form [aria-invalid="true"]');
+  (field || document.querySelector("#finish-form .form-errors"))?.focus?.();
+}
+
+init();

@@ -1,0 +1,202 @@
+"""Browser fixtures: a live Hipday server, headless Debian Chromium, a phone-sized page.
+
+Every page a test opens is watched: console errors (CSP violations included) and uncaught page
+errors fail the test when its context closes. A test that expects an error (a 404 page, a 422
+form response) says so with `console.allow(pattern)`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    Playwright,
+    sync_playwright,
+)
+from werkzeug.serving import make_server
+
+from tests.conftest import make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "has_touch": True,
+    "is_mobile": True,
+    "device_scale_factor": 2,
+    # Today's "Done today" is worked out in the guest's zone (UTC until they change it); pin the
+    # phone's zone too so a run near midnight on a non-UTC machine stays deterministic.
+    # tests/e2e/test_today_time_zone.py covers phones in other zones.
+    "timezone_id": "UTC",
+    "locale": "en-GB",
+}
+
+#: Known app bug, reported and pinned by test_every_page_loads_without_a_missing_favicon: the app
+#: has no favicon, so every first visit logs "Failed to load resource: 404" for /favicon.ico.
+#: Ignored here so that it does not hide every other console error behind the same failure.
+FAVICON = re.compile(r"/favicon\.ico$")
+
+
+@dataclass
+class ConsoleWatch:
+    """Console errors and page errors seen by the pages of one browser context."""
+
+    errors: list[str] = field(default_factory=list)
+    favicon_errors: list[str] = field(default_factory=list)
+    allowed: list[re.Pattern[str]] = field(default_factory=list)
+
+    def allow(self, pattern: str) -> None:
+        """Expect console errors matching `pattern` (e.g. the 404 of a missing page)."""
+        self.allowed.append(re.compile(pattern))
+
+    def watch(self, page: Page) -> None:
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_page_error)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        url = message.location.get("url", "") if message.location else ""
+        text = f"console error: {message.text} (at {url or '?'})"
+        if FAVICON.search(url):
+            self.favicon_errors.append(text)
+        else:
+            self.errors.append(text)
+
+    def _on_page_error(self, error: Error) -> None:
+        self.errors.append(f"uncaught page error: {error.name}: {error.message}\n{error.stack}")
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
+
+
+@dataclass
+class LiveServer:
+    url: str
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app on a temporary database, served on 127.0.0.1 from a thread."""
+    app = make_app(tmp_path_factory.mktemp("e2e-db"))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="hipday-e2e", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+        app.extensions["hipday.store"].engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    chromium = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture
+def console() -> ConsoleWatch:
+    """What the test's pages logged; `console.allow(...)` for errors a test expects."""
+    return ConsoleWatch()
+
+
+NewContext = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def new_context(browser: Browser, console: ConsoleWatch) -> Iterator[NewContext]:
+    """Make a fresh phone-sized context (a fresh guest); every page in it is watched."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        context = browser.new_context(**{**PHONE, **options})
+        context.set_default_timeout(10_000)
+        context.on("page", console.watch)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    problems = console.unexpected()
+    assert not problems, "The browser reported errors:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def context(new_context: NewContext) -> BrowserContext:
+    return new_context()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def start_clock(page: Page, run_budget: timedelta = timedelta(minutes=9)) -> None:
+    """Install a paused fake clock on `page` (call before `page.goto`).
+
+    The fake "now" is chosen so that a session of up to `run_budget` of fake time ends on
+    today's UTC date and never in the future by more than the server's allowed clock skew.
+    """
+    now = datetime.now(UTC).replace(microsecond=0)
+    midnight = now.replace(hour=0, minute=0, second=0)
+    start = max(midnight + timedelta(seconds=1), now - run_budget)
+    page.clock.install(time=start)
+    page.clock.pause_at(start + timedelta(seconds=1))
+
+
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    result: dict[str, Any] = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""Integration fixtures: a test client that speaks like the browser, CSRF token included."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from webapp.store import Store
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class Visitor:
+    """One person's browser: opens pages and finishes sessions, like the real forms do."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def get(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.get(url, **kwargs)
+
+    def csrf_token(self, routine: str = "pre-run-warm-up") -> str:
+        page = self.get(f"/play/{routine}").get_data(as_text=True)
+        found = TOKEN.search(page)
+        assert found, "the player page carries a CSRF token"
+        return found.group(1)
+
+    def finish(
+        self, routine: str = "pre-run-warm-up", key: str | None = None, **fields: str
+    ) -> TestResponse:
+        form = {
+            "csrf_token": self.csrf_token(),
+            "routine": routine,
+            "op_id": key or uuid.uuid4().hex,
+            "started_at": "2026-11-20T07:00:00Z",
+            "ended_at": "2026-11-20T07:07:00Z",
+            "steps_done": "40",
+            "steps_total": "40",
+            "time_zone": "Europe/Berlin",
+            "effort": "5",
+            "pain": "0",
+            "note": "",
+            **fields,
+        }
+        return self.client.post("/sessions", data=form)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def visitor(client: FlaskClient) -> Visitor:
+    return Visitor(client)
+
+
+@pytest.fixture
+def other_visitor(app: Flask) -> Visitor:
+    return Visitor(app.test_client())
+
+
+@pytest.fixture
+def store(app: Flask) -> Store:
+    data: Store = app.extensions["hipday.store"]
+    return data
+
+
+def count_completions(store: Store) -> int:
+    from sqlmodel import Session, func, select
+
+    from webapp.models import Completion
+
+    with Session(store.engine) as session:
+        return session.exec(select(func.count()).select_from(Completion)).one()

@@ -1,0 +1,178 @@
+"""The library loads clean, holds what users need, and refuses broken content with a clear message."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from routines.catalog import Equipment, LibraryError, Position, load_catalog
+from routines.session import compile_session
+
+CATALOG = load_catalog()
+
+REQUIRED_EXERCISES = [
+    "banded-clamshell", "side-lying-hip-external-rotation", "strap-guided-hip-external-rotation",
+    "standing-banded-internal-rotation", "banded-hip-rotation", "lateral-band-walk",
+    "monster-walk", "copenhagen-plank", "side-plank", "figure-four-stretch-lying",
+    "seated-figure-four-stretch", "half-kneeling-hip-flexor-stretch", "ninety-ninety-hip-switch",
+    "hip-circles", "leg-swings-front-back", "leg-swings-side-to-side", "glute-bridge",
+    "split-stance-romanian-deadlift", "single-leg-pivot", "rotary-lunge", "plank-with-hip-taps",
+    "dead-bug", "seated-hip-rotations", "standing-glute-squeeze",
+]  # fmt: skip
+
+
+def test_library_has_at_least_24_exercises_including_the_core_set() -> None:
+    assert len(CATALOG.exercises) >= 24
+    missing = [slug for slug in REQUIRED_EXERCISES if slug not in CATALOG.exercises]
+    assert missing == []
+
+
+@pytest.mark.parametrize("exercise", CATALOG.exercises.values(), ids=lambda e: e.slug)
+def test_every_exercise_is_fully_described(exercise) -> None:  # type: ignore[no-untyped-def]
+    assert 2 <= len(exercise.setup) <= 4
+    assert 2 <= len(exercise.cues) <= 4
+    assert exercise.mistakes and exercise.muscles and exercise.seeds
+    assert all(seed.endswith(".txt") for seed in exercise.seeds)
+
+
+def test_variants_point_to_real_exercises() -> None:
+    for exercise in CATALOG.exercises.values():
+        easier, harder = CATALOG.variants(exercise)
+        assert exercise not in easier + harder
+
+
+ROUTINE_RULES = [
+    # slug, shortest, longest minutes, positions allowed, kit allowed
+    ("pre-run-warm-up", 6, 8, {Position.STANDING}, set()),
+    ("desk-reset", 3, 5, {Position.STANDING, Position.SEATED}, set()),
+    ("desk-reset-chair", 3, 5, {Position.STANDING, Position.SEATED}, {Equipment.CHAIR}),
+    ("hip-er-strength", 10, 30, set(Position), set(Equipment)),
+    ("hip-mobility-flow", 8, 20, set(Position), set(Equipment)),
+    ("lifting-primer", 5, 15, set(Position), set(Equipment)),
+    ("release-and-stretch", 5, 12, set(Position), set(Equipment)),
+]
+
+
+@pytest.mark.parametrize(("slug", "shortest", "longest", "positions", "kit"), ROUTINE_RULES)
+def test_routine_fits_its_promise(
+    slug: str, shortest: int, longest: int, positions: set[Position], kit: set[Equipment]
+) -> None:
+    routine = CATALOG.routines[slug]
+    seconds = compile_session(routine).total_seconds
+    assert shortest * 60 <= seconds <= longest * 60
+    assert routine.positions <= positions
+    assert routine.equipment <= kit
+
+
+def test_lifting_primer_has_clamshells_side_steps_and_copenhagen_plank() -> None:
+    slugs = {p.exercise.slug for p in CATALOG.routines["lifting-primer"].prescriptions}
+    assert {"banded-clamshell", "lateral-band-walk", "copenhagen-plank"} <= slugs
+
+
+def test_release_and_stretch_has_figure_four_and_hip_flexor_stretches() -> None:
+    names = " ".join(p.exercise.slug for p in CATALOG.routines["release-and-stretch"].prescriptions)
+    assert "figure-four" in names and "hip-flexor" in names
+
+
+def test_only_the_pre_run_warm_up_and_desk_reset_are_quick_starts() -> None:
+    quick = {slug for slug, routine in CATALOG.routines.items() if routine.quick_start}
+    assert quick == {"pre-run-warm-up", "desk-reset"}
+
+
+GOOD_EXERCISE = """
+[[exercise]]
+slug = "hip-circles"
+name = "Hip circles"
+summary = "Slow circles."
+category = "dynamic warm-up"
+position = "standing"
+equipment = "none"
+per_side = true
+dosage = { kind = "hold", sets = 2, hold_seconds = 20 }
+setup = ["Stand tall.", "Hold a wall."]
+cues = ["Go slow.", "Keep level."]
+mistakes = ["Rushing."]
+muscles = ["hip flexors"]
+seeds = ["002.txt"]
+"""
+
+GOOD_ROUTINE = """
+[[routine]]
+slug = "loosen"
+name = "Loosen"
+summary = "Loosen up."
+kind = "warm-up"
+goals = ["running"]
+[[routine.block]]
+name = "Only block"
+[[routine.block.item]]
+exercise = "hip-circles"
+"""
+
+
+def load_text(tmp_path: Path, text: str) -> None:
+    (tmp_path / "broken.toml").write_text(textwrap.dedent(text))
+    load_catalog(tmp_path)
+
+
+def test_a_good_file_loads(tmp_path: Path) -> None:
+    (tmp_path / "good.toml").write_text(GOOD_EXERCISE + GOOD_ROUTINE)
+    catalog = load_catalog(tmp_path)
+    assert catalog.routines["loosen"].prescriptions[0].dosage.hold_seconds == 20
+
+
+BROKEN = [
+    (
+        "an unknown exercise slug in a routine",
+        GOOD_EXERCISE + GOOD_ROUTINE.replace('exercise = "hip-circles"', 'exercise = "hip-cirles"'),
+        "routine 'loosen', field 'exercise': unknown exercise slug 'hip-cirles'",
+    ),
+    (
+        "a negative hold",
+        GOOD_EXERCISE.replace("hold_seconds = 20", "hold_seconds = -5"),
+        "exercise 'hip-circles', field 'dosage.hold_seconds': must be a positive number",
+    ),
+    (
+        "a negative hold in a routine",
+        GOOD_EXERCISE + GOOD_ROUTINE + "hold_seconds = -30\n",
+        "routine 'loosen', field 'hip-circles.hold_seconds': must be a positive number",
+    ),
+    (
+        "a missing cue",
+        GOOD_EXERCISE.replace('cues = ["Go slow.", "Keep level."]', 'cues = ["Go slow."]'),
+        "exercise 'hip-circles', field 'cues': needs at least 2, has 1",
+    ),
+    (
+        "unknown equipment",
+        GOOD_EXERCISE.replace('equipment = "none"', 'equipment = "kettlebell"'),
+        "exercise 'hip-circles', field 'equipment': unknown value 'kettlebell'",
+    ),
+    (
+        "reps given to a hold exercise",
+        GOOD_EXERCISE + GOOD_ROUTINE + "reps = 10\n",
+        "routine 'loosen', field 'hip-circles.reps': does not apply to a hold dosage",
+    ),
+    (
+        "a misspelt field",
+        GOOD_EXERCISE.replace("muscles =", "musles ="),
+        "exercise 'hip-circles', field 'musles': unknown field",
+    ),
+    (
+        "an easier variant that does not exist",
+        GOOD_EXERCISE + 'easier = ["wall-sit"]\n',
+        "exercise 'hip-circles', field 'easier': no exercise 'wall-sit'",
+    ),
+    ("broken TOML syntax", "[[exercise]\nslug = 1", "broken.toml: file, field 'syntax'"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "message"), BROKEN, ids=[case for case, *_ in BROKEN])
+def test_a_broken_library_file_fails_naming_file_entry_and_field(
+    tmp_path: Path, case: str, text: str, message: str
+) -> None:
+    with pytest.raises(LibraryError) as raised:
+        load_text(tmp_path, text)
+    assert str(raised.value).startswith("broken.toml: ")
+    assert message in str(raised.value)

@@ -1,0 +1,146 @@
+"""The session compiler turns a routine into the steps the player runs."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from routines.catalog import (
+    Block,
+    Category,
+    Equipment,
+    Exercise,
+    Goal,
+    Position,
+    Prescription,
+    Routine,
+    RoutineKind,
+)
+from routines.dosage import Dosage, DosageKind
+from routines.session import Side, StepKind, compile_session
+
+
+def exercise(slug: str, *, per_side: bool, dosage: Dosage) -> Exercise:
+    return Exercise(
+        slug=slug, name=slug.replace("-", " ").capitalize(), summary="s",
+        category=Category.MOBILITY_STRETCH, position=Position.STANDING,
+        equipment=Equipment.NONE, per_side=per_side, default_dosage=dosage,
+        setup=("a", "b"), cues=("c", "d"), mistakes=("m",), easier=(), harder=(),
+        muscles=("glutes",), seeds=("000.txt",),
+    )  # fmt: skip
+
+
+def routine(*prescriptions: Prescription, rest_between: int = 0) -> Routine:
+    return Routine(
+        slug="r", name="R", summary="s", kind=RoutineKind.MOBILITY, goals=(Goal.GENERAL,),
+        blocks=(Block("Only", prescriptions),), rest_between_exercises=rest_between,
+    )  # fmt: skip
+
+
+FIGURE_FOUR = Dosage(DosageKind.HOLD, sets=2, hold_seconds=30, rest_seconds=10)
+STRETCH = Prescription(exercise("figure-four", per_side=True, dosage=FIGURE_FOUR), FIGURE_FOUR)
+SQUEEZE_DOSE = Dosage(DosageKind.HOLD, sets=1, hold_seconds=10)
+SQUEEZE = Prescription(exercise("glute-squeeze", per_side=False, dosage=SQUEEZE_DOSE), SQUEEZE_DOSE)
+
+
+def test_a_per_side_hold_runs_right_then_switches_then_left_for_each_set() -> None:
+    steps = compile_session(routine(STRETCH)).steps
+    assert [(s.kind, s.seconds, s.label) for s in steps] == [
+        (StepKind.GET_READY, 5, "Next: Figure four · 2 × 30 s hold · right side first"),
+        (StepKind.WORK, 30, "Hold 1 of 2 · right side"),
+        (StepKind.SWITCH_SIDES, 5, "Switch to the left side"),
+        (StepKind.WORK, 30, "Hold 1 of 2 · left side"),
+        (StepKind.REST, 10, "Next: hold 2 of 2 · right side"),
+        (StepKind.WORK, 30, "Hold 2 of 2 · right side"),
+        (StepKind.SWITCH_SIDES, 5, "Switch to the left side"),
+        (StepKind.WORK, 30, "Hold 2 of 2 · left side"),
+    ]
+
+
+def test_per_side_exercises_get_the_full_time_on_each_side() -> None:
+    work = [s for s in compile_session(routine(STRETCH)).steps if s.kind is StepKind.WORK]
+    assert {(s.side, s.seconds) for s in work} == {(Side.RIGHT, 30), (Side.LEFT, 30)}
+
+
+def test_rest_between_exercises_comes_before_the_next_get_ready() -> None:
+    steps = compile_session(routine(SQUEEZE, STRETCH, rest_between=20)).steps
+    assert [s.kind for s in steps[:4]] == [
+        StepKind.GET_READY, StepKind.WORK, StepKind.REST, StepKind.GET_READY,
+    ]  # fmt: skip
+    assert steps[2].label == "Next: Figure four"
+
+
+def test_self_paced_reps_wait_for_the_user_and_tempo_reps_run_on_their_own() -> None:
+    plain = Dosage(DosageKind.REPS, sets=1, reps=10)
+    tempo = Dosage(DosageKind.REPS, sets=1, reps=10, tempo_seconds=2)
+    bridge = exercise("glute-bridge", per_side=False, dosage=plain)
+    plain_step = compile_session(routine(Prescription(bridge, plain))).steps[1]
+    tempo_step = compile_session(routine(Prescription(bridge, tempo))).steps[1]
+    assert (plain_step.auto_advance, plain_step.label) == (False, "Set 1 of 1 · 10 reps")
+    assert (tempo_step.auto_advance, tempo_step.seconds) == (True, 20)
+
+
+def test_the_routine_carries_its_total_duration() -> None:
+    session = compile_session(routine(STRETCH))
+    assert session.total_seconds == 5 + 30 + 5 + 30 + 10 + 30 + 5 + 30
+    assert session.minutes == 2
+
+
+dosages = st.one_of(
+    st.builds(
+        Dosage, st.just(DosageKind.HOLD), sets=st.integers(1, 4),
+        hold_seconds=st.integers(1, 90), rest_seconds=st.integers(0, 60),
+    ),
+    st.builds(
+        Dosage, st.just(DosageKind.REPS), sets=st.integers(1, 4), reps=st.integers(1, 30),
+        rest_seconds=st.integers(0, 60), tempo_seconds=st.none() | st.integers(1, 5),
+    ),
+    st.builds(
+        Dosage, st.just(DosageKind.TIMED), sets=st.integers(1, 3),
+        work_seconds=st.integers(1, 120), rest_seconds=st.integers(0, 60),
+    ),
+)  # fmt: skip
+
+
+@st.composite
+def routines(draw: st.DrawFn) -> Routine:
+    count = draw(st.integers(1, 6))
+    items = []
+    for index in range(count):
+        dosage = draw(dosages)
+        per_side = draw(st.booleans())
+        items.append(Prescription(exercise(f"e{index}", per_side=per_side, dosage=dosage), dosage))
+    return routine(*items, rest_between=draw(st.integers(0, 45)))
+
+
+transitions = st.integers(0, 10)
+
+
+@given(routines(), transitions, transitions)
+def test_total_duration_is_the_sum_of_the_steps(r: Routine, ready: int, switch: int) -> None:
+    session = compile_session(r, get_ready_seconds=ready, switch_seconds=switch)
+    assert session.total_seconds == sum(step.seconds for step in session.steps)
+
+
+@given(routines(), transitions, transitions)
+def test_every_per_side_work_step_has_its_mirror(r: Routine, ready: int, switch: int) -> None:
+    steps = compile_session(r, get_ready_seconds=ready, switch_seconds=switch).steps
+    sided = [
+        (s.exercise, s.set_number, s.side) for s in steps if s.kind is StepKind.WORK and s.side
+    ]
+    rights = sorted((e, n) for e, n, side in sided if side is Side.RIGHT)
+    lefts = sorted((e, n) for e, n, side in sided if side is Side.LEFT)
+    assert rights == lefts
+
+
+@given(routines(), transitions, transitions)
+def test_no_rest_after_the_last_step(r: Routine, ready: int, switch: int) -> None:
+    steps = compile_session(r, get_ready_seconds=ready, switch_seconds=switch).steps
+    assert steps[-1].kind is StepKind.WORK
+
+
+@given(routines())
+def test_every_set_of_every_exercise_is_worked(r: Routine) -> None:
+    steps = compile_session(r).steps
+    expected = sum(p.dosage.sets * (2 if p.exercise.per_side else 1) for p in r.prescriptions)
+    assert sum(1 for s in steps if s.kind is StepKind.WORK) == expected
