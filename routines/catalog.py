@@ -295,11 +295,11 @@ class _Reader:
             raise self.fail(f"{prefix}{field}", problem)
         return Dosage(
             kind,
-            sets=int(values["sets"]),
+            sets=values["sets"] or 0,
             hold_seconds=values["hold_seconds"],
             reps=values["reps"],
             work_seconds=values["work_seconds"],
-            rest_seconds=int(values["rest_seconds"]),
+            rest_seconds=values["rest_seconds"] or 0,
             tempo_seconds=values["tempo_seconds"],
         )
 
