@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_compress import Compress
 from htmx_flask import Htmx
 
 from routines.catalog import load_catalog
 from webapp import cli, errors, guests, security, views
+from webapp.compression import ClosingCompress
 from webapp.config import default_config, secret_key
 from webapp.db import make_engine
 from webapp.store import Store
@@ -34,7 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.extensions["hipday.catalog"] = load_catalog()
     app.extensions["hipday.store"] = Store(make_engine(app.config["DATABASE_URL"]))
     Htmx(app)
-    Compress(app)
+    ClosingCompress(app)
     security.init_app(app)
     guests.init_app(app)
     errors.init_app(app)

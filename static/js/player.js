@@ -106,7 +106,13 @@ function showStart(saved) {
   } else {
     resumeNote.hidden = true;
     btnStart.textContent = "Start";
+    removeStartOver();
   }
+}
+
+function removeStartOver() {
+  player.startOver?.remove();
+  player.startOver = null;
 }
 
 function offerStartOver() {
@@ -258,10 +264,11 @@ function remainingMs() {
 function beginRun(fresh) {
   unlockCues();
   removeDiscard();
-  if (fresh || !player.run) player.run = newRun();
-  const resuming = !fresh && player.run.stepsDone + player.run.index + player.run.reps > 0;
+  removeStartOver();
+  const resuming = !fresh && player.run !== null;
+  if (!resuming) player.run = newRun();
   showView("stage");
-  if (resuming || player.run.paused) resumeSavedRun();
+  if (resuming) resumeSavedRun();
   else enterStep(0);
   startTicking();
   player.els.btnPause.focus();
@@ -278,6 +285,11 @@ function resumeSavedRun() {
     run.endsAt = Date.now() + stepMs(step);
   }
   const left = remainingMs();
+  if (left === 0) {
+    // Its time ran out while the page was closed: carry on with the step after it.
+    advance();
+    return;
+  }
   player.stepEnteredAt = Date.now() - (left === null ? 0 : stepMs(step) - left);
   player.halfwayCued = left !== null && left <= stepMs(step) / 2;
   player.lastCountdown = left === null ? null : Math.ceil(left / 1000);
@@ -458,17 +470,16 @@ function renderStep() {
   playerStage.dataset.kindLabel = KIND_WORDS[step.kind] || "";
   const repWork = step.kind === "work" && step.dosage === "reps" && step.reps > 0;
   playerStage.dataset.pace = isSelfPaced(step) ? "self" : "timed";
-  if (!repWork && document.activeElement === repCounter) player.els.btnPause.focus();
+  if (document.activeElement === repCounter && !(repWork && isSelfPaced(step))) player.els.btnPause.focus();
   repCounter.hidden = !repWork;
   repCounter.dataset.mode = isSelfPaced(step) ? "tap" : "tempo";
   repTarget.textContent = String(step.reps || 0);
   const hint = repCounter.querySelector(".rep-hint");
   if (hint) hint.textContent = isSelfPaced(step) ? "Tap for each rep" : "Counting for you: one rep per beep";
-  player.els.ringProgress.classList.add("jump");
   renderProgress(run.index);
   renderPause();
   markListStep(run.index);
-  renderClock();
+  jumpRing();
   announce(stepAnnouncement(step));
 }
 
@@ -480,7 +491,7 @@ function nextText(index) {
 }
 
 function renderClock() {
-  const { timer, repCount, ringProgress, repCounter } = player.els;
+  const { timer, repCount, repCounter } = player.els;
   const run = player.run;
   const step = currentStep();
   let done;
@@ -499,7 +510,15 @@ function renderClock() {
   repCount.textContent = String(run.reps);
   repCounter.disabled = run.paused || !isSelfPaced(step);
   drawRing(done);
-  requestAnimationFrameSafe(() => ringProgress.classList.remove("jump"));
+}
+
+// A new step starts its ring afresh instead of sweeping back from the old one.
+function jumpRing() {
+  const ring = player.els.ringProgress;
+  ring.classList.add("jump");
+  renderClock();
+  void getComputedStyle(ring).strokeDashoffset;
+  ring.classList.remove("jump");
 }
 
 function tempoReps(step, elapsedMs) {
@@ -516,11 +535,6 @@ function drawRing(done) {
   const fraction = Math.min(1, Math.max(0, done));
   ring.style.strokeDasharray = `${RING_LENGTH}`;
   ring.style.strokeDashoffset = `${RING_LENGTH * (1 - fraction)}`;
-}
-
-function requestAnimationFrameSafe(callback) {
-  if (typeof requestAnimationFrame === "function") requestAnimationFrame(callback);
-  else setTimeout(callback, 0);
 }
 
 function renderProgress(completed) {

@@ -200,3 +200,53 @@ def describe_violations(violations: list[dict[str, Any]]) -> str:
             f"- {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
         )
     return "\n".join(lines)
+
+
+# --- the routines as the player runs them -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A routine's steps as `routines.session` compiles them (the same data the player gets)."""
+
+    slug: str
+    name: str
+    steps: tuple[Any, ...]
+
+    def seconds_before(self, index: int) -> int:
+        """Seconds from pressing Start to the beginning of step `index`."""
+        return sum(step.seconds for step in self.steps[:index])
+
+    def first_per_side_hold(self) -> int:
+        """The index of the right-side step of the first per-side hold."""
+        for index, step in enumerate(self.steps):
+            if (
+                step.kind.value == "work"
+                and step.dosage_kind is not None
+                and step.dosage_kind.value == "hold"
+                and step.side is not None
+                and step.side.value == "right"
+            ):
+                return index
+        raise AssertionError(f"{self.slug} has no per-side hold")
+
+
+def timeline(slug: str) -> Timeline:
+    from routines.catalog import load_catalog
+    from routines.session import compile_session
+
+    routine = load_catalog().routines[slug]
+    return Timeline(slug, routine.name, compile_session(routine).steps)
+
+
+def clock_text(seconds: int) -> str:
+    """How the player's timer shows `seconds` (m:ss)."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def timer_seconds(page: Page) -> int:
+    """The player's countdown, in whole seconds."""
+    text = page.locator("#timer").inner_text().strip()
+    match = re.fullmatch(r"(\d+):(\d\d)", text)
+    assert match, f"the timer shows {text!r}, not m:ss"
+    return int(match[1]) * 60 + int(match[2])
