@@ -35,8 +35,6 @@ const player = {
   discard: null,
 };
 
-// ---- set-up -------------------------------------------------------------------------------
-
 function init() {
   const data = readSessionData();
   if (!data || !Array.isArray(data.steps) || data.steps.length === 0) return;
@@ -177,8 +175,6 @@ function showView(view) {
   if (finish) finish.hidden = view !== "finish";
 }
 
-// ---- the saved run ------------------------------------------------------------------------
-
 function storeKey() {
   return STORE_PREFIX + player.slug;
 }
@@ -237,8 +233,6 @@ function isUsableRun(run) {
   if (Number.isNaN(started)) return false;
   return run.finished === true || Date.now() - started < STALE_AFTER_MS;
 }
-
-// ---- running the timeline -----------------------------------------------------------------
 
 function currentStep() {
   return player.steps[player.run.index];
@@ -455,8 +449,6 @@ function timeZone() {
   }
 }
 
-// ---- drawing ------------------------------------------------------------------------------
-
 function renderStep() {
   const { stepTitle, stepLabel, stepNext, playerStage, repCounter, repTarget } = player.els;
   const run = player.run;
@@ -533,8 +525,9 @@ function formatClock(ms) {
 function drawRing(done) {
   const ring = player.els.ringProgress;
   const fraction = Math.min(1, Math.max(0, done));
-  ring.style.strokeDasharray = `${RING_LENGTH}`;
-  ring.style.strokeDashoffset = `${RING_LENGTH * (1 - fraction)}`;
+  // At 0, start one unit into a gap longer than the circle, or Chromium draws a hairline.
+  ring.style.strokeDasharray = `${RING_LENGTH} ${RING_LENGTH + 4}`;
+  ring.style.strokeDashoffset = `${fraction > 0 ? RING_LENGTH * (1 - fraction) : RING_LENGTH + 1}`;
 }
 
 function renderProgress(completed) {
@@ -561,8 +554,6 @@ function markListStep(index) {
     else item.removeAttribute("aria-current");
   });
 }
-
-// ---- cues ---------------------------------------------------------------------------------
 
 function loadCues() {
   try {
@@ -714,8 +705,6 @@ function finishCues() {
   announce("Session complete");
 }
 
-// ---- screen wake lock ---------------------------------------------------------------------
-
 function isRunning() {
   const run = player.run;
   return Boolean(run && !run.finished && !run.paused && player.els.player?.dataset.view === "stage");
@@ -748,8 +737,6 @@ function releaseScreen() {
   player.wakeLock = null;
   if (lock && !lock.released) lock.release().catch(() => {});
 }
-
-// ---- events -------------------------------------------------------------------------------
 
 function bindControls() {
   const els = player.els;
@@ -808,7 +795,9 @@ function bindHtmx() {
   });
   document.addEventListener("htmx:afterRequest", (event) => {
     const detail = event.detail;
-    if (!isFinishForm(detail.elt)) return;
+    // When the swap replaced the form, htmx re-fires this event on an ancestor still in the
+    // page, so the form is found in requestConfig rather than in detail.elt.
+    if (!isFinishForm(detail.requestConfig?.elt || detail.elt)) return;
     const status = detail.xhr?.status || 0;
     // htmx calls a 422 "successful" because it is configured to swap it, so read the status.
     if (detail.successful && status >= 200 && status < 300) savedOnServer();

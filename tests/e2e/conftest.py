@@ -53,18 +53,12 @@ PHONE: dict[str, Any] = {
     "locale": "en-GB",
 }
 
-#: Known app bug, reported and pinned by test_every_page_loads_without_a_missing_favicon: the app
-#: has no favicon, so every first visit logs "Failed to load resource: 404" for /favicon.ico.
-#: Ignored here so that it does not hide every other console error behind the same failure.
-FAVICON = re.compile(r"/favicon\.ico$")
-
 
 @dataclass
 class ConsoleWatch:
     """Console errors and page errors seen by the pages of one browser context."""
 
     errors: list[str] = field(default_factory=list)
-    favicon_errors: list[str] = field(default_factory=list)
     allowed: list[re.Pattern[str]] = field(default_factory=list)
 
     def allow(self, pattern: str) -> None:
@@ -79,11 +73,7 @@ class ConsoleWatch:
         if message.type != "error":
             return
         url = message.location.get("url", "") if message.location else ""
-        text = f"console error: {message.text} (at {url or '?'})"
-        if FAVICON.search(url):
-            self.favicon_errors.append(text)
-        else:
-            self.errors.append(text)
+        self.errors.append(f"console error: {message.text} (at {url or '?'})")
 
     def _on_page_error(self, error: Error) -> None:
         self.errors.append(f"uncaught page error: {error.name}: {error.message}\n{error.stack}")
@@ -242,11 +232,3 @@ def timeline(slug: str) -> Timeline:
 def clock_text(seconds: int) -> str:
     """How the player's timer shows `seconds` (m:ss)."""
     return f"{seconds // 60}:{seconds % 60:02d}"
-
-
-def timer_seconds(page: Page) -> int:
-    """The player's countdown, in whole seconds."""
-    text = page.locator("#timer").inner_text().strip()
-    match = re.fullmatch(r"(\d+):(\d\d)", text)
-    assert match, f"the timer shows {text!r}, not m:ss"
-    return int(match[1]) * 60 + int(match[2])

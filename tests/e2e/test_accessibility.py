@@ -1,0 +1,119 @@
+"""axe-core on every kind of page, at 390 px: no serious or critical violations, no sideways scroll.
+
+These contexts bypass the CSP so axe can be injected; the other tests keep the CSP on.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import (
+    ConsoleWatch,
+    LiveServer,
+    NewContext,
+    describe_violations,
+    run_axe,
+)
+
+PAGES = {
+    "today": "/",
+    "library": "/routines",
+    "library filtered": "/routines?goal=desk&max_minutes=5",
+    "routine detail": "/routines/pre-run-warm-up",
+    "exercise detail": "/exercises/single-leg-pivot",
+    "not found": "/routines/no-such-routine",
+}
+
+
+def page_width(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def check(page: Page, state: str) -> list[str]:
+    """Problems on `page` as it is now, each a line naming `state`."""
+    problems = []
+    violations = run_axe(page)
+    if violations:
+        problems.append(f"{state}: axe found\n{describe_violations(violations)}")
+    width = page_width(page)
+    if width > 390:
+        problems.append(f"{state}: the page is {width} px wide, it scrolls sideways at 390 px")
+    return problems
+
+
+@pytest.fixture
+def axe_page(new_context: NewContext) -> Page:
+    return new_context(bypass_csp=True).new_page()
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_the_page_has_no_serious_accessibility_problems_and_fits_390_px(
+    new_context: NewContext,
+    live_server: LiveServer,
+    console: ConsoleWatch,
+    name: str,
+    color_scheme: str,
+) -> None:
+    page = new_context(bypass_csp=True, color_scheme=color_scheme).new_page()
+    if name == "not found":
+        console.allow(r"status of 404 .*no-such-routine")
+    response = page.goto(live_server(PAGES[name]))
+    assert response is not None
+    assert response.status == (404 if name == "not found" else 200)
+    expect(page.locator("h1")).to_be_visible()
+    problems = check(page, f"{name} ({color_scheme})")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_the_player_has_no_serious_accessibility_problems_from_start_to_finish(
+    new_context: NewContext, live_server: LiveServer, console: ConsoleWatch, color_scheme: str
+) -> None:
+    console.allow(r"status of 422")  # the finish form's answer to a wrong number
+    page = new_context(bypass_csp=True, color_scheme=color_scheme).new_page()
+    problems: list[str] = []
+
+    page.goto(live_server("/play/desk-reset"))
+    expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible()
+    problems += check(page, "player before start")
+
+    page.get_by_role("button", name="Start", exact=True).tap()
+    expect(page.locator("#timer")).to_be_visible()
+    problems += check(page, "player running")
+
+    page.get_by_role("button", name="Pause").tap()
+    expect(page.get_by_role("button", name="Resume")).to_be_visible()
+    problems += check(page, "player paused")
+
+    page.get_by_role("button", name="End early").tap()
+    expect(page.locator("#finish-form")).to_be_visible()
+    problems += check(page, "finish form")
+
+    page.get_by_label("Effort").fill("11")
+    page.get_by_role("button", name="Save session").tap()
+    expect(page.locator("#effort-error")).to_be_visible()
+    problems += check(page, "finish form with an error")
+
+    page.get_by_label("Effort").fill("4")
+    page.get_by_role("button", name="Save session").tap()
+    expect(page.get_by_role("heading", name="Saved: Desk reset")).to_be_visible()
+    problems += check(page, "finish summary in the player")
+
+    assert not problems, "\n".join(problems)
+
+
+def test_the_finish_screen_has_no_serious_accessibility_problems_and_fits_390_px(
+    axe_page: Page, live_server: LiveServer
+) -> None:
+    page = axe_page
+    page.goto(live_server("/play/pre-run-warm-up"))
+    # The form as a browser without htmx sends it: a plain POST, then the finish screen.
+    page.locator("#finish-form").evaluate("(form) => form.submit()")
+    page.wait_for_url(re.compile(re.escape(live_server("/sessions/")) + r"[0-9a-f]{32}$"))
+    expect(page.get_by_role("heading", name="Saved: Pre-run warm-up")).to_be_visible()
+    problems = check(page, "finish screen")
+    assert not problems, "\n".join(problems)
