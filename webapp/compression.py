@@ -6,7 +6,7 @@ from flask import Response
 from flask_compress import Compress
 
 
-class ClosingCompress(Compress):  # type: ignore[misc]
+class ClosingCompress(Compress):
     """Flask-Compress, closing the static file it read once the compressed copy replaced it.
 
     Flask-Compress reads a `send_file` body with `get_data()` and swaps in the compressed bytes,

@@ -87,16 +87,16 @@ def parse_completion(
         checked.errors["routine"] = "We don't know that routine. Pick one from the library."
     if not op_id or not OP_ID.match(op_id):
         checked.errors["op_id"] = MESSAGES["op_id"]
-    effort = _score(checked, "effort", 1, 10, MESSAGES["effort"])
-    pain = _score(checked, "pain", 0, 10, MESSAGES["pain"])
+    effort = _number(checked, "effort", 1, 10, MESSAGES["effort"])
+    pain = _number(checked, "pain", 0, 10, MESSAGES["pain"])
     if len(values["note"]) > NOTE_LIMIT:
         checked.errors["note"] = f"Keep the note under {NOTE_LIMIT} characters."
     ended = _moment(checked, "ended_at", now)
     started = _moment(checked, "started_at", ended - timedelta(minutes=5))
     if not checked.errors.keys() & {"started_at", "ended_at"}:
         _check_times(checked, started, ended, now)
-    total = _whole(checked, "steps_total", 1, 10_000, "The number of steps is missing.")
-    done = _whole(checked, "steps_done", 0, total or 0, "Steps done can't exceed the steps.")
+    total = _number(checked, "steps_total", 1, 10_000, MESSAGES["steps_total"], required=True)
+    done = _number(checked, "steps_done", 0, total or 0, MESSAGES["steps_done"], required=True)
     if checked.errors or routine is None or op_id is None:
         return checked
     time_zone = values["time_zone"] if is_time_zone(values["time_zone"]) else user.time_zone
@@ -115,6 +115,8 @@ MESSAGES = {
     "op_id": "This form lost its session key. Reload the page and finish again.",
     "effort": "Effort is a number from 1 (very easy) to 10 (all-out).",
     "pain": "Pain is a number from 0 (none) to 10 (the worst).",
+    "steps_total": "The number of steps is missing. Reload the page and finish again.",
+    "steps_done": "Steps done can't exceed the steps.",
 }
 FORM_FIELDS = (
     "routine", "started_at", "ended_at", "steps_done", "steps_total",
@@ -122,18 +124,13 @@ FORM_FIELDS = (
 )  # fmt: skip
 
 
-def _score(form: CompletionForm, name: str, low: int, high: int, message: str) -> int | None:
+def _number(
+    form: CompletionForm, name: str, low: int, high: int, message: str, required: bool = False
+) -> int | None:
+    """The whole number typed in `name` if it lies in [low, high]; else a message for it."""
     raw = form.values[name]
-    if not raw:
+    if not raw and not required:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        form.errors[name] = message
-        return None
-    return int(raw)
-
-
-def _whole(form: CompletionForm, name: str, low: int, high: int, message: str) -> int | None:
-    raw = form.values[name]
     if not raw.isdigit() or not low <= int(raw) <= high:
         form.errors[name] = message
         return None
