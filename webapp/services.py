@@ -159,7 +159,12 @@ def _check_times(form: CompletionForm, started: datetime, ended: datetime, now: 
 
 
 def log_session(store: Store, user: User, entry: CompletionEntry) -> tuple[Completion, bool]:
-    """Store a finished session once per key; it counts on the local date it ended."""
+    """Store a finished session once per key; it counts on the local date it ended.
+
+    The phone's time zone becomes the user's, so Today's "done" matches the phone's date.
+    """
+    if entry.time_zone != user.time_zone:
+        store.set_time_zone(user, entry.time_zone)
     completion = Completion(
         user_id=user.id or 0,
         op_id=entry.op_id,

@@ -35,6 +35,14 @@ class Store:
         with self._session() as session:
             return session.get(User, user_id)
 
+    def set_time_zone(self, user: User, time_zone: str) -> None:
+        with self._session() as session:
+            row = session.get(User, user.id)
+            if row is not None:
+                row.time_zone = time_zone
+                session.commit()
+        user.time_zone = time_zone
+
     def add_completion(self, completion: Completion) -> tuple[Completion, bool]:
         """Store `completion` unless the same user already sent its op_id.
 
