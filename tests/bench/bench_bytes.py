@@ -38,8 +38,14 @@ def test_first_load_of_today_fits_the_budget(base_url: str) -> None:
         cdp.send("Network.enable")
         urls: dict[str, str] = {}
         sizes: dict[str, int] = {}
-        cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-        cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+        cdp.on(
+            "Network.requestWillBeSent",
+            lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]),
+        )
+        cdp.on(
+            "Network.loadingFinished",
+            lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+        )
         page.goto(base_url + "/", wait_until="networkidle")
         browser.close()
     total = sum(sizes.values())
