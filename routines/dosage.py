@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -94,3 +94,54 @@ def dosage_problems(kind: DosageKind, values: Mapping[str, Any]) -> list[tuple[s
         elif tempo < 1:
             problems.append(("tempo_seconds", f"must be positive, not {tempo}"))
     return problems
+
+
+# Progression and deload: the one place that says how dosage changes from week to week.
+HOLD_STEP_SECONDS = 5
+REPS_STEP = 2
+MAX_SETS = 5  # a set is added once reps reach their cap, never beyond this
+DELOAD_SHARE = 0.6
+
+
+def progressed(dosage: Dosage, weeks: int, *, hold_cap: int, reps_cap: int) -> Dosage:
+    """`dosage` after `weeks` loading weeks: holds +5 s a week up to `hold_cap`; reps +2 a week
+    up to `reps_cap`, then one more set (once, at most five). Never below the starting dosage."""
+    current = dosage
+    most_sets = max(dosage.sets, min(MAX_SETS, dosage.sets + 1))
+    for _ in range(max(0, weeks)):
+        current = _one_week_on(current, hold_cap, reps_cap, most_sets)
+    return current
+
+
+def _one_week_on(dosage: Dosage, hold_cap: int, reps_cap: int, most_sets: int) -> Dosage:
+    if dosage.kind is DosageKind.REPS and dosage.reps is not None:
+        if dosage.reps < reps_cap:
+            return replace(dosage, reps=min(reps_cap, dosage.reps + REPS_STEP))
+        return replace(dosage, sets=most_sets)
+    if dosage.kind is DosageKind.HOLD and dosage.hold_seconds is not None:
+        longer = min(hold_cap, dosage.hold_seconds + HOLD_STEP_SECONDS)
+        return replace(dosage, hold_seconds=max(dosage.hold_seconds, longer))
+    if dosage.work_seconds is not None:
+        longer = min(hold_cap, dosage.work_seconds + HOLD_STEP_SECONDS)
+        return replace(dosage, work_seconds=max(dosage.work_seconds, longer))
+    return dosage
+
+
+def deloaded(dosage: Dosage) -> Dosage:
+    """A deload version of `dosage`: at most 60% of its volume, fewer sets first."""
+    sets = max(1, int(dosage.sets * DELOAD_SHARE))
+    if sets < dosage.sets and sets <= dosage.sets * DELOAD_SHARE:
+        return replace(dosage, sets=sets)
+    amount: int = getattr(dosage, AMOUNT_FIELD[dosage.kind])
+    lighter = max(1, int(amount * DELOAD_SHARE))
+    if dosage.kind is DosageKind.HOLD:
+        return replace(dosage, sets=sets, hold_seconds=lighter)
+    if dosage.kind is DosageKind.REPS:
+        return replace(dosage, sets=sets, reps=lighter)
+    return replace(dosage, sets=sets, work_seconds=lighter)
+
+
+def volume(dosage: Dosage) -> int:
+    """Sets × reps, or sets × seconds of hold or work (one side)."""
+    amount: int = getattr(dosage, AMOUNT_FIELD[dosage.kind]) or 0
+    return dosage.sets * amount
