@@ -14,7 +14,7 @@ from webapp.compression import ClosingCompress
 from webapp.config import default_config, secret_key
 from webapp.db import make_engine
 from webapp.store import Store
-from webapp.views import meta, player, routines, today
+from webapp.views import meta, plan, player, routines, settings, today
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     views.init_app(app)
-    for blueprint in (today.bp, routines.bp, player.bp, meta.bp):
+    for blueprint in (today.bp, routines.bp, player.bp, plan.bp, settings.bp, meta.bp):
         app.register_blueprint(blueprint)
     return app

@@ -1,11 +1,18 @@
-"""Flask commands: `flask --app webapp init` prepares the instance folder and the database."""
+"""Flask commands: `init` prepares the database, `plan` prints a plan (a stable JSON contract)."""
 
 from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
 
 import click
 from flask import Flask, current_app
 
+from routines.catalog import Catalog, Equipment, Goal
+from routines.plan import Experience, History, Plan, PlannedDay, Program, build_plan
 from webapp.db import migrate
+from webapp.programs import WEEKDAYS
 from webapp.store import Store
 
 
@@ -17,5 +24,123 @@ def init_command() -> None:
     click.echo(f"Database ready: {store.engine.url.render_as_string(hide_password=True)}")
 
 
+WEEKDAY_NUMBERS = {name: number for number, name in enumerate(WEEKDAYS)}
+
+
+def _parse_days(text: str) -> tuple[int, ...]:
+    names = [part.strip().lower()[:3] for part in text.split(",") if part.strip()]
+    unknown = [n for n in names if n not in WEEKDAY_NUMBERS]
+    if unknown or not names:
+        raise click.ClickException(f"'{text}' is not a list of weekdays like mon,wed,fri")
+    return tuple(sorted({WEEKDAY_NUMBERS[n] for n in names}))
+
+
+@click.command("plan")
+@click.option("--goal", required=True, help="running, desk, lifting or general")
+@click.option("--days", required=True, help="weekdays for longer sessions, e.g. mon,wed,fri")
+@click.option("--start", "start_text", required=True, help="first day, YYYY-MM-DD")
+@click.option("--weeks", type=int, default=4, show_default=True)
+@click.option("--experience", default="new", show_default=True, help="new, some or trained")
+@click.option("--equipment", default="", help="kit at hand, e.g. 'mini band,strap'")
+@click.option("--deload-every", type=int, default=4, show_default=True, help="3 or 4")
+@click.option("--json", "as_json", is_flag=True, help="print the plan as JSON")
+def plan_command(
+    goal: str,
+    days: str,
+    start_text: str,
+    weeks: int,
+    experience: str,
+    equipment: str,
+    deload_every: int,
+    as_json: bool,
+) -> None:
+    """Print a fresh plan (no history) for the given program."""
+    program = _program(goal, days, start_text, experience, equipment, deload_every)
+    if weeks < 1:
+        raise click.ClickException("--weeks must be 1 or more")
+    catalog: Catalog = current_app.extensions["hipday.catalog"]
+    plan = build_plan(program, History(), catalog, program.start, weeks)
+    if as_json:
+        click.echo(json.dumps(plan_json(plan)))
+        return
+    for week in plan.weeks:
+        deload = " (deload)" if week.deload else ""
+        click.echo(f"Week {week.index} · {week.phase.value} {week.phase_week}{deload}")
+        for day in week.days:
+            what = f"{day.routine.slug} {day.minutes} min" if day.routine else ""
+            click.echo(f"  {day.day:%a %Y-%m-%d}  {day.kind.value:<8} {what}")
+
+
+def _program(
+    goal: str, days: str, start_text: str, experience: str, equipment: str, deload_every: int
+) -> Program:
+    try:
+        start = date.fromisoformat(start_text)
+    except ValueError:
+        raise click.ClickException(
+            f"--start '{start_text}' is not a date like 2026-11-23"
+        ) from None
+    choices = {
+        "goal": (goal, Goal),
+        "experience": (experience, Experience),
+    }
+    for option, (value, enum) in choices.items():
+        if value not in {member.value for member in enum}:
+            allowed = ", ".join(member.value for member in enum)
+            raise click.ClickException(f"--{option} '{value}' is not one of {allowed}")
+    kit = [part.strip() for part in equipment.split(",") if part.strip()]
+    if any(item not in {e.value for e in Equipment} for item in kit):
+        allowed = ", ".join(e.value for e in Equipment)
+        raise click.ClickException(f"--equipment '{equipment}' must list items from {allowed}")
+    try:
+        return Program(
+            start=start,
+            goal=Goal(goal),
+            session_days=_parse_days(days),
+            experience=Experience(experience),
+            equipment=frozenset(Equipment(item) for item in kit),
+            deload_every=deload_every,
+        )
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """The plan in the command's stable JSON shape."""
+    return {
+        "weeks": [
+            {
+                "index": week.index,
+                "phase": week.phase.value,
+                "deload": week.deload,
+                "days": [_day_json(day) for day in week.days],
+            }
+            for week in plan.weeks
+        ]
+    }
+
+
+def _day_json(day: PlannedDay) -> dict[str, Any]:
+    items = day.routine.prescriptions if day.routine and day.has_session else ()
+    return {
+        "date": day.day.isoformat(),
+        "kind": day.kind.value,
+        "routine": day.routine.slug if day.routine and day.has_session else None,
+        "minutes": day.minutes if day.has_session else 0,
+        "items": [
+            {
+                "exercise": item.exercise.slug,
+                "sets": item.dosage.sets,
+                "reps": item.dosage.reps,
+                "hold_seconds": item.dosage.hold_seconds,
+                "work_seconds": item.dosage.work_seconds,
+                "per_side": item.exercise.per_side,
+            }
+            for item in items
+        ],
+    }
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
+    app.cli.add_command(plan_command)

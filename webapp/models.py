@@ -23,6 +23,7 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, unique=True, max_length=32)
     time_zone: str = Field(default="UTC", max_length=64)
+    calendar_token: str | None = Field(default=None, unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utc_now)
 
 
@@ -45,4 +46,30 @@ class Completion(SQLModel, table=True):
     effort: int | None = None
     pain: int | None = None
     note: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class ProgramVersion(SQLModel, table=True):
+    """Program settings in force from `effective_from`; older versions keep the past as it was."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    effective_from: date
+    start: date
+    goal: str = Field(max_length=16)
+    session_days: str = Field(max_length=20)  # weekday numbers, "0,2,4"
+    experience: str = Field(max_length=16)
+    equipment: str = Field(default="", max_length=80)  # "mini band,strap"
+    deload_every: int = 4
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class PlanEvent(SQLModel, table=True):
+    """Something the user told the plan: skip a day, move a day, or a vacation range."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=16)  # skip | move | vacation
+    day: date
+    until: date | None = None  # the target day of a move, the last day of a vacation
     created_at: datetime = Field(default_factory=utc_now)

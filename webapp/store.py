@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from webapp.models import Completion, User
+from webapp.models import Completion, PlanEvent, ProgramVersion, User
 
 
 class Store:
@@ -83,3 +83,62 @@ class Store:
                 .order_by(col(Completion.ended_at))
             )
             return session.exec(query).all()
+
+    def completions(self, user_id: int) -> Sequence[Completion]:
+        with self._session() as session:
+            query = (
+                select(Completion)
+                .where(Completion.user_id == user_id)
+                .order_by(col(Completion.local_date), col(Completion.ended_at))
+            )
+            return session.exec(query).all()
+
+    def program_versions(self, user_id: int) -> Sequence[ProgramVersion]:
+        """The user's program settings, oldest first."""
+        with self._session() as session:
+            query = (
+                select(ProgramVersion)
+                .where(ProgramVersion.user_id == user_id)
+                .order_by(col(ProgramVersion.effective_from), col(ProgramVersion.id))
+            )
+            return session.exec(query).all()
+
+    def add(self, row: ProgramVersion | PlanEvent) -> None:
+        with self._session() as session:
+            session.add(row)
+            session.commit()
+
+    def plan_events(self, user_id: int) -> Sequence[PlanEvent]:
+        with self._session() as session:
+            query = (
+                select(PlanEvent).where(PlanEvent.user_id == user_id).order_by(col(PlanEvent.id))
+            )
+            return session.exec(query).all()
+
+    def delete_plan_events(
+        self, user_id: int, kind: str, day: date | None = None, event_id: int | None = None
+    ) -> int:
+        """Delete the user's own events of `kind` (on `day`, or with `event_id`); how many went."""
+        with self._session() as session:
+            query = select(PlanEvent).where(PlanEvent.user_id == user_id, PlanEvent.kind == kind)
+            if day is not None:
+                query = query.where(PlanEvent.day == day)
+            if event_id is not None:
+                query = query.where(PlanEvent.id == event_id)
+            rows = session.exec(query).all()
+            for row in rows:
+                session.delete(row)
+            session.commit()
+            return len(rows)
+
+    def set_calendar_token(self, user: User, token: str | None) -> None:
+        with self._session() as session:
+            row = session.get(User, user.id)
+            if row is not None:
+                row.calendar_token = token
+                session.commit()
+        user.calendar_token = token
+
+    def user_by_calendar_token(self, token: str) -> User | None:
+        with self._session() as session:
+            return session.exec(select(User).where(User.calendar_token == token)).first()

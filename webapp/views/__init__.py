@@ -10,7 +10,9 @@ from jinja2_fragments.flask import render_block
 
 from routines.catalog import Catalog, Goal
 from routines.finder import Where
+from routines.plan import DayKind
 from routines.session import estimated_minutes
+from webapp.programs import day_label
 from webapp.store import Store
 
 
@@ -45,6 +47,14 @@ GOAL_LABELS = {
     Goal.LIFTING: "Hip strength for lifting",
     Goal.GENERAL: "General hip health",
 }
+STATUS_LABELS = {
+    "planned": "planned",
+    "done": "done",
+    "missed": "missed",
+    "skipped": "skipped",
+    "moved": "moved",
+    "vacation": "vacation",
+}
 PLACE_LABELS = {
     Where.STANDING: "Standing only",
     Where.SEATED: "Seated only",
@@ -58,4 +68,6 @@ def init_app(app: Flask) -> None:
         routine_minutes=estimated_minutes,
         goal_labels={goal.value: label for goal, label in GOAL_LABELS.items()},
         place_labels={where.value: label for where, label in PLACE_LABELS.items()},
+        day_labels={kind.value: day_label(kind) for kind in DayKind},
+        status_labels=STATUS_LABELS,
     )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
 from routines.catalog import Routine
-from webapp import services
+from webapp import programs, services
 from webapp.guests import current_user
 from webapp.models import new_public_id
 from webapp.views import catalog, render, store
@@ -39,9 +39,26 @@ def _player_page(routine: Routine, form: services.CompletionForm, status: int = 
 
 @bp.get("/play/<slug>")
 def play(slug: str) -> Response:
-    """The player for one routine: big timer, counts, sides and cues."""
+    """The player for one routine (with `?day=`, that day's planned dosage): timer, counts, cues."""
     routine = catalog().routine(slug) or abort(404)
+    if "day" in request.args:
+        routine = _planned_routine(slug, request.args["day"]) or abort(404)
     return _player_page(routine, services.CompletionForm({}))
+
+
+def _planned_routine(slug: str, day: str) -> Routine | None:
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        return None
+    user = current_user()
+    plan = programs.plan_for(
+        store(), catalog(), user, services.local_today(user, datetime.now(UTC))
+    )
+    planned = plan.day(when) if plan else None
+    if planned is None or planned.routine is None or planned.routine.slug != slug:
+        return None
+    return planned.routine
 
 
 @bp.post("/sessions")

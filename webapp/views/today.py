@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response
 
-from webapp import services
+from webapp import programs, services
 from webapp.guests import current_user
 from webapp.views import catalog, render, store
 
@@ -15,6 +15,9 @@ bp = Blueprint("today", __name__)
 
 @bp.get("/")
 def today() -> Response:
-    """Today: the pre-run warm-up and desk reset one tap away, the other routines below."""
-    view = services.today_view(store(), catalog(), current_user(), datetime.now(UTC))
-    return render("pages/today.html", view=view)
+    """Today: the planned session first, then the pre-run warm-up and desk reset, then the rest."""
+    user, now = current_user(), datetime.now(UTC)
+    view = services.today_view(store(), catalog(), user, now)
+    today = services.local_today(user, now)
+    planned = programs.today_in_plan(programs.plan_for(store(), catalog(), user, today), today)
+    return render("pages/today.html", view=view, planned=planned, today=today)

@@ -1,0 +1,38 @@
+"""The private calendar feed: planned sessions as iCalendar events with stable UIDs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from routines.plan import Plan
+from webapp.models import User
+from webapp.programs import day_label
+
+
+def calendar_feed(plan: Plan, user: User, link: Callable[[date], str], now: datetime) -> bytes:
+    """An .ics document of every planned session; the same day keeps the same UID."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Hipday//Plan//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "Hipday plan")
+    for week in plan.weeks:
+        for day in week.days:
+            if not day.has_session or day.routine is None:
+                continue
+            event = Event()
+            event.add("uid", f"{user.public_id}-{day.day:%Y%m%d}@hipday")
+            event.add("dtstamp", now.astimezone(UTC))
+            event.add("dtstart", day.day)
+            event.add("dtend", day.day + timedelta(days=1))
+            deload = " · deload week" if week.deload else ""
+            summary = f"{day_label(day.kind)} · {day.routine.name} · {day.minutes} min{deload}"
+            event.add("summary", summary)
+            event.add("description", day.note or day.routine.summary)
+            event.add("url", link(day.day))
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
+    body: bytes = calendar.to_ical()
+    return body

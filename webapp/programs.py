@@ -1,0 +1,257 @@
+"""Use cases of the plan: onboarding and settings, the user's plan, skips, moves and vacations."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from routines.catalog import Catalog, Equipment, Goal
+from routines.plan import (
+    DAY_KIND_OF_ROUTINE,
+    DayKind,
+    Done,
+    Experience,
+    History,
+    Move,
+    Plan,
+    PlannedDay,
+    Program,
+    build_plan,
+)
+from webapp.models import PlanEvent, ProgramVersion, User
+from webapp.store import Store
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+EQUIPMENT_CHOICES = (
+    Equipment.MINI_BAND, Equipment.LONG_BAND, Equipment.STRAP, Equipment.CHAIR,
+)  # fmt: skip
+DEFAULT_PROGRAM_DAYS = (0, 2, 4)
+WEEKS_AHEAD = 8
+LONGEST_VACATION = timedelta(days=92)
+
+
+@dataclass
+class ProgramForm:
+    """The onboarding / settings answers as typed, with a message per wrong answer."""
+
+    goal: str = Goal.GENERAL.value
+    days: list[str] = field(default_factory=lambda: [WEEKDAYS[d] for d in DEFAULT_PROGRAM_DAYS])
+    experience: str = Experience.NEW.value
+    equipment: list[str] = field(default_factory=list)
+    deload_every: str = "4"
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def program_form(version: ProgramVersion | None) -> ProgramForm:
+    """The form as the user last answered it, or the defaults."""
+    if version is None:
+        return ProgramForm()
+    return ProgramForm(
+        goal=version.goal,
+        days=[WEEKDAYS[int(d)] for d in version.session_days.split(",")],
+        experience=version.experience,
+        equipment=[e for e in version.equipment.split(",") if e],
+        deload_every=str(version.deload_every),
+    )
+
+
+def parse_program(form: Mapping[str, str], lists: Mapping[str, list[str]]) -> ProgramForm:
+    """Check the answers; an answer left out takes its default (each question is skippable)."""
+    answers = ProgramForm()
+    answers.goal = form.get("goal") or answers.goal
+    answers.experience = form.get("experience") or answers.experience
+    answers.deload_every = form.get("deload_every") or answers.deload_every
+    answers.days = lists.get("days") or answers.days
+    answers.equipment = [e for e in lists.get("equipment", []) if e != Equipment.NONE.value]
+    if answers.goal not in {g.value for g in Goal}:
+        answers.errors["goal"] = "Pick one of the goals listed."
+    if answers.experience not in {e.value for e in Experience}:
+        answers.errors["experience"] = "Pick new, some or trained."
+    if answers.deload_every not in ("3", "4"):
+        answers.errors["deload_every"] = "An easier week comes every 3rd or 4th week."
+    if any(day not in WEEKDAYS for day in answers.days):
+        answers.errors["days"] = "Days must be weekdays, Monday to Sunday."
+    elif not 2 <= len(set(answers.days)) <= 6:
+        answers.errors["days"] = "Choose between 2 and 6 days for longer sessions."
+    if any(item not in {e.value for e in EQUIPMENT_CHOICES} for item in answers.equipment):
+        answers.errors["equipment"] = "Pick kit from the list."
+    return answers
+
+
+def save_program(store: Store, user: User, answers: ProgramForm, today: date) -> None:
+    """Store the answers as the program from today on; the past keeps the settings it had."""
+    versions = store.program_versions(user.id or 0)
+    store.add(
+        ProgramVersion(
+            user_id=user.id or 0,
+            effective_from=today,
+            start=versions[0].start if versions else today,
+            goal=answers.goal,
+            session_days=",".join(
+                str(WEEKDAYS.index(d)) for d in sorted(set(answers.days), key=WEEKDAYS.index)
+            ),  # fmt: skip
+            experience=answers.experience,
+            equipment=",".join(sorted(set(answers.equipment))),
+            deload_every=int(answers.deload_every),
+        )
+    )
+
+
+def to_program(version: ProgramVersion) -> Program:
+    return Program(
+        start=version.start,
+        goal=Goal(version.goal),
+        session_days=tuple(int(d) for d in version.session_days.split(",")),
+        experience=Experience(version.experience),
+        equipment=frozenset(Equipment(e) for e in version.equipment.split(",") if e),
+        deload_every=version.deload_every,
+    )
+
+
+def history_for(store: Store, catalog: Catalog, user_id: int) -> History:
+    """Completions, skips, moves and vacations as the plan engine reads them."""
+    done = []
+    for completion in store.completions(user_id):
+        routine = catalog.routine(completion.routine_slug)
+        kind = DAY_KIND_OF_ROUTINE.get(routine.kind) if routine else None
+        done.append(Done(completion.local_date, kind, completion.effort, completion.pain))
+    events = store.plan_events(user_id)
+    return History(
+        done=tuple(done),
+        skips=frozenset(e.day for e in events if e.kind == "skip"),
+        moves=tuple(Move(e.day, e.until) for e in events if e.kind == "move" and e.until),
+        vacations=tuple((e.day, e.until) for e in events if e.kind == "vacation" and e.until),
+    )
+
+
+def plan_for(store: Store, catalog: Catalog, user: User, today: date) -> Plan | None:
+    """The user's plan from its start to `WEEKS_AHEAD` weeks after today, or None before onboarding.
+
+    Each day follows the settings that were in force on it, so a change re-plans from today on.
+    """
+    versions = store.program_versions(user.id or 0)
+    if not versions:
+        return None
+    history = history_for(store, catalog, user.id or 0)
+    weeks = (today - versions[0].start).days // 7 + 1 + WEEKS_AHEAD
+    plans = [
+        (v.effective_from, build_plan(to_program(v), history, catalog, today, weeks))
+        for v in versions
+    ]
+    return splice(plans, today)
+
+
+def splice(plans: Sequence[tuple[date, Plan]], today: date) -> Plan:
+    """One plan whose days come from the plan in force on each day (the newest from today on)."""
+    if len(plans) == 1:
+        return plans[0][1]
+
+    def in_force(day: date) -> Plan:
+        chosen = plans[0][1]
+        for effective_from, plan in plans:
+            if effective_from <= min(day, today):
+                chosen = plan
+        return chosen
+
+    newest = plans[-1][1]
+    weeks = []
+    for index, week in enumerate(newest.weeks):
+        source = in_force(week.first_day if week.first_day + timedelta(days=7) <= today else today)
+        days = tuple(in_force(d.day).weeks[index].days[n] for n, d in enumerate(week.days))
+        weeks.append(replace(source.weeks[index], days=days))
+    return Plan(newest.program, tuple(weeks))
+
+
+@dataclass(frozen=True)
+class TodayPlan:
+    day: PlannedDay
+    deload: bool
+    week_label: str
+
+
+def today_in_plan(plan: Plan | None, today: date) -> TodayPlan | None:
+    """What the plan holds for today, with its week's label."""
+    if plan is None:
+        return None
+    week = plan.week_of(today)
+    day = plan.day(today)
+    if week is None or day is None:
+        return None
+    label = f"{week.phase.value.capitalize()} phase · week {week.phase_week}"
+    return TodayPlan(day, week.deload, label)
+
+
+def skip_day(store: Store, user: User, plan: Plan, day: date, today: date) -> str | None:
+    """Skip the session on `day`; a message when that can't be done."""
+    planned = plan.day(day)
+    if planned is None or not planned.has_session:
+        return "There is no session to skip on that day."
+    if day < today:
+        return "That day has passed; it no longer needs skipping."
+    store.add(PlanEvent(user_id=user.id or 0, kind="skip", day=day))
+    return None
+
+
+def unskip_day(store: Store, user: User, day: date) -> bool:
+    return store.delete_plan_events(user.id or 0, "skip", day=day) > 0
+
+
+def move_targets(plan: Plan, day: date, today: date) -> list[date]:
+    """The free days of `day`'s week, from today on, that its session could move to."""
+    week = plan.week_of(day)
+    if week is None:
+        return []
+    return [d.day for d in week.days if d.day >= today and d.day != day and not d.has_session
+            and d.status.value == "planned"]  # fmt: skip
+
+
+def move_day(
+    store: Store,
+    catalog: Catalog,
+    user: User,
+    plan: Plan,
+    source: date,
+    target: date,
+    today: date,
+) -> str | None:
+    """Move the session on `source` to `target`; a message when the move isn't possible."""
+    planned = plan.day(source)
+    if planned is None or not planned.has_session:
+        return "There is no session to move on that day."
+    if target not in move_targets(plan, source, today):
+        return "Pick a free day later in the same week."
+    event = PlanEvent(user_id=user.id or 0, kind="move", day=source, until=target)
+    store.add(event)
+    moved = plan_for(store, catalog, user, today)
+    landed = moved.day(target) if moved else None
+    if landed is None or landed.kind is not planned.kind:
+        store.delete_plan_events(user.id or 0, "move", event_id=event.id)
+        return "Two strength days in a row are too much. Pick a day that isn't next to one."
+    return None
+
+
+def add_vacation(store: Store, user: User, first: date, last: date) -> str | None:
+    if last < first:
+        return "The last day can't come before the first."
+    if last - first > LONGEST_VACATION:
+        return "A vacation can last up to three months; add another after it."
+    store.add(PlanEvent(user_id=user.id or 0, kind="vacation", day=first, until=last))
+    return None
+
+
+def vacations(store: Store, user: User) -> list[PlanEvent]:
+    return [e for e in store.plan_events(user.id or 0) if e.kind == "vacation"]
+
+
+def new_calendar_token(store: Store, user: User) -> str:
+    """A fresh private feed address; the old one stops working."""
+    token = secrets.token_urlsafe(24)
+    store.set_calendar_token(user, token)
+    return token
+
+
+def day_label(kind: DayKind) -> str:
+    return {DayKind.STRENGTH: "Strength", DayKind.MOBILITY: "Mobility", DayKind.REST: "Rest"}[kind]

@@ -1,0 +1,173 @@
+"""The plan: onboarding, the weeks calendar, a day's session, skips, moves and vacations."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, Response, abort, redirect, url_for
+from htmx_flask import request
+
+from webapp import programs, services
+from webapp.guests import current_user
+from webapp.views import catalog, render, store
+
+bp = Blueprint("plan", __name__)
+
+
+def local_today() -> date:
+    return services.local_today(current_user(), datetime.now(UTC))
+
+
+def _see_other(endpoint: str, day: str | None = None) -> Response:
+    """303 to `endpoint` (with its `day`), the answer to a plain form POST."""
+    url = url_for(endpoint, day=day) if day else url_for(endpoint)
+    response: Response = redirect(url, 303)  # type: ignore[assignment]
+    return response
+
+
+def _day_or_404(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        abort(404)
+
+
+@bp.get("/start")
+def onboarding() -> Response:
+    """Four skippable questions that set up the plan."""
+    versions = store().program_versions(current_user().id or 0)
+    form = programs.program_form(versions[-1] if versions else None)
+    return render("pages/onboarding.html", "program_form", form=form, choices=choices())
+
+
+@bp.post("/start")
+def save_onboarding() -> Response:
+    """Save the answers (defaults for any skipped) and show the plan."""
+    answers = programs.parse_program(request.form, _lists())
+    if answers.errors:
+        return render("pages/onboarding.html", "program_form", 422, form=answers, choices=choices())
+    programs.save_program(store(), current_user(), answers, local_today())
+    return _see_other("plan.overview")
+
+
+def _lists() -> dict[str, list[str]]:
+    return {name: request.form.getlist(name) for name in ("days", "equipment")}
+
+
+def choices() -> dict[str, object]:
+    return {
+        "weekdays": list(zip(programs.WEEKDAYS, programs.WEEKDAY_NAMES, strict=True)),
+        "equipment": [e.value for e in programs.EQUIPMENT_CHOICES],
+    }
+
+
+@bp.get("/plan")
+def overview() -> Response:
+    """The current phase and week, and the weeks around it as a calendar."""
+    return _plan_page()
+
+
+def _plan_page(error: str | None = None, status: int = 200) -> Response:
+    today = local_today()
+    plan = programs.plan_for(store(), catalog(), current_user(), today)
+    if plan is None:
+        return _see_other("plan.onboarding")
+    current = plan.week_of(today)
+    index = current.index - 1 if current else 0
+    return render(
+        "pages/plan.html",
+        "vacation_form",
+        status,
+        plan=plan,
+        weeks=plan.weeks[max(0, index - 1) : index + 5],
+        current=current,
+        today=today,
+        vacations=programs.vacations(store(), current_user()),
+        error=error,
+        form=request.form,
+    )
+
+
+@bp.get("/plan/<day>")
+def day(day: str) -> Response:
+    """One planned day: its session and dosage, and what you can change about it."""
+    return _day_page(_day_or_404(day))
+
+
+def _day_page(when: date, error: str | None = None, status: int = 200) -> Response:
+    today = local_today()
+    plan = programs.plan_for(store(), catalog(), current_user(), today)
+    planned = plan.day(when) if plan else None
+    if plan is None or planned is None:
+        abort(404)
+    week = plan.week_of(when)
+    return render(
+        "pages/plan_day.html",
+        "day_actions",
+        status,
+        planned=planned,
+        week=week,
+        today=today,
+        targets=programs.move_targets(plan, when, today),
+        skipped=when in programs.history_for(store(), catalog(), current_user().id or 0).skips,
+        error=error,
+    )
+
+
+@bp.post("/plan/<day>/skip")
+def skip(day: str) -> Response:
+    """Skip this day's session; a missed strength day moves to a free day if it can."""
+    when = _day_or_404(day)
+    today = local_today()
+    plan = programs.plan_for(store(), catalog(), current_user(), today) or abort(404)
+    error = programs.skip_day(store(), current_user(), plan, when, today)
+    if error:
+        return _day_page(when, error, 422)
+    return _see_other("plan.day", day=when.isoformat())
+
+
+@bp.post("/plan/<day>/unskip")
+def unskip(day: str) -> Response:
+    """Take back a skip."""
+    when = _day_or_404(day)
+    programs.unskip_day(store(), current_user(), when)
+    return _see_other("plan.day", day=when.isoformat())
+
+
+@bp.post("/plan/<day>/move")
+def move(day: str) -> Response:
+    """Move this day's session to a free day later in the same week."""
+    when = _day_or_404(day)
+    today = local_today()
+    plan = programs.plan_for(store(), catalog(), current_user(), today) or abort(404)
+    try:
+        target = date.fromisoformat(request.form.get("target", ""))
+    except ValueError:
+        return _day_page(when, "Pick the day to move the session to.", 422)
+    error = programs.move_day(store(), catalog(), current_user(), plan, when, target, today)
+    if error:
+        return _day_page(when, error, 422)
+    return _see_other("plan.day", day=target.isoformat())
+
+
+@bp.post("/plan/vacations")
+def add_vacation() -> Response:
+    """Set a vacation: no sessions and no reminders from the first to the last day."""
+    try:
+        first = date.fromisoformat(request.form.get("first", ""))
+        last = date.fromisoformat(request.form.get("last", ""))
+    except ValueError:
+        return _plan_error("Give the first and the last day of the vacation.")
+    error = programs.add_vacation(store(), current_user(), first, last)
+    return _plan_error(error) if error else _see_other("plan.overview")
+
+
+@bp.post("/plan/vacations/<int:event_id>/delete")
+def delete_vacation(event_id: int) -> Response:
+    """End a vacation early (or remove it)."""
+    removed = store().delete_plan_events(current_user().id or 0, "vacation", event_id=event_id)
+    return _see_other("plan.overview") if removed else abort(404)
+
+
+def _plan_error(message: str) -> Response:
+    return _plan_page(message, 422)

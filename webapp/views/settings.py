@@ -1,0 +1,84 @@
+"""Settings: the program's four answers and the private calendar feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, Response, abort, redirect, url_for
+from htmx_flask import request
+
+from webapp import programs
+from webapp.calendar_feed import calendar_feed
+from webapp.guests import current_user
+from webapp.services import zone
+from webapp.views import catalog, render, store
+from webapp.views.plan import choices, local_today
+
+bp = Blueprint("settings", __name__)
+
+
+def _page(form: programs.ProgramForm | None = None, status: int = 200) -> Response:
+    user = current_user()
+    versions = store().program_versions(user.id or 0)
+    feed = (
+        url_for("settings.feed", token=user.calendar_token, _external=True)
+        if user.calendar_token
+        else None
+    )
+    return render(
+        "pages/settings.html",
+        "program_form",
+        status,
+        form=form or programs.program_form(versions[-1] if versions else None),
+        choices=choices(),
+        has_program=bool(versions),
+        feed_url=feed,
+    )
+
+
+@bp.get("/settings")
+def page() -> Response:
+    """Your program's answers and your calendar feed."""
+    return _page()
+
+
+@bp.post("/settings")
+def save() -> Response:
+    """Save new answers: the plan changes from today on, the past stays as it was."""
+    lists = {name: request.form.getlist(name) for name in ("days", "equipment")}
+    answers = programs.parse_program(request.form, lists)
+    if answers.errors:
+        return _page(answers, 422)
+    programs.save_program(store(), current_user(), answers, local_today())
+    return redirect(url_for("plan.overview"), 303)  # type: ignore[return-value]
+
+
+@bp.post("/settings/calendar")
+def new_feed() -> Response:
+    """Make a new private calendar address (any older one stops working)."""
+    programs.new_calendar_token(store(), current_user())
+    return redirect(url_for("settings.page", _anchor="calendar"), 303)  # type: ignore[return-value]
+
+
+@bp.post("/settings/calendar/revoke")
+def revoke_feed() -> Response:
+    """Turn the calendar feed off."""
+    store().set_calendar_token(current_user(), None)
+    return redirect(url_for("settings.page", _anchor="calendar"), 303)  # type: ignore[return-value]
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token: str) -> Response:
+    """The planned sessions as a calendar a calendar app can subscribe to."""
+    user = store().user_by_calendar_token(token) or abort(404)
+    now = datetime.now(UTC)
+    today = now.astimezone(zone(user.time_zone)).date()
+    plan = programs.plan_for(store(), catalog(), user, today) or abort(404)
+
+    def link(day: date) -> str:
+        return url_for("plan.day", day=day.isoformat(), _external=True)
+
+    body = calendar_feed(plan, user, link, now)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Cache-Control"] = "private, max-age=900"
+    return response
