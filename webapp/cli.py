@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from routines.catalog import Catalog, Equipment, Goal
 from routines.plan import Experience, History, Plan, PlannedDay, Program, build_plan
@@ -17,6 +18,7 @@ from webapp.store import Store
 
 
 @click.command("init")
+@with_appcontext
 def init_command() -> None:
     """Apply the database migrations (the secret key is made when the app starts)."""
     store: Store = current_app.extensions["hipday.store"]
@@ -36,6 +38,7 @@ def _parse_days(text: str) -> tuple[int, ...]:
 
 
 @click.command("plan")
+@with_appcontext
 @click.option("--goal", required=True, help="running, desk, lifting or general")
 @click.option("--days", required=True, help="weekdays for longer sessions, e.g. mon,wed,fri")
 @click.option("--start", "start_text", required=True, help="first day, YYYY-MM-DD")
