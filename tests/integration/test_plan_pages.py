@@ -106,8 +106,12 @@ def test_a_session_moves_to_a_free_day_of_the_same_week(
 ) -> None:
     onboard(visitor, days=["mon", "wed", "fri"])
     plan = plan_of(app, store)
-    source = first_future_day(plan, DayKind.MOBILITY)
-    targets = programs.move_targets(plan, source, date.today())
+    source, targets = next(
+        (d.day, programs.move_targets(plan, d.day, date.today()))
+        for w in plan.weeks for d in w.days
+        if d.kind is DayKind.MOBILITY and d.day > date.today()
+        and programs.move_targets(plan, d.day, date.today())
+    )  # fmt: skip
     token = visitor.csrf_token()
     far = source + timedelta(days=14)
     response = visitor.client.post(
@@ -115,14 +119,13 @@ def test_a_session_moves_to_a_free_day_of_the_same_week(
     )
     assert response.status_code == 422
     assert "Pick a free day later in the same week." in text(response)
-    if targets:
-        response = visitor.client.post(
-            f"/plan/{source}/move", data={"csrf_token": token, "target": targets[0].isoformat()}
-        )
-        assert response.status_code == 303
-        moved = plan_of(app, store)
-        assert moved.day(targets[0]).kind is DayKind.MOBILITY  # type: ignore[union-attr]
-        assert moved.day(source).kind is DayKind.REST  # type: ignore[union-attr]
+    response = visitor.client.post(
+        f"/plan/{source}/move", data={"csrf_token": token, "target": targets[0].isoformat()}
+    )
+    assert response.status_code == 303
+    moved = plan_of(app, store)
+    assert moved.day(targets[0]).kind is DayKind.MOBILITY  # type: ignore[union-attr]
+    assert moved.day(source).kind is DayKind.REST  # type: ignore[union-attr]
 
 
 def test_a_vacation_silences_its_days_and_a_backwards_one_is_refused(
