@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask
 
@@ -14,6 +14,11 @@ from tests.integration.conftest import Visitor
 from webapp import programs
 from webapp.models import ProgramVersion
 from webapp.store import Store
+
+
+def today() -> date:
+    """The guest's local date: guests start in UTC."""
+    return datetime.now(UTC).date()
 
 
 def onboard(visitor: Visitor, **answers: object) -> None:
@@ -25,14 +30,14 @@ def onboard(visitor: Visitor, **answers: object) -> None:
 def plan_of(app: Flask, store: Store, user_id: int = 1) -> programs.Plan:
     user = store.user(user_id)
     assert user is not None
-    plan = programs.plan_for(store, app.extensions["hipday.catalog"], user, date.today())
+    plan = programs.plan_for(store, app.extensions["hipday.catalog"], user, today())
     assert plan is not None
     return plan
 
 
 def first_future_day(plan: programs.Plan, kind: DayKind) -> date:
     return next(
-        d.day for w in plan.weeks for d in w.days if d.kind is kind and d.day > date.today()
+        d.day for w in plan.weeks for d in w.days if d.kind is kind and d.day > today()
     )
 
 
@@ -70,11 +75,11 @@ def test_a_wrong_answer_is_explained_and_the_form_kept(visitor: Visitor, store: 
 def test_today_shows_the_planned_session_first(visitor: Visitor, app: Flask, store: Store) -> None:
     onboard(visitor, days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"][:6])
     page = text(visitor.get("/"))
-    today = plan_of(app, store).day(date.today())
+    today = plan_of(app, store).day(today())
     assert today is not None
     assert page.index('id="planned-card"') < page.index("Quick start")
     if today.routine:
-        assert f"/play/{today.routine.slug}?day={date.today().isoformat()}" in page
+        assert f"/play/{today.routine.slug}?day={today().isoformat()}" in page
     else:
         assert "Rest day" in page
 
@@ -107,10 +112,10 @@ def test_a_session_moves_to_a_free_day_of_the_same_week(
     onboard(visitor, days=["mon", "wed", "fri"])
     plan = plan_of(app, store)
     source, targets = next(
-        (d.day, programs.move_targets(plan, d.day, date.today()))
+        (d.day, programs.move_targets(plan, d.day, today()))
         for w in plan.weeks for d in w.days
-        if d.kind is DayKind.MOBILITY and d.day > date.today()
-        and programs.move_targets(plan, d.day, date.today())
+        if d.kind is DayKind.MOBILITY and d.day > today()
+        and programs.move_targets(plan, d.day, today())
     )  # fmt: skip
     token = visitor.csrf_token()
     far = source + timedelta(days=14)
@@ -133,7 +138,7 @@ def test_a_vacation_silences_its_days_and_a_backwards_one_is_refused(
 ) -> None:
     onboard(visitor, days=["mon", "wed", "fri"])
     token = visitor.csrf_token()
-    first, last = date.today() + timedelta(days=1), date.today() + timedelta(days=3)
+    first, last = today() + timedelta(days=1), today() + timedelta(days=3)
     bad = visitor.client.post(
         "/plan/vacations", data={"csrf_token": token, "first": last, "last": first}
     )
@@ -155,7 +160,7 @@ def test_changing_settings_replans_from_today_and_keeps_the_past(
     visitor: Visitor, app: Flask, store: Store
 ) -> None:
     visitor.get("/")
-    start = date.today() - timedelta(days=10)
+    start = today() - timedelta(days=10)
     old = ProgramVersion(
         user_id=1, effective_from=start, start=start, goal="general",
         session_days="0,2,4", experience="new", equipment="",
@@ -171,7 +176,7 @@ def test_changing_settings_replans_from_today_and_keeps_the_past(
     after = plan_of(app, store)
     past = [start + timedelta(days=n) for n in range(10)]
     assert [after.day(d).kind for d in past] == [before.day(d).kind for d in past]  # type: ignore[union-attr]
-    coming = [date.today() + timedelta(days=n) for n in range(14)]
+    coming = [today() + timedelta(days=n) for n in range(14)]
     assert [after.day(d).kind for d in coming] != [before.day(d).kind for d in coming]  # type: ignore[union-attr]
     assert all(after.day(d).has_session for d in coming if d.weekday() < 6)  # type: ignore[union-attr]
 
@@ -215,7 +220,7 @@ def test_the_calendar_feed_has_stable_events_and_can_be_turned_off(
 
 def test_plan_changes_without_a_csrf_token_are_refused(visitor: Visitor, store: Store) -> None:
     onboard(visitor)
-    day = (date.today() + timedelta(days=1)).isoformat()
+    day = (today() + timedelta(days=1)).isoformat()
     for url, form in [
         (f"/plan/{day}/skip", {}),
         ("/plan/vacations", {"first": day, "last": day}),
