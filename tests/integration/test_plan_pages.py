@@ -75,11 +75,11 @@ def test_a_wrong_answer_is_explained_and_the_form_kept(visitor: Visitor, store: 
 def test_today_shows_the_planned_session_first(visitor: Visitor, app: Flask, store: Store) -> None:
     onboard(visitor, days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"][:6])
     page = text(visitor.get("/"))
-    today = plan_of(app, store).day(today())
-    assert today is not None
+    planned = plan_of(app, store).day(today())
+    assert planned is not None
     assert page.index('id="planned-card"') < page.index("Quick start")
-    if today.routine:
-        assert f"/play/{today.routine.slug}?day={today().isoformat()}" in page
+    if planned.routine:
+        assert f"/play/{planned.routine.slug}?day={today().isoformat()}" in page
     else:
         assert "Rest day" in page
 
