@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -44,7 +44,7 @@ class Dosage:
     tempo_seconds: int | None = None
 
     def __post_init__(self) -> None:
-        problems = dosage_problems(self.kind, asdict(self))
+        problems = dosage_problems(self.kind, vars(self))  # not asdict(): no deep copy needed
         if problems:
             raise ValueError("; ".join(f"{field} {problem}" for field, problem in problems))
 
@@ -109,7 +109,10 @@ def progressed(dosage: Dosage, weeks: int, *, hold_cap: int, reps_cap: int) -> D
     current = dosage
     most_sets = max(dosage.sets, min(MAX_SETS, dosage.sets + 1))
     for _ in range(max(0, weeks)):
-        current = _one_week_on(current, hold_cap, reps_cap, most_sets)
+        grown = _one_week_on(current, hold_cap, reps_cap, most_sets)
+        if grown == current:  # every cap reached: later weeks change nothing either
+            break
+        current = grown
     return current
 
 

@@ -2,7 +2,8 @@
 
 A plan runs in 7-day weeks from the program's start. Weeks belong to phases — a foundation phase
 (4–6 weeks, lighter variants) then a strengthening phase (6–8 weeks) — and the cycle repeats one
-variant step harder. Loading weeks grow the dosage; every `deload_every`-th week is a deload week.
+variant step harder. Loading weeks grow the dosage; every `deload_every`-th week is a deload week,
+counted across phase boundaries, which repeats the last loading week at a lighter dosage.
 History bends the plan the way a coach would: missed strength days move or drop, long breaks
 repeat the week, and pain or very hard sessions bring easier variants and an early deload.
 Everything here is pure: the same program, history and `today` always give the same plan.
@@ -10,10 +11,12 @@ Everything here is pure: the same program, history and `today` always give the s
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from routines.catalog import (
     Block,
@@ -26,7 +29,7 @@ from routines.catalog import (
     Routine,
     RoutineKind,
 )
-from routines.dosage import Dosage, DosageKind, deloaded, progressed
+from routines.dosage import Dosage, deloaded, progressed, volume
 from routines.session import estimated_minutes
 
 
@@ -66,6 +69,8 @@ LONG_BREAK_WEEKS = 2
 HOLD_CAPS = {Category.MOBILITY_STRETCH: 60, Category.CORE: 45, Category.STRENGTH: 45}
 REPS_CAPS = {Category.ACTIVATION: 30, Category.DYNAMIC_WARM_UP: 15}
 DEFAULT_HOLD_CAP, DEFAULT_REPS_CAP = 20, 20
+WEEK = timedelta(days=7)
+DAY = timedelta(days=1)
 DAY_KIND_OF_ROUTINE = {
     RoutineKind.STRENGTH: DayKind.STRENGTH,
     RoutineKind.MOBILITY: DayKind.MOBILITY,
@@ -110,16 +115,52 @@ class Move:
 
 @dataclass(frozen=True)
 class History:
+    """What has happened: sessions done, days skipped, sessions moved, vacations (inclusive)."""
+
     done: tuple[Done, ...] = ()
     skips: frozenset[date] = frozenset()
     moves: tuple[Move, ...] = ()
     vacations: tuple[tuple[date, date], ...] = ()
 
     def on_vacation(self, day: date) -> bool:
-        return any(first <= day <= last for first, last in self.vacations)
+        """Whether `day` falls inside one of the vacations."""
+        firsts, lasts = self._vacation_spans
+        index = bisect_right(firsts, day) - 1
+        return index >= 0 and day <= lasts[index]
 
     def did(self, day: date, kind: DayKind) -> bool:
-        return any(d.day == day and d.kind is kind for d in self.done)
+        """Whether a session of `kind` was done on `day`."""
+        return kind in self._done_kinds.get(day, ())
+
+    def _any_session(self, first: date, last: date) -> bool:
+        days = self._session_days
+        index = bisect_left(days, first)
+        return index < len(days) and days[index] <= last
+
+    @cached_property
+    def _done_kinds(self) -> dict[date, frozenset[DayKind]]:
+        found: dict[date, set[DayKind]] = {}
+        for session in self.done:
+            if session.kind is not None:
+                found.setdefault(session.day, set()).add(session.kind)
+        return {day: frozenset(kinds) for day, kinds in found.items()}
+
+    @cached_property
+    def _session_days(self) -> list[date]:
+        return sorted(self._done_kinds)
+
+    @cached_property
+    def _vacation_spans(self) -> tuple[list[date], list[date]]:
+        """The vacations merged where they overlap, as sorted first days and last days."""
+        firsts: list[date] = []
+        lasts: list[date] = []
+        for first, last in sorted(v for v in self.vacations if v[0] <= v[1]):
+            if lasts and first <= lasts[-1] + DAY:
+                lasts[-1] = max(lasts[-1], last)
+            else:
+                firsts.append(first)
+                lasts.append(last)
+        return firsts, lasts
 
 
 @dataclass(frozen=True)
@@ -158,40 +199,65 @@ class Plan:
     weeks: tuple[Week, ...]
 
     def day(self, day: date) -> PlannedDay | None:
+        """The planned day on `day`, None outside the plan."""
         week = self.week_of(day)
-        return next((d for d in week.days if d.day == day), None) if week else None
+        return week.days[(day - week.first_day).days] if week else None
 
     def week_of(self, day: date) -> Week | None:
-        return next((w for w in self.weeks if w.first_day <= day < w.first_day + WEEK), None)
-
-
-WEEK = timedelta(days=7)
-DAY = timedelta(days=1)
+        """The week holding `day`, None outside the plan."""
+        if not self.weeks:
+            return None
+        index = (day - self.weeks[0].first_day).days // 7
+        return self.weeks[index] if 0 <= index < len(self.weeks) else None
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """A reason to ease off: pain ≥ 6/10 or effort ≥ 9/10 twice in a row on strength days."""
+    """A reason to ease off: pain ≥ 6/10, or effort ≥ 9/10 twice in a row on strength days."""
 
     day: date
     reason: str
 
 
 def triggers(history: History) -> tuple[Trigger, ...]:
-    """Every strength session after which the next one must be easier."""
+    """Every session after which the next strength session must be easier, in date order."""
     found: list[Trigger] = []
-    strength = sorted((d for d in history.done if d.kind is DayKind.STRENGTH), key=lambda d: d.day)
-    for index, session in enumerate(strength):
-        previous = strength[index - 1] if index else None
+    previous: Done | None = None
+    for session in sorted(history.done, key=lambda d: d.day):
         if session.pain is not None and session.pain >= PAIN_LIMIT:
             found.append(Trigger(session.day, f"you reported pain {session.pain}/10"))
-        elif (
-            previous is not None
-            and (session.effort or 0) >= EFFORT_LIMIT
-            and (previous.effort or 0) >= EFFORT_LIMIT
-        ):
+        elif session.kind is DayKind.STRENGTH and _hard(session) and _hard(previous):
             found.append(Trigger(session.day, "your last two strength sessions felt very hard"))
+        if session.kind is DayKind.STRENGTH:
+            previous = session
     return tuple(found)
+
+
+def _hard(session: Done | None) -> bool:
+    return session is not None and (session.effort or 0) >= EFFORT_LIMIT
+
+
+@dataclass(frozen=True)
+class _Loading:
+    """What a loading week was built from; a deload week repeats it, lighter."""
+
+    phase: Phase
+    cycle: int
+    level: int
+    rotation: int
+    strength_days: int = 7
+    eased: frozenset[int] = frozenset()  # turns whose session had easier variants
+
+
+@dataclass(frozen=True)
+class _Dosing:
+    """How a routine is dosed on a day."""
+
+    step: int  # variant steps from the library's own, harder when positive
+    level: int  # loading weeks of growth
+    deload: bool = False
+    carried: bool = False  # the session this deload repeats had easier variants
+    easier: bool = False  # a trigger asks for easier variants today
 
 
 @dataclass
@@ -201,19 +267,48 @@ class _Position:
     program_week: int = 0
     level: int = 0
     loading_since_deload: int = 0
-    last_loading_level: int = 0
     rotation: int = 0
+    last_loading: _Loading | None = None
 
 
 @dataclass
 class _Builder:
+    """The state of one `build_plan` call, with the history's lookups worked out once."""
+
     program: Program
     history: History
     catalog: Catalog
     today: date
     position: _Position = field(default_factory=_Position)
     weeks: list[Week] = field(default_factory=list)
-    answered: list[Trigger] = field(default_factory=list)
+    empty_weeks: int = 0
+    before_break: _Position = field(default_factory=_Position)
+    welcome_back: bool = False
+    answered: int = 0
+    eased: set[int] = field(default_factory=set)
+    candidates: dict[DayKind, list[Routine]] = field(default_factory=dict)
+    dosed: dict[tuple[str, _Dosing], tuple[Routine, int]] = field(default_factory=dict)
+
+    @cached_property
+    def triggers(self) -> tuple[Trigger, ...]:
+        return triggers(self.history)
+
+    @cached_property
+    def trigger_days(self) -> list[date]:
+        return [t.day for t in self.triggers]
+
+    @cached_property
+    def trigger_weeks(self) -> dict[int, Trigger]:
+        """The last trigger of each week, by week index."""
+        return {_week_index(self.program, t.day): t for t in self.triggers}
+
+    @cached_property
+    def moves(self) -> dict[int, list[Move]]:
+        """The user's moves by the week index of their source day."""
+        found: dict[int, list[Move]] = {}
+        for move in self.history.moves:
+            found.setdefault(_week_index(self.program, move.source), []).append(move)
+        return found
 
     def phase_of(self, program_week: int) -> tuple[Phase, int, int]:
         foundation = FOUNDATION_WEEKS[self.program.experience]
@@ -229,29 +324,11 @@ def build_plan(
 ) -> Plan:
     """The plan's first `weeks` weeks from the program start, bent by what has happened."""
     builder = _Builder(program, history, catalog, today)
-    all_triggers = triggers(history)
-    forced_deloads = {_week_index(program, t.day) + 1 for t in all_triggers}
-    empty_streak, before_break = 0, _Position()
     for index in range(weeks):
         start = program.start + index * WEEK
-        week = _build_week(builder, index, start, forced_deloads, all_triggers)
+        week, shape = _build_week(builder, index, start)
         builder.weeks.append(week)
-        if start + WEEK > today and index >= _week_index(program, today):
-            _advance(builder, week, pain_week=False)
-            continue
-        if _vacation_week(history, week):
-            continue
-        active = any(history.did(d.day, k) for d in week.days for k in DayKind)
-        if active:
-            empty_streak = 0
-        else:
-            empty_streak += 1
-            if empty_streak == 1:
-                before_break = replace(builder.position)
-        pain_week = any(_week_index(program, t.day) == index for t in all_triggers)
-        _advance(builder, week, pain_week)
-        if empty_streak >= LONG_BREAK_WEEKS:
-            builder.position = replace(before_break)
+        _after_week(builder, week, shape)
     return Plan(program, tuple(builder.weeks))
 
 
@@ -259,83 +336,113 @@ def _week_index(program: Program, day: date) -> int:
     return (day - program.start).days // 7
 
 
-def _vacation_week(history: History, week: Week) -> bool:
-    return all(history.on_vacation(d.day) for d in week.days)
+def _after_week(builder: _Builder, week: Week, shape: _Loading) -> None:
+    """Move the program on after `week`; a vacation pauses it, a long break rewinds it."""
+    if _paused(week):
+        return
+    away = _still_away(builder, week.first_day)
+    if away and builder.empty_weeks == 0:
+        builder.before_break = replace(builder.position)
+    builder.empty_weeks = builder.empty_weeks + 1 if away else 0
+    pain = _week_index(builder.program, week.first_day) in builder.trigger_weeks
+    _advance(builder, week, shape, pain)
+    if builder.empty_weeks >= LONG_BREAK_WEEKS:
+        builder.position = replace(builder.before_break)
+        builder.welcome_back = True
+    elif not away:
+        builder.welcome_back = False
 
 
-def _advance(builder: _Builder, week: Week, pain_week: bool) -> None:
-    """Move the program one week on; pain holds the dosage where it is."""
+def _still_away(builder: _Builder, start: date) -> bool:
+    """Whether the week from `start` is over and had no session either."""
+    ended = start + WEEK <= builder.today
+    return ended and not builder.history._any_session(start, start + 6 * DAY)
+
+
+def _paused(week: Week) -> bool:
+    """A week with no session because of a vacation does not move the program on."""
+    vacation = any(d.status is DayStatus.VACATION for d in week.days)
+    return vacation and not any(d.has_session for d in week.days)
+
+
+def _advance(builder: _Builder, week: Week, shape: _Loading, pain: bool) -> None:
+    """Move the program one week on; pain holds the dosage where this week had it."""
     position = builder.position
-    next_phase = builder.phase_of(position.program_week + 1)
     if week.deload:
         position.loading_since_deload = 0
+        if pain:
+            position.level = min(position.level, shape.level)
     else:
         position.loading_since_deload += 1
-        position.last_loading_level = position.level
+        position.last_loading = shape
         position.rotation += 1
-        if not pain_week:
-            position.level += 1
+        position.level += 0 if pain else 1
     position.program_week += 1
-    if next_phase[1] == 1:
-        position.level = position.loading_since_deload = position.last_loading_level = 0
+    if builder.phase_of(position.program_week)[1] == 1:
+        position.level = 0
 
 
-def _build_week(
-    builder: _Builder,
-    index: int,
-    start: date,
-    forced_deloads: set[int],
-    all_triggers: Sequence[Trigger],
-) -> Week:
-    position, program = builder.position, builder.program
+def _build_week(builder: _Builder, index: int, start: date) -> tuple[Week, _Loading]:
+    """One week of the plan, and the loading week its routines and dosage come from."""
+    position = builder.position
     phase, phase_week, cycle = builder.phase_of(position.program_week)
-    scheduled = position.loading_since_deload >= program.deload_every - 1
-    after_deload = bool(builder.weeks) and builder.weeks[-1].deload
-    forced = index in forced_deloads and phase_week > 1 and not after_deload
-    deload = phase_week > 1 and (scheduled or forced)
-    note = "Deload brought forward so you can recover." if forced and not scheduled else None
-    kinds = _day_kinds(builder, start, phase)
-    days = _apply_history(builder, kinds)
-    # A deload week repeats the last loading week's routines, so its volume compares like for like.
-    rotation = position.rotation - 1 if deload and position.rotation else position.rotation
-    planned, seen = [], dict.fromkeys(DayKind, 0)
-    for day in days:
-        if day.has_session:
-            turn = rotation + seen[day.kind]
-            seen[day.kind] += 1
-            day = _fill(builder, day, turn, phase, cycle, deload, all_triggers)
-        planned.append(day)
-    return Week(index + 1, phase, phase_week, cycle, deload, tuple(planned), note)
+    deload, note = _deload(builder, index)
+    if deload and position.last_loading is not None:
+        shape = position.last_loading
+    else:
+        shape = _Loading(phase, cycle, position.level, position.rotation)
+    kinds = _day_kinds(builder, start, shape.phase, shape.strength_days)
+    strength_days = sum(kind is DayKind.STRENGTH for _, kind in kinds)
+    days = _apply_history(builder, index, kinds)
+    builder.eased = set()
+    planned = tuple(_fill_week(builder, days, kinds, shape, deload))
+    if builder.welcome_back and not _still_away(builder, start):
+        note = "After two weeks without a session, this week picks up where you left off."
+    week = Week(index + 1, phase, phase_week, cycle, deload, planned, note)
+    return week, replace(shape, strength_days=strength_days, eased=frozenset(builder.eased))
+
+
+def _deload(builder: _Builder, index: int) -> tuple[bool, str | None]:
+    """Whether this is a deload week: on schedule, or brought forward by pain or hard sessions."""
+    position, program = builder.position, builder.program
+    if position.last_loading is None:
+        return False, None
+    if position.loading_since_deload >= program.deload_every - 1:
+        return True, None
+    trigger = builder.trigger_weeks.get(index - 1)
+    if trigger is None or position.loading_since_deload == 0:
+        return False, None
+    return True, f"Deload brought forward so you can recover: {trigger.reason}."
 
 
 def _strength_target(program: Program, phase: Phase, session_days: int) -> int:
+    """Strength days this week; a new user never has more of them than mobility days."""
     target = STRENGTH_DAYS[program.goal] - (1 if phase is Phase.FOUNDATION else 0)
     ceiling = session_days // 2 if program.experience is Experience.NEW else (session_days + 1) // 2
-    return max(1, min(target, ceiling)) if session_days else 0
+    return min(max(1, target), ceiling)
 
 
-def _day_kinds(builder: _Builder, start: date, phase: Phase) -> list[tuple[date, DayKind]]:
+def _day_kinds(
+    builder: _Builder, start: date, phase: Phase, cap: int
+) -> list[tuple[date, DayKind]]:
     """Strength and mobility on the session days, never two strength days in a row."""
     program, history = builder.program, builder.history
     dates = [start + n * DAY for n in range(7)]
     sessions = [
         d for d in dates if d.weekday() in program.session_days and not history.on_vacation(d)
     ]
-    target = _strength_target(program, phase, len(sessions))
-    previous_strength = _ends_with_strength(builder.weeks)
+    target = min(cap, _strength_target(program, phase, len(sessions)))
+    yesterday_strength = _ends_with_strength(builder.weeks)
     kinds: list[tuple[date, DayKind]] = []
     strength = 0
     for day in dates:
         kind = DayKind.REST
         if day in sessions:
-            yesterday_strength = previous_strength if not kinds else (
-                kinds[-1][1] is DayKind.STRENGTH
-            )  # fmt: skip
-            kind = DayKind.STRENGTH if strength < target and not yesterday_strength else (
-                DayKind.MOBILITY
-            )  # fmt: skip
+            more = strength < target and not yesterday_strength
+            kind = DayKind.STRENGTH if more else DayKind.MOBILITY
             strength += kind is DayKind.STRENGTH
         kinds.append((day, kind))
+        yesterday_strength = kind is DayKind.STRENGTH
     return kinds
 
 
@@ -343,8 +450,10 @@ def _ends_with_strength(weeks: Sequence[Week]) -> bool:
     return bool(weeks) and _strength_happens(weeks[-1].days[-1])
 
 
-def _apply_history(builder: _Builder, kinds: list[tuple[date, DayKind]]) -> list[PlannedDay]:
-    """Vacations, explicit moves, skips and missed days, in that order."""
+def _apply_history(
+    builder: _Builder, index: int, kinds: list[tuple[date, DayKind]]
+) -> list[PlannedDay]:
+    """Vacations, the user's moves, then done, skipped and missed days; missed strength moves."""
     history, today = builder.history, builder.today
     days = [
         PlannedDay(d, DayKind.REST, status=DayStatus.VACATION)
@@ -353,19 +462,26 @@ def _apply_history(builder: _Builder, kinds: list[tuple[date, DayKind]]) -> list
         for d, k in kinds
     ]
     strength_before = _ends_with_strength(builder.weeks)
-    for move in history.moves:
+    for move in builder.moves.get(index, ()):
         _move(days, move, strength_before)
+    days = [_with_status(builder, day) for day in days]
     for position, day in enumerate(days):
-        if not day.has_session or day.status is not DayStatus.PLANNED:
-            continue
-        if history.did(day.day, day.kind):
-            days[position] = replace(day, status=DayStatus.DONE)
-        elif day.day in history.skips or day.day < today:
-            status = DayStatus.SKIPPED if day.day in history.skips else DayStatus.MISSED
-            days[position] = replace(day, status=status)
-            if day.kind is DayKind.STRENGTH:
-                _move_to_next_free_day(days, position, max(today, day.day + DAY))
+        if day.kind is DayKind.STRENGTH and day.status in (DayStatus.MISSED, DayStatus.SKIPPED):
+            _move_to_next_free_day(builder, days, position, max(today, day.day + DAY))
     return days
+
+
+def _with_status(builder: _Builder, day: PlannedDay) -> PlannedDay:
+    """Done, skipped or missed (in the past and not done); planned otherwise."""
+    if not day.has_session or day.status is not DayStatus.PLANNED:
+        return day
+    if builder.history.did(day.day, day.kind):
+        return replace(day, status=DayStatus.DONE)
+    if day.day in builder.history.skips:
+        return replace(day, status=DayStatus.SKIPPED)
+    if day.day < builder.today:
+        return replace(day, status=DayStatus.MISSED)
+    return day
 
 
 def _move(days: list[PlannedDay], move: Move, strength_before: bool) -> None:
@@ -373,15 +489,18 @@ def _move(days: list[PlannedDay], move: Move, strength_before: bool) -> None:
     by_date = {d.day: n for n, d in enumerate(days)}
     if move.source not in by_date or move.target not in by_date:
         return
-    origin, destination = days[by_date[move.source]], days[by_date[move.target]]
+    source, target = by_date[move.source], by_date[move.target]
+    origin, destination = days[source], days[target]
     if not origin.has_session or destination.has_session:
         return
     if destination.status is not DayStatus.PLANNED:
         return
-    if not _strength_allowed(days, by_date[move.target], origin.kind, strength_before):
+    vacated = list(days)
+    vacated[source] = PlannedDay(move.source, DayKind.REST, status=DayStatus.MOVED)
+    if not _strength_allowed(vacated, target, origin.kind, strength_before):
         return
-    days[by_date[move.target]] = PlannedDay(move.target, origin.kind, moved_from=move.source)
-    days[by_date[move.source]] = PlannedDay(move.source, DayKind.REST, status=DayStatus.MOVED)
+    vacated[target] = PlannedDay(move.target, origin.kind, moved_from=move.source)
+    days[:] = vacated
 
 
 def _strength_allowed(
@@ -400,64 +519,93 @@ def _strength_happens(day: PlannedDay) -> bool:
     return day.kind is DayKind.STRENGTH and day.status in (DayStatus.PLANNED, DayStatus.DONE)
 
 
-def _move_to_next_free_day(days: list[PlannedDay], position: int, earliest: date) -> None:
+def _move_to_next_free_day(
+    builder: _Builder, days: list[PlannedDay], position: int, earliest: date
+) -> None:
     """A missed strength day moves to the next free day this week if rule 1 allows, else drops."""
     missed = days[position]
     for target in range(position + 1, len(days)):
         candidate = days[target]
         if candidate.day < earliest or candidate.has_session:
             continue
-        if candidate.status is not DayStatus.PLANNED:
+        if candidate.status is not DayStatus.PLANNED or candidate.day in builder.history.skips:
             continue
-        if _strength_allowed(days, target, DayKind.STRENGTH, strength_before=False):
-            days[target] = PlannedDay(
+        if _strength_allowed(days, target, DayKind.STRENGTH):
+            moved = PlannedDay(
                 candidate.day,
                 DayKind.STRENGTH,
                 moved_from=missed.day,
                 note=f"Moved from {missed.day:%A} so the week's strength work still happens.",
             )
+            days[target] = _with_status(builder, moved)
             return
 
 
-def _fill(
+def _fill_week(
     builder: _Builder,
-    day: PlannedDay,
-    turn: int,
-    phase: Phase,
-    cycle: int,
+    days: Sequence[PlannedDay],
+    kinds: Sequence[tuple[date, DayKind]],
+    shape: _Loading,
     deload: bool,
-    all_triggers: Sequence[Trigger],
+) -> Iterable[PlannedDay]:
+    """Each session day with its routine, taken in turn from where the rotation stands.
+
+    Turns follow the week as scheduled, so a moved session keeps the routine it had.
+    """
+    turns: dict[date, int] = {}
+    seen = dict.fromkeys(DayKind, 0)
+    for when, kind in kinds:
+        turns[when] = shape.rotation + seen[kind]
+        seen[kind] += 1
+    for day in days:
+        if day.has_session:
+            day = _fill(builder, day, turns[day.moved_from or day.day], shape, deload)
+        yield day
+
+
+def _fill(
+    builder: _Builder, day: PlannedDay, turn: int, shape: _Loading, deload: bool
 ) -> PlannedDay:
     """Choose the day's routine and set its dosage for this week."""
-    position = builder.position
     routine = _choose_routine(builder, day.kind, turn)
     if routine is None:
         return replace(day, kind=DayKind.REST, note="No routine fits your kit for this day.")
-    step = (cycle - 1) - (1 if phase is Phase.FOUNDATION else 0)
+    trigger = _consume_trigger(builder, day) if _strength_happens(day) else None
     note = day.note
-    if day.kind is DayKind.STRENGTH:
-        trigger = _consume_trigger(builder, day.day, all_triggers)
-        if trigger is not None:
-            step -= 1
-            note = f"Easier variants today: {trigger.reason} on {trigger.day:%A %-d %B}."
-    level = position.last_loading_level if deload else position.level
+    if trigger is not None:
+        builder.eased.add(turn)
+        easier = f"Easier variants today: {trigger.reason} on {trigger.day:%A %-d %B}."
+        note = f"{note} {easier}" if note else easier
     strength_deload = deload and day.kind is DayKind.STRENGTH
-    dosed = _dose(builder, routine, step, level, strength_deload)
-    return replace(day, routine=dosed, minutes=estimated_minutes(dosed), note=note)
+    carried = strength_deload and turn in shape.eased
+    dosing = _Dosing(_step(shape), shape.level, strength_deload, carried, trigger is not None)
+    key = (routine.slug, dosing)
+    if key not in builder.dosed:
+        dosed = _dose(builder, routine, dosing)
+        builder.dosed[key] = dosed, estimated_minutes(dosed)
+    dosed, minutes = builder.dosed[key]
+    return replace(day, routine=dosed, minutes=minutes, note=note)
 
 
-def _consume_trigger(
-    builder: _Builder, day: date, all_triggers: Sequence[Trigger]
-) -> Trigger | None:
-    """The latest trigger before `day` that no earlier strength day has answered yet."""
-    waiting = [t for t in all_triggers if t.day < day and t not in builder.answered]
-    builder.answered.extend(waiting)
-    return waiting[-1] if waiting else None
+def _step(shape: _Loading) -> int:
+    """Variant steps from the library's own: one easier in foundation, one harder each cycle."""
+    return (shape.cycle - 1) - (1 if shape.phase is Phase.FOUNDATION else 0)
+
+
+def _consume_trigger(builder: _Builder, day: PlannedDay) -> Trigger | None:
+    """The latest trigger before `day` that no earlier strength session has answered yet."""
+    waiting = bisect_left(builder.trigger_days, day.day)
+    if waiting <= builder.answered:
+        return None
+    builder.answered = waiting
+    return builder.triggers[waiting - 1]
 
 
 def _choose_routine(builder: _Builder, kind: DayKind, turn: int) -> Routine | None:
     """A routine of the day's kind that fits the kit and goal, taken in turn week to week."""
-    candidates = routine_candidates(builder.catalog, builder.program, kind)
+    if kind not in builder.candidates:
+        builder.candidates[kind] = routine_candidates(builder.catalog, builder.program, kind)
+    candidates = builder.candidates[kind]
     return candidates[turn % len(candidates)] if candidates else None
 
 
@@ -519,22 +667,40 @@ def _swap(item: Prescription, variant: Exercise) -> Prescription:
     return Prescription(variant, variant.default_dosage)
 
 
-def _dose(builder: _Builder, routine: Routine, step: int, level: int, deload: bool) -> Routine:
-    blocks = tuple(
-        Block(b.name, tuple(_dose_item(builder, p, step, level, deload) for p in b.prescriptions))
-        for b in routine.blocks
-    )
-    return replace(routine, blocks=blocks)
+def _dose(builder: _Builder, routine: Routine, dosing: _Dosing) -> Routine:
+    """`routine` at the dosing's variant step and loading level, eased or deloaded.
+
+    Where two items end up as the same exercise (variants and kit can do that), the first stays.
+    """
+    seen: set[str] = set()
+    blocks = []
+    for block in routine.blocks:
+        kept = []
+        for item in block.prescriptions:
+            dosed = _dose_item(builder, item, dosing)
+            if dosed.exercise.slug not in seen:
+                seen.add(dosed.exercise.slug)
+                kept.append(dosed)
+        if kept:
+            blocks.append(Block(block.name, tuple(kept)))
+    return replace(routine, blocks=tuple(blocks))
 
 
-def _dose_item(
-    builder: _Builder, item: Prescription, step: int, level: int, deload: bool
-) -> Prescription:
+def _dose_item(builder: _Builder, item: Prescription, dosing: _Dosing) -> Prescription:
+    """The variant and dosage for one item.
+
+    A deload keeps the variant of the loading week it repeats (eased there, eased here); an
+    extra easing in a deload week keeps the unit, so the volume stays comparable.
+    """
     have = builder.program.equipment | {Equipment.NONE}
-    shifted = shift_variant(item, builder.catalog, step, have, same_unit=deload)
+    shifted = shift_variant(item, builder.catalog, dosing.step, have)
+    if dosing.carried:
+        shifted = shift_variant(shifted, builder.catalog, -1, have)
+    if dosing.easier:
+        shifted = shift_variant(shifted, builder.catalog, -1, have, same_unit=dosing.deload)
     hold_cap, reps_cap = progression_caps(shifted.exercise, shifted.dosage)
-    dosage = progressed(shifted.dosage, level, hold_cap=hold_cap, reps_cap=reps_cap)
-    return Prescription(shifted.exercise, deloaded(dosage) if deload else dosage)
+    dosage = progressed(shifted.dosage, dosing.level, hold_cap=hold_cap, reps_cap=reps_cap)
+    return Prescription(shifted.exercise, deloaded(dosage) if dosing.deload else dosage)
 
 
 def shift_variant(
@@ -568,13 +734,13 @@ def progression_caps(exercise: Exercise, dosage: Dosage) -> tuple[int, int]:
 
 
 def strength_volume(days: Iterable[PlannedDay]) -> int:
-    """Total planned strength volume: sets × reps or sets × seconds, over every strength day."""
-    total = 0
-    for day in days:
-        if day.kind is DayKind.STRENGTH and day.routine is not None:
-            for item in day.routine.prescriptions:
-                amount = item.dosage.reps if item.dosage.kind is DosageKind.REPS else (
-                    item.dosage.hold_seconds or item.dosage.work_seconds
-                )  # fmt: skip
-                total += item.dosage.sets * (amount or 0)
-    return total
+    """Strength volume (sets × reps or sets × seconds) of the strength sessions that happen.
+
+    A missed or skipped day does not count: the session it moved to does.
+    """
+    return sum(
+        volume(item.dosage)
+        for day in days
+        if _strength_happens(day) and day.routine is not None
+        for item in day.routine.prescriptions
+    )

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from routines.plan import Plan
+from routines.plan import DayStatus, Plan
 from webapp.models import User
 from webapp.programs import day_label
 
@@ -20,7 +20,7 @@ def calendar_feed(plan: Plan, user: User, link: Callable[[date], str], now: date
     calendar.add("x-wr-calname", "Hipday plan")
     for week in plan.weeks:
         for day in week.days:
-            if not day.has_session or day.routine is None:
+            if day.routine is None or day.status not in (DayStatus.PLANNED, DayStatus.DONE):
                 continue
             event = Event()
             event.add("uid", f"{user.public_id}-{day.day:%Y%m%d}@hipday")

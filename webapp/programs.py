@@ -11,6 +11,7 @@ from routines.catalog import Catalog, Equipment, Goal
 from routines.plan import (
     DAY_KIND_OF_ROUTINE,
     DayKind,
+    DayStatus,
     Done,
     Experience,
     History,
@@ -204,8 +205,11 @@ def move_targets(plan: Plan, day: date, today: date) -> list[date]:
     week = plan.week_of(day)
     if week is None:
         return []
-    return [d.day for d in week.days if d.day >= today and d.day != day and not d.has_session
-            and d.status.value == "planned"]  # fmt: skip
+    return [
+        d.day
+        for d in week.days
+        if d.day > day and d.day >= today and not d.has_session and d.status is DayStatus.PLANNED
+    ]
 
 
 def move_day(

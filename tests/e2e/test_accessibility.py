@@ -25,6 +25,16 @@ PAGES = {
     "routine detail": "/routines/pre-run-warm-up",
     "exercise detail": "/exercises/single-leg-pivot",
     "not found": "/routines/no-such-routine",
+    "onboarding": "/start",
+    "settings before a plan": "/settings",
+}
+#: Pages of a guest who has made a plan (with the default answers); {session_day} is the
+#: first day on the plan with a session, so its page has the skip and move forms.
+PLANNED_PAGES = {
+    "plan": "/plan",
+    "plan day": "/plan/{session_day}",
+    "settings": "/settings",
+    "today with a plan": "/",
 }
 
 
@@ -64,6 +74,25 @@ def test_the_page_has_no_serious_accessibility_problems_and_fits_390_px(
     response = page.goto(live_server(PAGES[name]))
     assert response is not None
     assert response.status == (404 if name == "not found" else 200)
+    expect(page.locator("h1")).to_be_visible()
+    problems = check(page, f"{name} ({color_scheme})")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PLANNED_PAGES))
+def test_the_plan_pages_have_no_serious_accessibility_problems_and_fit_390_px(
+    new_context: NewContext, live_server: LiveServer, name: str, color_scheme: str
+) -> None:
+    page = new_context(bypass_csp=True, color_scheme=color_scheme).new_page()
+    page.goto(live_server("/start"))
+    page.get_by_role("button", name="Make my plan").tap()
+    expect(page).to_have_url(live_server("/plan"))
+    href = page.locator(".plan-day:not(.kind-rest) a").first.get_attribute("href") or ""
+    path = PLANNED_PAGES[name].format(session_day=href.rsplit("/", 1)[-1])
+    response = page.goto(live_server(path))
+    assert response is not None
+    assert response.status == 200
     expect(page.locator("h1")).to_be_visible()
     problems = check(page, f"{name} ({color_scheme})")
     assert not problems, "\n".join(problems)

@@ -83,7 +83,7 @@ realistic = st.one_of(
 caps = st.integers(5, 120)
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(realistic, st.integers(0, 30), caps, caps)
 def test_one_more_week_never_decreases_the_dosage(
     start: Dosage, weeks: int, hold_cap: int, reps_cap: int
@@ -96,7 +96,7 @@ def test_one_more_week_never_decreases_the_dosage(
     assert volume(after) >= volume(before)
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(realistic, st.integers(0, 30), caps, caps)
 def test_progression_grows_by_the_step_and_stops_at_the_cap(
     start: Dosage, weeks: int, hold_cap: int, reps_cap: int
@@ -112,7 +112,7 @@ def test_progression_grows_by_the_step_and_stops_at_the_cap(
         assert grown.sets == start.sets
 
 
-@settings(max_examples=200)
+@settings(max_examples=100)
 @given(realistic)
 def test_a_set_is_added_only_once_reps_are_at_their_cap(start: Dosage) -> None:
     cap = 20
@@ -142,7 +142,7 @@ def test_a_deload_drops_sets_first_then_shortens(
     assert deloaded(loading) == expected
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(realistic)
 def test_a_deload_is_at_most_60_percent_of_the_volume_and_never_heavier(loading: Dosage) -> None:
     light = deloaded(loading)
