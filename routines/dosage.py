@@ -106,28 +106,27 @@ DELOAD_SHARE = 0.6
 def progressed(dosage: Dosage, weeks: int, *, hold_cap: int, reps_cap: int) -> Dosage:
     """`dosage` after `weeks` loading weeks: holds +5 s a week up to `hold_cap`; reps +2 a week
     up to `reps_cap`, then one more set (once, at most five). Never below the starting dosage."""
-    current = dosage
-    most_sets = max(dosage.sets, min(MAX_SETS, dosage.sets + 1))
-    for _ in range(max(0, weeks)):
-        grown = _one_week_on(current, hold_cap, reps_cap, most_sets)
-        if grown == current:  # every cap reached: later weeks change nothing either
-            break
-        current = grown
-    return current
+    weeks = max(0, weeks)
+    if dosage.kind is DosageKind.REPS:
+        return _more_reps(dosage, weeks, reps_cap)
+    seconds = dosage.work_step_seconds  # the hold, or the timed bout
+    longer = max(seconds, min(hold_cap, seconds + HOLD_STEP_SECONDS * weeks))
+    if longer == seconds:
+        return dosage
+    if dosage.kind is DosageKind.HOLD:
+        return replace(dosage, hold_seconds=longer)
+    return replace(dosage, work_seconds=longer)
 
 
-def _one_week_on(dosage: Dosage, hold_cap: int, reps_cap: int, most_sets: int) -> Dosage:
-    if dosage.kind is DosageKind.REPS and dosage.reps is not None:
-        if dosage.reps < reps_cap:
-            return replace(dosage, reps=min(reps_cap, dosage.reps + REPS_STEP))
-        return replace(dosage, sets=most_sets)
-    if dosage.kind is DosageKind.HOLD and dosage.hold_seconds is not None:
-        longer = min(hold_cap, dosage.hold_seconds + HOLD_STEP_SECONDS)
-        return replace(dosage, hold_seconds=max(dosage.hold_seconds, longer))
-    if dosage.work_seconds is not None:
-        longer = min(hold_cap, dosage.work_seconds + HOLD_STEP_SECONDS)
-        return replace(dosage, work_seconds=max(dosage.work_seconds, longer))
-    return dosage
+def _more_reps(dosage: Dosage, weeks: int, cap: int) -> Dosage:
+    """Reps +2 a week up to `cap`; the week after they reach it, one more set."""
+    reps = dosage.reps or 0
+    climbing = max(0, -(-(cap - reps) // REPS_STEP))  # weeks until reps reach the cap
+    more = max(reps, min(cap, reps + REPS_STEP * weeks))
+    sets = max(dosage.sets, min(MAX_SETS, dosage.sets + 1)) if weeks > climbing else dosage.sets
+    if (more, sets) == (reps, dosage.sets):
+        return dosage
+    return replace(dosage, reps=more, sets=sets)
 
 
 def deloaded(dosage: Dosage) -> Dosage:

@@ -165,6 +165,8 @@ class History:
 
 @dataclass(frozen=True)
 class PlannedDay:
+    """One day of the plan; `moved_from` is the day a moved session was first scheduled on."""
+
     day: date
     kind: DayKind
     routine: Routine | None = None
@@ -288,6 +290,9 @@ class _Builder:
     eased: set[int] = field(default_factory=set)
     candidates: dict[DayKind, list[Routine]] = field(default_factory=dict)
     dosed: dict[tuple[str, _Dosing], tuple[Routine, int]] = field(default_factory=dict)
+    variants: dict[tuple[str, int, int, bool, bool, bool], Prescription] = field(
+        default_factory=dict
+    )
 
     @cached_property
     def triggers(self) -> tuple[Trigger, ...]:
@@ -338,7 +343,7 @@ def _week_index(program: Program, day: date) -> int:
 
 def _after_week(builder: _Builder, week: Week, shape: _Loading) -> None:
     """Move the program on after `week`; a vacation pauses it, a long break rewinds it."""
-    if _paused(week):
+    if _paused(week.days):
         return
     away = _still_away(builder, week.first_day)
     if away and builder.empty_weeks == 0:
@@ -359,10 +364,10 @@ def _still_away(builder: _Builder, start: date) -> bool:
     return ended and not builder.history._any_session(start, start + 6 * DAY)
 
 
-def _paused(week: Week) -> bool:
+def _paused(days: Sequence[PlannedDay]) -> bool:
     """A week with no session because of a vacation does not move the program on."""
-    vacation = any(d.status is DayStatus.VACATION for d in week.days)
-    return vacation and not any(d.has_session for d in week.days)
+    vacation = any(d.status is DayStatus.VACATION for d in days)
+    return vacation and not any(d.has_session for d in days)
 
 
 def _advance(builder: _Builder, week: Week, shape: _Loading, pain: bool) -> None:
@@ -396,7 +401,9 @@ def _build_week(builder: _Builder, index: int, start: date) -> tuple[Week, _Load
     days = _apply_history(builder, index, kinds)
     builder.eased = set()
     planned = tuple(_fill_week(builder, days, kinds, shape, deload))
-    if builder.welcome_back and not _still_away(builder, start):
+    if _paused(planned):
+        deload, note = False, None
+    elif builder.welcome_back and not _still_away(builder, start):
         note = "After two weeks without a session, this week picks up where you left off."
     week = Week(index + 1, phase, phase_week, cycle, deload, planned, note)
     return week, replace(shape, strength_days=strength_days, eased=frozenset(builder.eased))
@@ -499,8 +506,13 @@ def _move(days: list[PlannedDay], move: Move, strength_before: bool) -> None:
     vacated[source] = PlannedDay(move.source, DayKind.REST, status=DayStatus.MOVED)
     if not _strength_allowed(vacated, target, origin.kind, strength_before):
         return
-    vacated[target] = PlannedDay(move.target, origin.kind, moved_from=move.source)
+    vacated[target] = PlannedDay(move.target, origin.kind, moved_from=_scheduled_on(origin))
     days[:] = vacated
+
+
+def _scheduled_on(day: PlannedDay) -> date:
+    """The day a session was scheduled on before any move."""
+    return day.moved_from or day.day
 
 
 def _strength_allowed(
@@ -522,20 +534,25 @@ def _strength_happens(day: PlannedDay) -> bool:
 def _move_to_next_free_day(
     builder: _Builder, days: list[PlannedDay], position: int, earliest: date
 ) -> None:
-    """A missed strength day moves to the next free day this week if rule 1 allows, else drops."""
+    """A missed strength day moves to the next free day this week if rule 1 allows, else drops.
+
+    A free day from `earliest` on, or an earlier one on which a strength session was done anyway.
+    """
     missed = days[position]
     for target in range(position + 1, len(days)):
         candidate = days[target]
-        if candidate.day < earliest or candidate.has_session:
+        if candidate.has_session or candidate.status is not DayStatus.PLANNED:
             continue
-        if candidate.status is not DayStatus.PLANNED or candidate.day in builder.history.skips:
+        made_up = builder.history.did(candidate.day, DayKind.STRENGTH)
+        if candidate.day < earliest and not made_up or candidate.day in builder.history.skips:
             continue
         if _strength_allowed(days, target, DayKind.STRENGTH):
+            origin = _scheduled_on(missed)
             moved = PlannedDay(
                 candidate.day,
                 DayKind.STRENGTH,
-                moved_from=missed.day,
-                note=f"Moved from {missed.day:%A} so the week's strength work still happens.",
+                moved_from=origin,
+                note=f"Moved from {origin:%A} so the week's strength work still happens.",
             )
             days[target] = _with_status(builder, moved)
             return
@@ -559,7 +576,7 @@ def _fill_week(
         seen[kind] += 1
     for day in days:
         if day.has_session:
-            day = _fill(builder, day, turns[day.moved_from or day.day], shape, deload)
+            day = _fill(builder, day, turns[_scheduled_on(day)], shape, deload)
         yield day
 
 
@@ -674,33 +691,45 @@ def _dose(builder: _Builder, routine: Routine, dosing: _Dosing) -> Routine:
     """
     seen: set[str] = set()
     blocks = []
+    place = 0
     for block in routine.blocks:
         kept = []
         for item in block.prescriptions:
-            dosed = _dose_item(builder, item, dosing)
-            if dosed.exercise.slug not in seen:
-                seen.add(dosed.exercise.slug)
-                kept.append(dosed)
+            variant = _variant(builder, (routine.slug, place), item, dosing)
+            place += 1
+            if variant.exercise.slug not in seen:
+                seen.add(variant.exercise.slug)
+                kept.append(_dose_item(variant, dosing))
         if kept:
             blocks.append(Block(block.name, tuple(kept)))
     return replace(routine, blocks=tuple(blocks))
 
 
-def _dose_item(builder: _Builder, item: Prescription, dosing: _Dosing) -> Prescription:
-    """The variant and dosage for one item.
+def _variant(
+    builder: _Builder, where: tuple[str, int], item: Prescription, dosing: _Dosing
+) -> Prescription:
+    """The exercise for one item (routine slug, place) at the dosing's variant step.
 
     A deload keeps the variant of the loading week it repeats (eased there, eased here); an
     extra easing in a deload week keeps the unit, so the volume stays comparable.
     """
-    have = builder.program.equipment | {Equipment.NONE}
-    shifted = shift_variant(item, builder.catalog, dosing.step, have)
-    if dosing.carried:
-        shifted = shift_variant(shifted, builder.catalog, -1, have)
-    if dosing.easier:
-        shifted = shift_variant(shifted, builder.catalog, -1, have, same_unit=dosing.deload)
-    hold_cap, reps_cap = progression_caps(shifted.exercise, shifted.dosage)
-    dosage = progressed(shifted.dosage, dosing.level, hold_cap=hold_cap, reps_cap=reps_cap)
-    return Prescription(shifted.exercise, deloaded(dosage) if dosing.deload else dosage)
+    key = (*where, dosing.step, dosing.carried, dosing.easier, dosing.deload and dosing.easier)
+    if key not in builder.variants:
+        have = builder.program.equipment | {Equipment.NONE}
+        shifted = shift_variant(item, builder.catalog, dosing.step, have)
+        if dosing.carried:
+            shifted = shift_variant(shifted, builder.catalog, -1, have)
+        if dosing.easier:
+            shifted = shift_variant(shifted, builder.catalog, -1, have, same_unit=dosing.deload)
+        builder.variants[key] = shifted
+    return builder.variants[key]
+
+
+def _dose_item(variant: Prescription, dosing: _Dosing) -> Prescription:
+    """`variant` grown to the dosing's level, then deloaded in a deload."""
+    hold_cap, reps_cap = progression_caps(variant.exercise, variant.dosage)
+    dosage = progressed(variant.dosage, dosing.level, hold_cap=hold_cap, reps_cap=reps_cap)
+    return Prescription(variant.exercise, deloaded(dosage) if dosing.deload else dosage)
 
 
 def shift_variant(

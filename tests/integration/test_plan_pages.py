@@ -36,9 +36,7 @@ def plan_of(app: Flask, store: Store, user_id: int = 1) -> programs.Plan:
 
 
 def first_future_day(plan: programs.Plan, kind: DayKind) -> date:
-    return next(
-        d.day for w in plan.weeks for d in w.days if d.kind is kind and d.day > today()
-    )
+    return next(d.day for w in plan.weeks for d in w.days if d.kind is kind and d.day > today())
 
 
 def text(response: object) -> str:
