@@ -588,20 +588,37 @@ def _fill(
     if routine is None:
         return replace(day, kind=DayKind.REST, note="No routine fits your kit for this day.")
     trigger = _consume_trigger(builder, day) if _strength_happens(day) else None
-    note = day.note
-    if trigger is not None:
-        builder.eased.add(turn)
-        easier = f"Easier variants today: {trigger.reason} on {trigger.day:%A %-d %B}."
-        note = f"{note} {easier}" if note else easier
     strength_deload = deload and day.kind is DayKind.STRENGTH
     carried = strength_deload and turn in shape.eased
     dosing = _Dosing(_step(shape), shape.level, strength_deload, carried, trigger is not None)
+    dosed, minutes = _dosed(builder, routine, dosing)
+    note = day.note
+    if trigger is not None:
+        builder.eased.add(turn)
+        usual, _ = _dosed(builder, routine, replace(dosing, easier=False))
+        easing = _easing_note(trigger, changed=_exercises(dosed) != _exercises(usual))
+        note = f"{note} {easing}" if note else easing
+    return replace(day, routine=dosed, minutes=minutes, note=note)
+
+
+def _dosed(builder: _Builder, routine: Routine, dosing: _Dosing) -> tuple[Routine, int]:
     key = (routine.slug, dosing)
     if key not in builder.dosed:
         dosed = _dose(builder, routine, dosing)
         builder.dosed[key] = dosed, estimated_minutes(dosed)
-    dosed, minutes = builder.dosed[key]
-    return replace(day, routine=dosed, minutes=minutes, note=note)
+    return builder.dosed[key]
+
+
+def _exercises(routine: Routine) -> tuple[str, ...]:
+    return tuple(p.exercise.slug for p in routine.prescriptions)
+
+
+def _easing_note(trigger: Trigger, changed: bool) -> str:
+    """Why today is easier; honest when the library has no easier variant to give."""
+    why = f"{trigger.reason} on {trigger.day:%A %-d %B}"
+    if changed:
+        return f"Easier variants today: {why}."
+    return f"Go gently today: {why}. Keep every exercise in a comfortable range."
 
 
 def _step(shape: _Loading) -> int:
