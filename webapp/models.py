@@ -23,6 +23,8 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, unique=True, max_length=32)
     time_zone: str = Field(default="UTC", max_length=64)
+    #: Whether the time zone follows the phone's (True) or was chosen in Settings.
+    time_zone_auto: bool = True
     calendar_token: str | None = Field(default=None, unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utc_now)
 
@@ -47,6 +49,21 @@ class Completion(SQLModel, table=True):
     pain: int | None = None
     note: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class CompletionExercise(SQLModel, table=True):
+    """One exercise of a logged session, at the dosage that session gave it."""
+
+    __tablename__ = "completion_exercise"
+
+    id: int | None = Field(default=None, primary_key=True)
+    completion_id: int = Field(foreign_key="completion.id", index=True, ondelete="CASCADE")
+    position: int
+    exercise_slug: str = Field(max_length=80, index=True)
+    kind: str = Field(max_length=8)  # hold | reps | timed
+    sets: int
+    amount: int  # seconds held or worked, or reps, per set and side
+    per_side: bool = False
 
 
 class ProgramVersion(SQLModel, table=True):

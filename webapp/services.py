@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from routines.catalog import Catalog, Routine
+from routines.dosage import AMOUNT_FIELD
 from routines.session import Session, compile_session
-from webapp.models import Completion, User
+from routines.streaks import local_day
+from webapp.models import Completion, CompletionExercise, User
 from webapp.store import Store
 
 OP_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
@@ -120,7 +122,7 @@ MESSAGES = {
 }
 FORM_FIELDS = (
     "routine", "started_at", "ended_at", "steps_done", "steps_total",
-    "effort", "pain", "note", "time_zone",
+    "effort", "pain", "note", "time_zone", "plan_day",
 )  # fmt: skip
 
 
@@ -159,11 +161,13 @@ def _check_times(form: CompletionForm, started: datetime, ended: datetime, now: 
 
 
 def log_session(store: Store, user: User, entry: CompletionEntry) -> tuple[Completion, bool]:
-    """Store a finished session once per key; it counts on the local date it ended.
+    """Store a finished session once per key, with the dosage of each exercise in it.
 
-    The phone's time zone becomes the user's, so Today's "done" matches the phone's date.
+    It counts on the local date it ended in the phone's time zone, however late it arrives.
+    Unless the user chose a time zone in Settings, the phone's becomes theirs, so Today's
+    "done" matches the phone's date.
     """
-    if entry.time_zone != user.time_zone:
+    if user.time_zone_auto and entry.time_zone != user.time_zone:
         store.set_time_zone(user, entry.time_zone)
     completion = Completion(
         user_id=user.id or 0,
@@ -171,7 +175,7 @@ def log_session(store: Store, user: User, entry: CompletionEntry) -> tuple[Compl
         routine_slug=entry.routine.slug,
         started_at=entry.started_at,
         ended_at=entry.ended_at,
-        local_date=entry.ended_at.astimezone(zone(entry.time_zone)).date(),
+        local_date=local_day(entry.ended_at, entry.time_zone),
         time_zone=entry.time_zone,
         steps_done=entry.steps_done,
         steps_total=entry.steps_total,
@@ -179,4 +183,20 @@ def log_session(store: Store, user: User, entry: CompletionEntry) -> tuple[Compl
         pain=entry.pain,
         note=entry.note,
     )
-    return store.add_completion(completion)
+    return store.add_completion(completion, exercises_done(entry.routine))
+
+
+def exercises_done(routine: Routine) -> list[CompletionExercise]:
+    """The routine's exercises as logged: sets and the amount per set (seconds or reps)."""
+    return [
+        CompletionExercise(
+            completion_id=0,
+            position=position,
+            exercise_slug=item.exercise.slug,
+            kind=item.dosage.kind.value,
+            sets=item.dosage.sets,
+            amount=getattr(item.dosage, AMOUNT_FIELD[item.dosage.kind]) or 0,
+            per_side=item.exercise.per_side,
+        )
+        for position, item in enumerate(routine.prescriptions)
+    ]

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from webapp.models import Completion, PlanEvent, ProgramVersion, User
+from webapp.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
 
 
 class Store:
@@ -35,22 +35,33 @@ class Store:
         with self._session() as session:
             return session.get(User, user_id)
 
-    def set_time_zone(self, user: User, time_zone: str) -> None:
+    def set_time_zone(self, user: User, time_zone: str, auto: bool | None = None) -> None:
+        """Set the user's time zone, and (when `auto` is given) whether it follows the phone."""
         with self._session() as session:
             row = session.get(User, user.id)
             if row is not None:
                 row.time_zone = time_zone
+                if auto is not None:
+                    row.time_zone_auto = auto
                 session.commit()
         user.time_zone = time_zone
+        if auto is not None:
+            user.time_zone_auto = auto
 
-    def add_completion(self, completion: Completion) -> tuple[Completion, bool]:
-        """Store `completion` unless the same user already sent its op_id.
+    def add_completion(
+        self, completion: Completion, exercises: Sequence[CompletionExercise] = ()
+    ) -> tuple[Completion, bool]:
+        """Store `completion` and its exercises unless the same user already sent its op_id.
 
         Returns the stored row and whether it is new; a replay returns the first row untouched.
         """
         with self._session() as session:
             session.add(completion)
             try:
+                session.flush()
+                for exercise in exercises:
+                    exercise.completion_id = completion.id or 0
+                    session.add(exercise)
                 session.commit()
                 return completion, True
             except IntegrityError:
@@ -92,6 +103,60 @@ class Store:
                 .order_by(col(Completion.local_date), col(Completion.ended_at))
             )
             return session.exec(query).all()
+
+    def history_page(self, user_id: int, offset: int, limit: int) -> Sequence[Completion]:
+        """The user's sessions, newest first, `limit` of them after skipping `offset`."""
+        with self._session() as session:
+            query = (
+                select(Completion)
+                .where(Completion.user_id == user_id)
+                .order_by(col(Completion.ended_at).desc(), col(Completion.id).desc())
+                .offset(offset)
+                .limit(limit)
+            )
+            return session.exec(query).all()
+
+    def exercises_of(self, completion_id: int) -> Sequence[CompletionExercise]:
+        with self._session() as session:
+            query = (
+                select(CompletionExercise)
+                .where(CompletionExercise.completion_id == completion_id)
+                .order_by(col(CompletionExercise.position))
+            )
+            return session.exec(query).all()
+
+    def exercise_log(
+        self, user_id: int, exercise_slug: str | None = None
+    ) -> Sequence[tuple[date, CompletionExercise]]:
+        """Each time the user did an exercise (or `exercise_slug`) in a full session, oldest first."""
+        with self._session() as session:
+            query = (
+                select(col(Completion.local_date), CompletionExercise)
+                .join(Completion, col(Completion.id) == col(CompletionExercise.completion_id))
+                .where(
+                    Completion.user_id == user_id,
+                    col(Completion.steps_done) >= col(Completion.steps_total),
+                )
+                .order_by(col(Completion.local_date), col(CompletionExercise.position))
+            )
+            if exercise_slug is not None:
+                query = query.where(CompletionExercise.exercise_slug == exercise_slug)
+            return [(day, row) for day, row in session.exec(query).all()]
+
+    def set_feedback(
+        self, user_id: int, public_id: str, effort: int | None, pain: int | None, note: str
+    ) -> Completion | None:
+        """Change the feedback on the user's own session; None when it isn't theirs."""
+        with self._session() as session:
+            query = select(Completion).where(
+                Completion.user_id == user_id, Completion.public_id == public_id
+            )
+            row = session.exec(query).first()
+            if row is None:
+                return None
+            row.effort, row.pain, row.note = effort, pain, note
+            session.commit()
+            return row
 
     def program_versions(self, user_id: int) -> Sequence[ProgramVersion]:
         """The user's program settings, oldest first."""

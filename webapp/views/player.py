@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from flask import Blueprint, Response, abort, redirect, url_for
@@ -16,7 +17,9 @@ from webapp.views import catalog, render, store
 bp = Blueprint("player", __name__)
 
 
-def _player_page(routine: Routine, form: services.CompletionForm, status: int = 200) -> Response:
+def _player_page(
+    routine: Routine, form: services.CompletionForm, status: int = 200, plan_day: str = ""
+) -> Response:
     session = services.session_for(routine)
     session_data = {
         "routine": routine.slug,
@@ -34,6 +37,7 @@ def _player_page(routine: Routine, form: services.CompletionForm, status: int = 
         session_data=session_data,
         form=form,
         op_id=form.values.get("op_id") or new_public_id(),
+        plan_day=plan_day,
     )
 
 
@@ -41,9 +45,10 @@ def _player_page(routine: Routine, form: services.CompletionForm, status: int = 
 def play(slug: str) -> Response:
     """The player for one routine (with `?day=`, that day's planned dosage): timer, counts, cues."""
     routine = catalog().routine(slug) or abort(404)
-    if "day" in request.args:
-        routine = _planned_routine(slug, request.args["day"]) or abort(404)
-    return _player_page(routine, services.CompletionForm({}))
+    day = request.args.get("day", "")
+    if day:
+        routine = _planned_routine(slug, day) or abort(404)
+    return _player_page(routine, services.CompletionForm({}), plan_day=day)
 
 
 def _planned_routine(slug: str, day: str) -> Routine | None:
@@ -68,10 +73,16 @@ def finish() -> Response:
     op_id = request.headers.get("Idempotency-Key") or request.form.get("op_id")
     now = datetime.now(UTC)
     entry = services.parse_completion(request.form, op_id, catalog(), user, now)
+    plan_day = request.form.get("plan_day", "")
     if isinstance(entry, services.CompletionForm):
         routine = catalog().routine(entry.values["routine"]) or abort(404)
         entry.values["op_id"] = op_id or ""
-        return _player_page(routine, entry, 422)
+        planned = _planned_routine(routine.slug, plan_day) if plan_day else None
+        return _player_page(planned or routine, entry, 422, plan_day if planned else "")
+    if plan_day:
+        # A planned session is logged at that day's dosage, as the player ran it.
+        planned = _planned_routine(entry.routine.slug, plan_day)
+        entry = replace(entry, routine=planned or entry.routine)
     completion, created = services.log_session(store(), user, entry)
     if not request.htmx:
         return redirect(url_for("player.summary", public_id=completion.public_id), 303)  # type: ignore[return-value]

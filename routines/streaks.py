@@ -1,0 +1,242 @@
+"""Streaks that know the plan: rest days keep them, vacations pause them, freezes forgive a miss.
+
+Every day from the first session to today gets one mark:
+
+- done: at least one session was logged on that local date, planned or extra;
+- rest: nothing was planned (a rest day, or a session skipped or moved away in advance);
+- frozen: a planned session was missed, and a banked freeze covered it;
+- vacation: the plan was paused; the day neither breaks the streak nor adds to it;
+- missed: a planned session was missed with no freeze left; the streak starts again;
+- pending: a planned session on today (or later) not done yet; it breaks nothing until the day
+  is over.
+
+The streak counts the days kept in a row (done, and rest days after the first done day).
+A frozen day keeps the streak alive but does not lengthen it. One freeze is earned for every
+7 days kept in a row, at most 2 are banked, and they are spent automatically.
+
+Days are the user's local dates: a session counts on the date it ended in the time zone the
+phone was in, however late it reaches the server. Without a plan, every day expects a session.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from routines.plan import DayStatus, Plan, PlannedDay, Week
+
+DAYS_PER_FREEZE = 7
+MOST_FREEZES = 2
+DAY = timedelta(days=1)
+
+
+class Expect(StrEnum):
+    """What a day asked of the user."""
+
+    SESSION = "session"
+    REST = "rest"
+    VACATION = "vacation"
+
+
+class Mark(StrEnum):
+    """What became of a day."""
+
+    DONE = "done"
+    REST = "rest"
+    FROZEN = "frozen"
+    VACATION = "vacation"
+    MISSED = "missed"
+    PENDING = "pending"
+
+
+#: Marks that keep a streak going.
+KEPT = frozenset({Mark.DONE, Mark.REST, Mark.FROZEN})
+
+Schedule = Callable[[date], Expect]
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A session as the streak sees it: the local date it ended on and its length."""
+
+    day: date
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Day:
+    """One day of the record: its mark, its sessions, and the streak and freezes after it."""
+
+    day: date
+    mark: Mark
+    sessions: int
+    minutes: int
+    streak: int
+    freezes: int
+
+
+@dataclass(frozen=True)
+class Record:
+    """The figures of a history, and every day of it (oldest first)."""
+
+    days: tuple[Day, ...]
+    current: int
+    longest: int
+    freezes: int
+    freezes_spent: int
+    total_sessions: int
+    total_minutes: int
+
+    def on(self, day: date) -> Day | None:
+        """The record of `day`, None outside the history."""
+        if not self.days:
+            return None
+        index = (day - self.days[0].day).days
+        return self.days[index] if 0 <= index < len(self.days) else None
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """Planned sessions done out of those planned."""
+
+    done: int
+    planned: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.done / self.planned) if self.planned else None
+
+
+def local_day(moment: datetime, time_zone: str) -> date:
+    """The date `moment` falls on in `time_zone` (UTC when the zone is unknown)."""
+    try:
+        zone = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return moment.astimezone(zone).date()
+
+
+def every_day(_day: date) -> Expect:
+    """The schedule without a plan: a session every day."""
+    return Expect.SESSION
+
+
+def expected(day: PlannedDay) -> Expect:
+    """What a planned day asks: a session, rest, or nothing at all (vacation)."""
+    if day.status is DayStatus.VACATION:
+        return Expect.VACATION
+    if day.has_session and day.status in (DayStatus.PLANNED, DayStatus.DONE, DayStatus.MISSED):
+        return Expect.SESSION
+    return Expect.REST
+
+
+def plan_schedule(plan: Plan | None) -> Schedule:
+    """The plan's expectations; days outside it (before the program started) expect a session."""
+    if plan is None:
+        return every_day
+
+    def schedule(day: date) -> Expect:
+        planned = plan.day(day)
+        return expected(planned) if planned else Expect.SESSION
+
+    return schedule
+
+
+def record(
+    logged: Iterable[Logged], schedule: Schedule, today: date, since: date | None = None
+) -> Record:
+    """Mark every day from the first session (or `since`, if earlier) to today.
+
+    Sessions dated after `today` (a phone in a zone ahead of the user's) are kept, not dropped.
+    """
+    sessions = list(logged)
+    count = Counter(s.day for s in sessions)
+    minutes: Counter[date] = Counter()
+    for session in sessions:
+        minutes[session.day] += session.minutes
+    starts = [d for d in (min(count, default=None), since) if d is not None]
+    if not starts:
+        return Record((), 0, 0, 0, 0, 0, 0)
+    last = max([today, *count])
+    walk = _Walk()
+    days = []
+    day = min(starts)
+    while day <= last:
+        mark = walk.step(_mark(day, count[day] > 0, schedule(day), today))
+        days.append(Day(day, mark, count[day], minutes[day], walk.run, walk.bank))
+        day += DAY
+    return Record(
+        days=tuple(days),
+        current=walk.run,
+        longest=walk.longest,
+        freezes=walk.bank,
+        freezes_spent=walk.spent,
+        total_sessions=len(sessions),
+        total_minutes=sum(s.minutes for s in sessions),
+    )
+
+
+def _mark(day: date, done: bool, expect: Expect, today: date) -> Mark:
+    """The day's mark before freezes are considered."""
+    if done:
+        return Mark.DONE
+    if expect is Expect.VACATION:
+        return Mark.VACATION
+    if expect is Expect.REST:
+        return Mark.REST
+    return Mark.PENDING if day >= today else Mark.MISSED
+
+
+class _Walk:
+    """The running streak, the freeze bank and the longest run, one day at a time."""
+
+    def __init__(self) -> None:
+        self.run = 0
+        self.kept = 0  # days kept in a row, towards the next freeze
+        self.bank = 0
+        self.spent = 0
+        self.longest = 0
+
+    def step(self, mark: Mark) -> Mark:
+        if mark is Mark.DONE or (mark is Mark.REST and self.run > 0):
+            self.run += 1
+            self.kept += 1
+            if self.kept % DAYS_PER_FREEZE == 0:
+                self.bank = min(MOST_FREEZES, self.bank + 1)
+            self.longest = max(self.longest, self.run)
+        elif mark is Mark.MISSED and self.run > 0:
+            if self.bank:
+                self.bank -= 1
+                self.spent += 1
+                return Mark.FROZEN
+            self.run = self.kept = 0
+        return mark
+
+
+def adherence(days: Sequence[PlannedDay]) -> Adherence:
+    """Of the sessions planned on `days`, how many were done (skips and moves don't count)."""
+    planned = [d for d in days if expected(d) is Expect.SESSION]
+    return Adherence(sum(d.status is DayStatus.DONE for d in planned), len(planned))
+
+
+def week_adherence(week: Week | None) -> Adherence | None:
+    return adherence(week.days) if week else None
+
+
+def safe_today(day: Day | None) -> str:
+    """One line on what today asks of the streak."""
+    if day is None or day.mark is Mark.PENDING:
+        if day is not None and day.streak:
+            return "A session today keeps your streak going."
+        return "A session today starts a streak."
+    return {
+        Mark.DONE: "Done today. Your streak is safe.",
+        Mark.REST: "Rest day — your streak is safe.",
+        Mark.VACATION: "On vacation — your streak waits for you.",
+        Mark.FROZEN: "A freeze covered a missed day.",
+        Mark.MISSED: "A session today starts a streak.",
+    }[day.mark]
