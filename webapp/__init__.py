@@ -14,7 +14,7 @@ from webapp.compression import ClosingCompress
 from webapp.config import default_config, secret_key
 from webapp.db import make_engine
 from webapp.store import Store
-from webapp.views import meta, plan, player, routines, settings, today
+from webapp.views import data, meta, plan, player, progress, routines, settings, today
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     views.init_app(app)
-    for blueprint in (today.bp, routines.bp, player.bp, plan.bp, settings.bp, meta.bp):
+    for blueprint in (
+        today.bp, routines.bp, player.bp, plan.bp, progress.bp, settings.bp, meta.bp,
+    ):  # fmt: skip
         app.register_blueprint(blueprint)
+    app.register_blueprint(data.bp)
     return app

@@ -9,7 +9,7 @@ from webapp.models import User
 from webapp.store import Store
 
 #: Endpoints that never need an account (and must not create one).
-ANONYMOUS_ENDPOINTS = {"static", "meta.healthz", "settings.feed"}
+ANONYMOUS_ENDPOINTS = {"static", "meta.healthz", "settings.feed", "data.goodbye"}
 
 
 class GuestCookie(SecureCookieSessionInterface):

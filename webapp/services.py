@@ -108,6 +108,23 @@ def parse_completion(
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Feedback:
+    effort: int | None
+    pain: int | None
+    note: str
+
+
+def parse_feedback(form: Mapping[str, str]) -> Feedback | CompletionForm:
+    """Check effort, pain and note as changed after the session; or the form with messages."""
+    checked = CompletionForm({key: form.get(key, "").strip() for key in ("effort", "pain", "note")})
+    effort = _number(checked, "effort", 1, 10, MESSAGES["effort"])
+    pain = _number(checked, "pain", 0, 10, MESSAGES["pain"])
+    if len(checked.values["note"]) > NOTE_LIMIT:
+        checked.errors["note"] = f"Keep the note under {NOTE_LIMIT} characters."
+    return checked if checked.errors else Feedback(effort, pain, checked.values["note"])
+
+
 def is_time_zone(name: str) -> bool:
     """Whether `name` is an IANA time zone this machine knows."""
     return bool(name) and zone(name).key == name

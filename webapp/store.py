@@ -207,3 +207,107 @@ class Store:
     def user_by_calendar_token(self, token: str) -> User | None:
         with self._session() as session:
             return session.exec(select(User).where(User.calendar_token == token)).first()
+
+    # Export, import and deletion
+
+    def exercises_of_user(self, user_id: int) -> Sequence[CompletionExercise]:
+        """Every exercise the user logged, by session and position in it."""
+        with self._session() as session:
+            query = (
+                select(CompletionExercise)
+                .join(Completion, col(Completion.id) == col(CompletionExercise.completion_id))
+                .where(Completion.user_id == user_id)
+                .order_by(col(CompletionExercise.completion_id), col(CompletionExercise.position))
+            )
+            return session.exec(query).all()
+
+    def data_counts(self, user_id: int) -> dict[str, int]:
+        """How many sessions, program versions and plan events the user has."""
+        from sqlmodel import func
+
+        with self._session() as session:
+            return {
+                name: session.exec(
+                    select(func.count()).select_from(table).where(col(table.user_id) == user_id)
+                ).one()
+                for name, table in (
+                    ("sessions", Completion),
+                    ("program_versions", ProgramVersion),
+                    ("plan_events", PlanEvent),
+                )
+            }
+
+    def import_rows(
+        self,
+        user_id: int,
+        sessions: Sequence[tuple[Completion, Sequence[CompletionExercise]]],
+        versions: Sequence[ProgramVersion],
+        events: Sequence[PlanEvent],
+        time_zone: str,
+        time_zone_auto: bool,
+    ) -> tuple[int, int]:
+        """Add what the user doesn't have yet and set their time zone, in one transaction.
+
+        A session is known by its op_id, a program version or plan event by all its fields;
+        known ones are left untouched. Returns how many sessions were added and already there.
+        """
+        with self._session() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                raise LookupError(f"no user {user_id} to import into")
+            query = select(col(Completion.op_id)).where(Completion.user_id == user_id)
+            known = set(session.exec(query).all())
+            new = []
+            for completion, exercises in sessions:
+                if completion.op_id not in known:
+                    known.add(completion.op_id)
+                    completion.user_id = user_id
+                    new.append((completion, exercises))
+            session.add_all([completion for completion, _ in new])
+            session.flush()
+            for completion, exercises in new:
+                for exercise in exercises:
+                    exercise.completion_id = completion.id or 0
+                    session.add(exercise)
+
+            def version_key(v: ProgramVersion) -> tuple[object, ...]:
+                return (v.effective_from, v.start, v.goal, v.session_days, v.experience,
+                        v.equipment, v.deload_every)  # fmt: skip
+
+            had_versions = session.exec(
+                select(ProgramVersion).where(ProgramVersion.user_id == user_id)
+            ).all()
+            known_versions = {version_key(v) for v in had_versions}
+            for version in versions:
+                if version_key(version) not in known_versions:
+                    known_versions.add(version_key(version))
+                    version.user_id = user_id
+                    session.add(version)
+            had_events = session.exec(select(PlanEvent).where(PlanEvent.user_id == user_id)).all()
+            known_events = {(e.kind, e.day, e.until) for e in had_events}
+            for event in events:
+                if (event.kind, event.day, event.until) not in known_events:
+                    known_events.add((event.kind, event.day, event.until))
+                    event.user_id = user_id
+                    session.add(event)
+            user.time_zone, user.time_zone_auto = time_zone, time_zone_auto
+            session.commit()
+            return len(new), len(sessions) - len(new)
+
+    def delete_user(self, user_id: int) -> bool:
+        """Delete the user and every row of theirs in one transaction; False if there was none.
+
+        Child rows go explicitly, first, rather than by trusting the database's cascades.
+        """
+        from sqlmodel import delete
+
+        with self._session() as session:
+            theirs = select(col(Completion.id)).where(Completion.user_id == user_id)
+            session.exec(
+                delete(CompletionExercise).where(col(CompletionExercise.completion_id).in_(theirs))
+            )
+            for table in (Completion, ProgramVersion, PlanEvent):
+                session.exec(delete(table).where(col(table.user_id) == user_id))
+            gone = session.exec(delete(User).where(col(User.id) == user_id))
+            session.commit()
+            return bool(gone.rowcount)

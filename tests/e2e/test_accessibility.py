@@ -142,7 +142,7 @@ def test_the_finish_screen_has_no_serious_accessibility_problems_and_fits_390_px
     page.goto(live_server("/play/pre-run-warm-up"))
     # The form as a browser without htmx sends it: a plain POST, then the finish screen.
     page.locator("#finish-form").evaluate("(form) => form.submit()")
-    page.wait_for_url(re.compile(re.escape(live_server("/sessions/")) + r"[0-9a-f]{32}$"))
+    page.wait_for_url(re.compile(re.escape(live_server("/sessions/")) + r"[0-9a-f]{32}\?fresh=1$"))
     expect(page.get_by_role("heading", name="Saved: Pre-run warm-up")).to_be_visible()
     problems = check(page, "finish screen")
     assert not problems, "\n".join(problems)

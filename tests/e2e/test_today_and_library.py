@@ -41,6 +41,9 @@ def test_tab_reaches_the_skip_link_then_the_quick_start_links_with_a_visible_foc
     expect(page).to_have_url(re.compile(r"#main$"))
 
     page.keyboard.press("Tab")
+    expect(page.locator("#streak-line").get_by_role("link", name="Progress")).to_be_focused()
+
+    page.keyboard.press("Tab")
     warm_up = page.locator(".quick-start", has_text="Pre-run warm-up")
     expect(warm_up).to_be_focused()
     assert has_visible_focus_ring(warm_up), "the focused Pre-run warm-up link shows no outline"

@@ -25,6 +25,8 @@ def test_a_session_finished_on_the_phones_date_shows_as_done_today_there(
     start_clock(page, run_budget=timedelta(minutes=2))
 
     page.goto(live_server("/"))
+    # The first visit adopts the phone's zone, and Today reloads for the phone's date.
+    expect(page.locator("body")).to_have_attribute("data-time-zone", zone)
     page.locator(".quick-start", has_text=routine.name).tap()
     page.get_by_role("button", name="Start", exact=True).tap()
     page.clock.run_for(10_000)

@@ -11,8 +11,11 @@ from jinja2_fragments.flask import render_block
 from routines.catalog import Catalog, Goal
 from routines.finder import Where
 from routines.plan import DayKind
+from routines.progress import Heatmap
 from routines.session import estimated_minutes
+from routines.streaks import Mark, safe_today
 from webapp.programs import day_label
+from webapp.progress import minutes
 from webapp.store import Store
 
 
@@ -62,9 +65,47 @@ PLACE_LABELS = {
 }
 
 
+MARK_LABELS = {
+    Mark.DONE: "done",
+    Mark.REST: "rest",
+    Mark.FROZEN: "freeze",
+    Mark.VACATION: "vacation",
+    Mark.MISSED: "missed",
+    Mark.PENDING: "to do",
+}
+
+
+def heatmap_summary(heatmap: Heatmap) -> str:
+    """The heatmap in words, for screen readers."""
+    parts = [
+        f"{heatmap.count(mark)} {label}"
+        for mark, label in (
+            (Mark.DONE, "days with a session"),
+            (Mark.REST, "rest days"),
+            (Mark.FROZEN, "days covered by a freeze"),
+            (Mark.VACATION, "vacation days"),
+            (Mark.MISSED, "missed days"),
+        )
+        if heatmap.count(mark)
+    ]
+    span = f"{heatmap.first:%-d %B %Y} to {heatmap.last:%-d %B %Y}"
+    return f"From {span}: " + (", ".join(parts) if parts else "no sessions yet") + "."
+
+
+def routine_name(slug: str) -> str:
+    """The routine's name, or its slug when the library no longer has it."""
+    routine = catalog().routine(slug)
+    return routine.name if routine else slug.replace("-", " ").capitalize()
+
+
 def init_app(app: Flask) -> None:
     """Words and figures every template may use."""
     app.jinja_env.globals.update(
+        streak_line=safe_today,
+        heatmap_summary=heatmap_summary,
+        mark_labels={mark.value: label for mark, label in MARK_LABELS.items()},
+        routine_name=routine_name,
+        session_minutes=minutes,
         routine_minutes=estimated_minutes,
         goal_labels={goal.value: label for goal, label in GOAL_LABELS.items()},
         place_labels={where.value: label for where, label in PLACE_LABELS.items()},

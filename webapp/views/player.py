@@ -11,7 +11,7 @@ from htmx_flask import request
 from routines.catalog import Routine
 from webapp import programs, services
 from webapp.guests import current_user
-from webapp.models import new_public_id
+from webapp.models import Completion, new_public_id
 from webapp.views import catalog, render, store
 
 bp = Blueprint("player", __name__)
@@ -85,19 +85,58 @@ def finish() -> Response:
         entry = replace(entry, routine=planned or entry.routine)
     completion, created = services.log_session(store(), user, entry)
     if not request.htmx:
-        return redirect(url_for("player.summary", public_id=completion.public_id), 303)  # type: ignore[return-value]
+        url = url_for("player.summary", public_id=completion.public_id, fresh="1")
+        return redirect(url, 303)  # type: ignore[return-value]
     return render(
         "pages/session.html",
         "finish_card",
         201 if created else 200,
         completion=completion,
         routine=entry.routine,
+        fresh=True,
     )
 
 
 @bp.get("/sessions/<public_id>")
 def summary(public_id: str) -> Response:
-    """The finish screen of one of your sessions."""
+    """One of your sessions: what it held, how it felt, and its feedback to change."""
     completion = store().completion(current_user().id or 0, public_id) or abort(404)
-    routine = catalog().routine(completion.routine_slug) or abort(404)
-    return render("pages/session.html", "finish_card", completion=completion, routine=routine)
+    return _session_page(completion)
+
+
+def _session_page(
+    completion: Completion, form: services.CompletionForm | None = None, status: int = 200
+) -> Response:
+    values = {
+        "effort": "" if completion.effort is None else str(completion.effort),
+        "pain": "" if completion.pain is None else str(completion.pain),
+        "note": completion.note,
+    }
+    exercises = [
+        (catalog().exercises.get(row.exercise_slug), row)
+        for row in store().exercises_of(completion.id or 0)
+    ]
+    return render(
+        "pages/session.html",
+        "feedback_form" if form else None,
+        status,
+        completion=completion,
+        routine=catalog().routine(completion.routine_slug),
+        exercises=exercises,
+        feedback=form or services.CompletionForm(values),
+        saved=request.args.get("saved") == "1",
+        fresh=request.args.get("fresh") == "1",
+    )
+
+
+@bp.post("/sessions/<public_id>/feedback")
+def change_feedback(public_id: str) -> Response:
+    """Change a session's effort, pain or note (a changed pain level re-plans what comes next)."""
+    user = current_user()
+    completion = store().completion(user.id or 0, public_id) or abort(404)
+    feedback = services.parse_feedback(request.form)
+    if isinstance(feedback, services.CompletionForm):
+        return _session_page(completion, feedback, 422)
+    store().set_feedback(user.id or 0, public_id, feedback.effort, feedback.pain, feedback.note)
+    url = url_for("player.summary", public_id=public_id, saved="1", _anchor="feedback")
+    return redirect(url, 303)  # type: ignore[return-value]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import available_timezones
 
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
@@ -10,14 +11,24 @@ from htmx_flask import request
 from webapp import programs
 from webapp.calendar_feed import calendar_feed
 from webapp.guests import current_user
-from webapp.services import zone
+from webapp.services import is_time_zone, zone
 from webapp.views import catalog, render, store
 from webapp.views.plan import choices, local_today
 
 bp = Blueprint("settings", __name__)
 
+#: Every IANA time zone this machine knows, by region then city ("Etc/…" and aliases left out).
+TIME_ZONES = tuple(
+    sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+)
 
-def _page(form: programs.ProgramForm | None = None, status: int = 200) -> Response:
+
+def _page(
+    form: programs.ProgramForm | None = None,
+    status: int = 200,
+    zone_form: dict[str, str] | None = None,
+    block: str = "program_form",
+) -> Response:
     user = current_user()
     versions = store().program_versions(user.id or 0)
     feed = (
@@ -27,12 +38,15 @@ def _page(form: programs.ProgramForm | None = None, status: int = 200) -> Respon
     )
     return render(
         "pages/settings.html",
-        "program_form",
+        block,
         status,
         form=form or programs.program_form(versions[-1] if versions else None),
         choices=choices(),
         has_program=bool(versions),
         feed_url=feed,
+        zones=TIME_ZONES,
+        zone_form=zone_form
+        or {"time_zone": user.time_zone, "follow_phone": "1" if user.time_zone_auto else ""},
     )
 
 
@@ -51,6 +65,31 @@ def save() -> Response:
         return _page(answers, 422)
     programs.save_program(store(), current_user(), answers, local_today())
     return redirect(url_for("plan.overview"), 303)  # type: ignore[return-value]
+
+
+@bp.post("/settings/time-zone")
+def save_time_zone() -> Response:
+    """Choose the time zone your days follow, or let them follow your phone's."""
+    values = {
+        "time_zone": request.form.get("time_zone", "").strip(),
+        "follow_phone": request.form.get("follow_phone", ""),
+    }
+    if not is_time_zone(values["time_zone"]):
+        values["error"] = "Pick a time zone from the list, such as Europe/Berlin."
+        return _page(status=422, zone_form=values, block="time_zone_form")
+    store().set_time_zone(current_user(), values["time_zone"], auto=values["follow_phone"] == "1")
+    return redirect(url_for("settings.page", _anchor="time-zone"), 303)  # type: ignore[return-value]
+
+
+@bp.post("/settings/time-zone/detected")
+def detected_time_zone() -> Response:
+    """The phone's time zone, sent by the page on a visit; adopted unless you chose one."""
+    user, name = current_user(), request.form.get("time_zone", "").strip()
+    if not is_time_zone(name):
+        return Response("That isn't a time zone this server knows.", 422, mimetype="text/plain")
+    if user.time_zone_auto and name != user.time_zone:
+        store().set_time_zone(user, name)
+    return Response(status=204)
 
 
 @bp.post("/settings/calendar")

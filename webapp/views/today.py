@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, Response
 
-from webapp import programs, services
+from webapp import programs, progress, services
 from webapp.guests import current_user
 from webapp.views import catalog, render, store
 
@@ -19,5 +19,7 @@ def today() -> Response:
     user, now = current_user(), datetime.now(UTC)
     view = services.today_view(store(), catalog(), user, now)
     today = services.local_today(user, now)
-    planned = programs.today_in_plan(programs.plan_for(store(), catalog(), user, today), today)
-    return render("pages/today.html", view=view, planned=planned, today=today)
+    plan = programs.plan_for(store(), catalog(), user, today)
+    record = progress.streak_record(store(), user.id or 0, plan, today)
+    planned = programs.today_in_plan(plan, today)
+    return render("pages/today.html", view=view, planned=planned, today=today, record=record)

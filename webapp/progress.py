@@ -1,0 +1,90 @@
+"""Use cases of progress: the streak record, the history list and an exercise's weeks."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from routines.catalog import Catalog, Exercise
+from routines.dosage import UNITS, DosageKind
+from routines.plan import Plan
+from routines.progress import Point, weekly_best
+from routines.streaks import Logged, Record, plan_schedule, record
+from webapp.models import Completion
+from webapp.store import Store
+
+HISTORY_PAGE = 20
+CHART_WEEKS = 26
+
+
+def minutes(completion: Completion) -> int:
+    """The session's length in whole minutes (at least 1 for any session with a step done)."""
+    seconds = (completion.ended_at - completion.started_at).total_seconds()
+    return max(1, round(seconds / 60)) if completion.steps_done else 0
+
+
+def streak_record(store: Store, user_id: int, plan: Plan | None, today: date) -> Record:
+    """The user's streak, from every session with at least one step done, against the plan."""
+    logged = [
+        Logged(c.local_date, minutes(c)) for c in store.completions(user_id) if c.steps_done > 0
+    ]
+    return record(logged, plan_schedule(plan), today)
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    sessions: Sequence[Completion]
+    page: int
+    more: bool
+
+
+def history_page(store: Store, user_id: int, page: int) -> HistoryPage:
+    """Page `page` (from 1) of the user's sessions, newest first."""
+    page = max(1, page)
+    rows = store.history_page(user_id, (page - 1) * HISTORY_PAGE, HISTORY_PAGE + 1)
+    return HistoryPage(rows[:HISTORY_PAGE], page, len(rows) > HISTORY_PAGE)
+
+
+@dataclass(frozen=True)
+class ExerciseChart:
+    """An exercise's most per set, week by week, over the last weeks it was done."""
+
+    exercise: Exercise
+    unit: str
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class ExerciseChoice:
+    slug: str
+    name: str
+    times: int
+
+
+def exercise_choices(store: Store, catalog: Catalog, user_id: int) -> list[ExerciseChoice]:
+    """The exercises the user has done in full sessions, most often done first."""
+    times = Counter(row.exercise_slug for _day, row in store.exercise_log(user_id))
+    choices = [
+        ExerciseChoice(slug, exercise.name, count)
+        for slug, count in times.items()
+        if (exercise := catalog.exercises.get(slug)) is not None
+    ]
+    return sorted(choices, key=lambda c: (-c.times, c.name))
+
+
+def exercise_chart(
+    store: Store, catalog: Catalog, user_id: int, slug: str, today: date
+) -> ExerciseChart | None:
+    """The chart of `slug` over the last `CHART_WEEKS` weeks; None if never done."""
+    exercise = catalog.exercises.get(slug)
+    if exercise is None:
+        return None
+    since = today - timedelta(weeks=CHART_WEEKS)
+    rows = [(day, row) for day, row in store.exercise_log(user_id, slug) if day > since]
+    if not rows:
+        return None
+    kind = DosageKind(rows[-1][1].kind)  # the unit it is dosed in now
+    entries = [(day, row.amount) for day, row in rows if row.kind == kind.value]
+    return ExerciseChart(exercise, UNITS[kind], weekly_best(entries))

@@ -1,0 +1,126 @@
+"""Your data: download it all, bring an export back, or delete the account and everything in it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, flash, redirect, session, url_for
+from flask import request as flask_request
+from htmx_flask import request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from webapp import portability, services
+from webapp.guests import current_user
+from webapp.security import csrf
+from webapp.views import render, store
+
+bp = Blueprint("data", __name__)
+
+TOO_BIG = f"That file is over {portability.IMPORT_LIMIT // 2**20} MB, more than Hipday imports."
+NO_FILE = "Choose the .json file Hipday exported, then press Import."
+CONFIRM = "Tick “I understand this deletes everything” to delete your account."
+
+
+def _page(problems: list[str] | None = None, status: int = 200) -> Response:
+    counts = store().data_counts(current_user().id or 0)
+    return render(
+        "pages/your_data.html",
+        "import_form",
+        status,
+        counts=counts,
+        problems=problems or [],
+        limit_mb=portability.IMPORT_LIMIT // 2**20,
+    )
+
+
+def _download(body: bytes, mimetype: str, name: str, extension: str) -> Response:
+    """An attachment named for the user's date, kept out of every cache."""
+    today = services.local_today(current_user(), datetime.now(UTC)).isoformat()
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-{today}.{extension}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/settings/data")
+def page() -> Response:
+    """Download your data, import an export, or go on to delete your account."""
+    return _page()
+
+
+@bp.get("/settings/data/hipday.json")
+def export_json() -> Response:
+    """Everything as one JSON file, the one Import reads back."""
+    data = portability.snapshot(store(), current_user())
+    body = portability.export_json(data, datetime.now(UTC))
+    return _download(body, "application/json", "hipday", "json")
+
+
+@bp.get("/settings/data/hipday-csv.zip")
+def export_csv_zip() -> Response:
+    """Everything as CSV files (sessions, exercises, program, plan changes, settings), zipped."""
+    data = portability.snapshot(store(), current_user())
+    body = portability.csv_zip(data, datetime.now(UTC))
+    return _download(body, "application/zip", "hipday-csv", "zip")
+
+
+@bp.get("/settings/data/sessions.csv")
+def export_sessions_csv() -> Response:
+    """The sessions alone, one row each with effort, pain and note, for a spreadsheet."""
+    data = portability.snapshot(store(), current_user())
+    body = portability.sessions_csv(data, datetime.now(UTC))
+    return _download(body, "text/csv", "hipday-sessions", "csv")
+
+
+@bp.post("/settings/data/import")
+@csrf.exempt  # checked below, once this route's larger body limit is in place
+def import_file() -> Response:
+    """Import an export: the whole file is checked first, then added in one transaction."""
+    flask_request.max_content_length = portability.IMPORT_LIMIT
+    try:
+        csrf.protect()
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        return _page([TOO_BIG], 413)
+    if upload is None or not upload.filename:
+        return _page([NO_FILE], 400)
+    plan = portability.parse_import(upload.read(), datetime.now(UTC))
+    if isinstance(plan, list):
+        return _page(plan, 422)
+    summary = portability.import_everything(store(), current_user(), plan)
+    flash(summary.sentence())
+    return redirect(url_for("data.page"), 303)  # type: ignore[return-value]
+
+
+def _delete_page(problem: str | None = None, status: int = 200) -> Response:
+    user = current_user()
+    return render(
+        "pages/delete_account.html",
+        "delete_form",
+        status,
+        counts=store().data_counts(user.id or 0),
+        has_feed=user.calendar_token is not None,
+        problem=problem,
+    )
+
+
+@bp.get("/settings/delete")
+def delete_page() -> Response:
+    """What deleting the account removes, and the form that confirms it."""
+    return _delete_page()
+
+
+@bp.post("/settings/delete")
+def delete_account() -> Response:
+    """Delete the account and all its data once confirmed; this browser forgets it too."""
+    if request.form.get("confirm") != "yes":
+        return _delete_page(CONFIRM, 422)
+    store().delete_user(current_user().id or 0)
+    session.clear()
+    return redirect(url_for("data.goodbye"), 303)  # type: ignore[return-value]
+
+
+@bp.get("/goodbye")
+def goodbye() -> Response:
+    """Says the account is gone; viewing it makes no new account."""
+    return render("pages/goodbye.html")

@@ -1,0 +1,74 @@
+"""Progress: the streak, the heatmap and month calendar, the history list, an exercise's weeks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask import Blueprint, Response, abort
+from htmx_flask import request
+
+from routines import progress as layout
+from routines.streaks import Mark, week_adherence
+from webapp import programs, progress
+from webapp.charts import line_chart
+from webapp.guests import current_user
+from webapp.views import catalog, render, store
+from webapp.views.plan import local_today
+
+bp = Blueprint("progress", __name__)
+
+#: The part of the page an htmx request asks for, by the id of the element it replaces.
+FRAGMENTS = {"month-section": "month_view", "exercise-chart": "exercise_chart"}
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _month(text: str | None, today: date) -> date:
+    """The first of the month asked for (`2026-11`), this month when none; 404 when garbled."""
+    if not text:
+        return today.replace(day=1)
+    found = MONTH.match(text)
+    if not found or not 1 <= int(found.group(2)) <= 12 or not 1900 < int(found.group(1)) < 3000:
+        abort(404)
+    return date(int(found.group(1)), int(found.group(2)), 1)
+
+
+@bp.get("/progress")
+def overview() -> Response:
+    """The streak and freezes, six months at a glance, a month's days, the history and charts."""
+    user, today = current_user(), local_today()
+    plan = programs.plan_for(store(), catalog(), user, today)
+    record = progress.streak_record(store(), user.id or 0, plan, today)
+    shown = _month(request.args.get("month"), today)
+    choices = progress.exercise_choices(store(), catalog(), user.id or 0)
+    chosen = request.args.get("exercise") or (choices[0].slug if choices else "")
+    chart = progress.exercise_chart(store(), catalog(), user.id or 0, chosen, today)
+    block = FRAGMENTS.get(request.headers.get("HX-Target", ""))
+    response = render(
+        "pages/progress.html",
+        block,
+        record=record,
+        today=today,
+        today_mark=record.on(today),
+        adherence=week_adherence(plan.week_of(today)) if plan else None,
+        heatmap=layout.heatmap(record, today),
+        month=layout.month(record, shown.year, shown.month, today),
+        history=progress.history_page(store(), user.id or 0, 1),
+        choices=choices,
+        chosen=chosen,
+        chart=chart,
+        geometry=line_chart(chart.points) if chart else None,
+        marks=Mark,
+    )
+    response.vary.add("HX-Target")
+    return response
+
+
+@bp.get("/progress/history")
+def history() -> Response:
+    """More of the history list (htmx appends it); the whole page without htmx."""
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+        abort(404)
+    found = progress.history_page(store(), current_user().id or 0, int(page))
+    return render("pages/history.html", "history_items", history=found)
