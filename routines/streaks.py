@@ -233,6 +233,8 @@ def safe_today(day: Day | None) -> str:
         if day is not None and day.streak:
             return "A session today keeps your streak going."
         return "A session today starts a streak."
+    if day.mark is Mark.REST and not day.streak:
+        return "Rest day. Your next session starts a streak."
     return {
         Mark.DONE: "Done today. Your streak is safe.",
         Mark.REST: "Rest day — your streak is safe.",

@@ -128,7 +128,7 @@ class Store:
     def exercise_log(
         self, user_id: int, exercise_slug: str | None = None
     ) -> Sequence[tuple[date, CompletionExercise]]:
-        """Each time the user did an exercise (or `exercise_slug`) in a full session, oldest first."""
+        """Each time the user did an exercise (or just `exercise_slug`) in a full session."""
         with self._session() as session:
             query = (
                 select(col(Completion.local_date), CompletionExercise)
