@@ -12,7 +12,8 @@ Every day from the first session to today gets one mark:
 
 The streak counts the days kept in a row (done, and rest days after the first done day).
 A frozen day keeps the streak alive but does not lengthen it. One freeze is earned for every
-7 days kept in a row, at most 2 are banked, and they are spent automatically.
+7 days kept in a row, at most 2 are banked, and they are spent automatically. Days kept while
+the bank is full count towards nothing, so a session added late can never cost a freeze.
 
 Days are the user's local dates: a session counts on the date it ended in the time zone the
 phone was in, however late it reaches the server. Without a plan, every day expects a session.
@@ -111,13 +112,17 @@ class Adherence:
         return round(100 * self.done / self.planned) if self.planned else None
 
 
+def zone(name: str) -> ZoneInfo:
+    """The IANA time zone `name`, or UTC when it is not one."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "America" is a folder
+        return ZoneInfo("UTC")
+
+
 def local_day(moment: datetime, time_zone: str) -> date:
     """The date `moment` falls on in `time_zone` (UTC when the zone is unknown)."""
-    try:
-        zone = ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return moment.astimezone(zone).date()
+    return moment.astimezone(zone(time_zone)).date()
 
 
 def every_day(_day: date) -> Expect:
@@ -196,7 +201,7 @@ class _Walk:
 
     def __init__(self) -> None:
         self.run = 0
-        self.kept = 0  # days kept in a row, towards the next freeze
+        self.kept = 0  # days kept in a row since the last freeze earned, towards the next
         self.bank = 0
         self.spent = 0
         self.longest = 0
@@ -204,9 +209,11 @@ class _Walk:
     def step(self, mark: Mark) -> Mark:
         if mark is Mark.DONE or (mark is Mark.REST and self.run > 0):
             self.run += 1
-            self.kept += 1
-            if self.kept % DAYS_PER_FREEZE == 0:
-                self.bank = min(MOST_FREEZES, self.bank + 1)
+            if self.bank < MOST_FREEZES:  # a full bank earns nothing, so none is ever lost
+                self.kept += 1
+                if self.kept == DAYS_PER_FREEZE:
+                    self.bank += 1
+                    self.kept = 0
             self.longest = max(self.longest, self.run)
         elif mark is Mark.MISSED and self.run > 0:
             if self.bank:
@@ -218,8 +225,17 @@ class _Walk:
 
 
 def adherence(days: Sequence[PlannedDay]) -> Adherence:
-    """Of the sessions planned on `days`, how many were done (skips and moves don't count)."""
-    planned = [d for d in days if expected(d) is Expect.SESSION]
+    """Of the sessions planned on `days`, how many were done (skips and moves don't count).
+
+    A missed session the plan moved to a later day counts once, on the day it moved to.
+    """
+    moved_away = {d.moved_from for d in days if d.moved_from is not None}
+    planned = [
+        d
+        for d in days
+        if expected(d) is Expect.SESSION
+        and not (d.status is DayStatus.MISSED and d.day in moved_away)
+    ]
     return Adherence(sum(d.status is DayStatus.DONE for d in planned), len(planned))
 
 

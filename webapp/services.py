@@ -6,12 +6,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from routines.catalog import Catalog, Routine
 from routines.dosage import AMOUNT_FIELD
 from routines.session import Session, compile_session
-from routines.streaks import local_day
+from routines.streaks import local_day, zone
 from webapp.models import Completion, CompletionExercise, User
 from webapp.store import Store
 
@@ -21,16 +20,8 @@ LONGEST_SESSION = timedelta(hours=6)
 CLOCK_SKEW = timedelta(minutes=10)
 
 
-def zone(name: str) -> ZoneInfo:
-    """The IANA time zone `name`, or UTC when it is not one."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def local_today(user: User, now: datetime) -> date:
-    return now.astimezone(zone(user.time_zone)).date()
+    return local_day(now, user.time_zone)
 
 
 @dataclass(frozen=True)

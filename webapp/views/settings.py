@@ -8,10 +8,10 @@ from zoneinfo import available_timezones
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
-from webapp import programs
+from webapp import programs, services
 from webapp.calendar_feed import calendar_feed
 from webapp.guests import current_user
-from webapp.services import is_time_zone, zone
+from webapp.services import is_time_zone
 from webapp.views import catalog, render, store
 from webapp.views.plan import choices, local_today
 
@@ -111,7 +111,7 @@ def feed(token: str) -> Response:
     """The planned sessions as a calendar a calendar app can subscribe to."""
     user = store().user_by_calendar_token(token) or abort(404)
     now = datetime.now(UTC)
-    today = now.astimezone(zone(user.time_zone)).date()
+    today = services.local_today(user, now)
     plan = programs.plan_for(store(), catalog(), user, today) or abort(404)
 
     def link(day: date) -> str:
