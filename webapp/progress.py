@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,6 +14,7 @@ from routines.streaks import Logged, Record, plan_schedule, record
 from webapp.models import Completion
 from webapp.store import Store
 
+DAY = timedelta(days=1)
 HISTORY_PAGE = 20
 CHART_WEEKS = 26
 
@@ -65,10 +65,9 @@ class ExerciseChoice:
 
 def exercise_choices(store: Store, catalog: Catalog, user_id: int) -> list[ExerciseChoice]:
     """The exercises the user has done in full sessions, most often done first."""
-    times = Counter(row.exercise_slug for _day, row in store.exercise_log(user_id))
     choices = [
         ExerciseChoice(slug, exercise.name, count)
-        for slug, count in times.items()
+        for slug, count in store.exercise_counts(user_id).items()
         if (exercise := catalog.exercises.get(slug)) is not None
     ]
     return sorted(choices, key=lambda c: (-c.times, c.name))
@@ -81,8 +80,7 @@ def exercise_chart(
     exercise = catalog.exercises.get(slug)
     if exercise is None:
         return None
-    since = today - timedelta(weeks=CHART_WEEKS)
-    rows = [(day, row) for day, row in store.exercise_log(user_id, slug) if day > since]
+    rows = store.exercise_log(user_id, slug, today - timedelta(weeks=CHART_WEEKS) + DAY)
     if not rows:
         return None
     kind = DosageKind(rows[-1][1].kind)  # the unit it is dosed in now

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from webapp.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
 
@@ -126,9 +126,9 @@ class Store:
             return session.exec(query).all()
 
     def exercise_log(
-        self, user_id: int, exercise_slug: str | None = None
+        self, user_id: int, exercise_slug: str, since: date
     ) -> Sequence[tuple[date, CompletionExercise]]:
-        """Each time the user did an exercise (or just `exercise_slug`) in a full session."""
+        """Each time since `since` the user did `exercise_slug` in a full session, oldest first."""
         with self._session() as session:
             query = (
                 select(col(Completion.local_date), CompletionExercise)
@@ -136,12 +136,26 @@ class Store:
                 .where(
                     Completion.user_id == user_id,
                     col(Completion.steps_done) >= col(Completion.steps_total),
+                    CompletionExercise.exercise_slug == exercise_slug,
+                    col(Completion.local_date) >= since,
                 )
                 .order_by(col(Completion.local_date), col(CompletionExercise.position))
             )
-            if exercise_slug is not None:
-                query = query.where(CompletionExercise.exercise_slug == exercise_slug)
             return [(day, row) for day, row in session.exec(query).all()]
+
+    def exercise_counts(self, user_id: int) -> dict[str, int]:
+        """How many full sessions held each exercise the user has done."""
+        with self._session() as session:
+            query = (
+                select(CompletionExercise.exercise_slug, func.count())
+                .join(Completion, col(Completion.id) == col(CompletionExercise.completion_id))
+                .where(
+                    Completion.user_id == user_id,
+                    col(Completion.steps_done) >= col(Completion.steps_total),
+                )
+                .group_by(CompletionExercise.exercise_slug)
+            )
+            return {slug: count for slug, count in session.exec(query).all()}
 
     def set_feedback(
         self, user_id: int, public_id: str, effort: int | None, pain: int | None, note: str
@@ -311,3 +325,9 @@ class Store:
             gone = session.exec(delete(User).where(col(User.id) == user_id))
             session.commit()
             return bool(gone.rowcount)
+
+    def op_ids(self, user_id: int) -> set[str]:
+        """The idempotency keys of all the user's sessions."""
+        with self._session() as session:
+            query = select(col(Completion.op_id)).where(Completion.user_id == user_id)
+            return set(session.exec(query).all())

@@ -1,14 +1,19 @@
-"""Server time to render Today and the player, in-process, against a minimal route of the same app."""
+"""Server time to render pages, in-process, against a minimal route of the same app."""
 
 from __future__ import annotations
 
 import statistics
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask.testing import FlaskClient
 
+from routines.catalog import Catalog
 from tests.conftest import make_app
+from webapp import services
+from webapp.models import ProgramVersion
+from webapp.store import Store
 
 REQUESTS = 200
 ROUTES = {"minimal (/healthz)": "/healthz", "Today": "/", "player": "/play/pre-run-warm-up"}
@@ -33,3 +38,48 @@ def test_render_time_of_today_and_the_player(tmp_path: Path) -> None:
     print(f"\nServer render time, in-process, median of {REQUESTS} requests:")
     for name, value in medians.items():
         print(f"  {name:<20} {value:7.3f} ms   ×{value / minimal:5.1f} the minimal route")
+
+
+def test_render_time_with_a_year_of_history(tmp_path: Path) -> None:
+    """Today, Progress and the plan for someone a year into their program, one session a day."""
+    app = make_app(tmp_path)
+    client = app.test_client()
+    client.get("/healthz")
+    client.get("/")  # the first visit makes the guest account
+    store: Store = app.extensions["hipday.store"]
+    catalog: Catalog = app.extensions["hipday.catalog"]
+    user = store.user(1)
+    assert user is not None
+    today = datetime.now(UTC).date()
+    start = today - timedelta(days=365)
+    store.add(
+        ProgramVersion(
+            user_id=1, effective_from=start, start=start, goal="running",
+            session_days="0,2,4", experience="some", equipment="mini band",
+        )
+    )  # fmt: skip
+    slugs = ("hip-er-strength", "hip-mobility-flow", "pre-run-warm-up", "desk-reset")
+    for n in range(365):
+        if n % 9 == 4:
+            continue  # a missed day now and then
+        ended = datetime.combine(start + timedelta(days=n), datetime.min.time(), UTC)
+        ended += timedelta(hours=18)
+        routine = catalog.routines[slugs[n % len(slugs)]]
+        entry = services.CompletionEntry(
+            routine, f"bench-{n:04d}", ended - timedelta(minutes=12), ended,
+            10, 10, 5, 1, "", "UTC",
+        )  # fmt: skip
+        services.log_session(store, user, entry)
+    routes = {
+        "minimal (/healthz)": "/healthz",
+        "Today": "/",
+        "Progress": "/progress",
+        "Plan": "/plan",
+    }
+    medians = {name: median_ms(client, url) for name, url in routes.items()}
+    minimal = medians["minimal (/healthz)"]
+    sessions = len(store.completions(1))
+    print(f"\nA year into the program, {sessions} sessions, median of {REQUESTS} requests:")
+    for name, value in medians.items():
+        print(f"  {name:<20} {value:7.3f} ms   ×{value / minimal:5.1f} the minimal route")
+    assert sessions == 365 - len(range(4, 365, 9))
