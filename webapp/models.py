@@ -20,6 +20,8 @@ def new_public_id() -> str:
 class User(SQLModel, table=True):
     """A person using Hipday; a guest until they secure the account with a login."""
 
+    __table_args__ = {"sqlite_autoincrement": True}  # a deleted user's id is never handed out
+
     id: int | None = Field(default=None, primary_key=True)
     public_id: str = Field(default_factory=new_public_id, unique=True, max_length=32)
     time_zone: str = Field(default="UTC", max_length=64)
