@@ -264,6 +264,7 @@ def import_everything(store: Store, user: User, plan: ImportPlan) -> ImportSumma
     importing a file twice adds nothing the second time. New rows get fresh public ids.
     """
     user_id = user.id or 0
+    known = store.op_ids(user_id)  # rows are slow to build: only for sessions that may be new
     sessions = [
         (
             Completion(
@@ -281,13 +282,14 @@ def import_everything(store: Store, user: User, plan: ImportPlan) -> ImportSumma
             ],
         )
         for s in plan.sessions
+        if s.op_id not in known
     ]  # fmt: skip
     versions = [ProgramVersion(user_id=user_id, **vars(v)) for v in plan.versions]
     events = [PlanEvent(user_id=user_id, **vars(e)) for e in plan.events]
-    added, already_there = store.import_rows(
+    added, _ = store.import_rows(
         user_id, sessions, versions, events, plan.time_zone, plan.time_zone_auto
     )
-    return ImportSummary(added, already_there)
+    return ImportSummary(added, len(plan.sessions) - added)
 
 
 class Problem(Exception):
@@ -339,9 +341,9 @@ class Reader:
         message = "must be a time like 2026-11-20T07:00:00Z."
         try:
             moment = datetime.fromisoformat(self.text(key, message))
-        except ValueError:
+            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+        except (ValueError, OverflowError):
             raise self.fail(f"{key} {message}") from None
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
 
     def choice(self, key: str, choices: Sequence[str]) -> Any:
         return self.text(key, f"must be one of: {', '.join(choices)}.", choices.__contains__)
@@ -493,7 +495,7 @@ def _event_record(event: Reader) -> EventRecord:
         raise event.fail("until must be empty (null) for a skip.")
     if kind != "skip" and until is None:
         raise event.fail(f"until is missing: a {kind} needs the day it ends on.")
-    if kind == "vacation" and not day <= until <= day + programs.LONGEST_VACATION:
+    if kind == "vacation" and not timedelta(0) <= until - day <= programs.LONGEST_VACATION:
         raise event.fail("until must be on or after day; a vacation lasts three months at most.")
     same_week = until is not None and timedelta(0) < until - day < timedelta(days=7)
     if kind == "move" and not (same_week and until.weekday() > day.weekday()):

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, delete, func, select
 
 from webapp.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
 
@@ -237,8 +237,6 @@ class Store:
 
     def data_counts(self, user_id: int) -> dict[str, int]:
         """How many sessions, program versions and plan events the user has."""
-        from sqlmodel import func
-
         with self._session() as session:
             return {
                 name: session.exec(
@@ -313,8 +311,6 @@ class Store:
 
         Child rows go explicitly, first, rather than by trusting the database's cascades.
         """
-        from sqlmodel import delete
-
         with self._session() as session:
             theirs = select(col(Completion.id)).where(Completion.user_id == user_id)
             session.exec(
