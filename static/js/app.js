@@ -1,5 +1,26 @@
-// Hipday on every page: the days follow the phone's time zone, from the first visit on.
-//
+// Hipday on every page: focus follows content htmx swaps in, and the days follow the phone's
+// time zone from the first visit on.
+
+// After an htmx swap, keyboard and screen reader focus moves to the first element the new
+// content marks with data-autofocus (the new month's heading, the first of the older sessions),
+// instead of falling back to <body> when the control that was activated is replaced.
+(() => {
+  "use strict";
+
+  const settle = () => {
+    const target = document.querySelector("[data-autofocus]");
+    document.querySelectorAll("[data-autofocus]").forEach((element) => {
+      element.removeAttribute("data-autofocus");
+    });
+    return target;
+  };
+  settle(); // what the page loaded with stays where it is
+  document.addEventListener("htmx:afterSettle", () => {
+    const target = settle();
+    if (target) target.focus({ preventScroll: false });
+  });
+})();
+
 // The server renders the account's zone on <body>. When it differs from the phone's and the
 // account follows the phone, the page tells the server; a page showing "today" reloads once
 // when the phone's date is not the date it was rendered for.

@@ -17,8 +17,8 @@ from webapp.views.plan import choices, local_today
 
 bp = Blueprint("settings", __name__)
 
-#: Every IANA time zone this machine knows, by region then city ("Etc/…" and aliases left out).
-TIME_ZONES = tuple(
+#: UTC, then every IANA time zone this machine knows by region and city ("Etc/…" left out).
+TIME_ZONES = ("UTC",) + tuple(
     sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
 )
 
