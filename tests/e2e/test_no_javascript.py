@@ -27,7 +27,9 @@ def test_without_javascript_the_player_lists_every_step_and_the_finish_form_save
     page.get_by_label("Pain").fill("1")
     page.get_by_role("button", name="Save session").click()
 
-    expect(page).to_have_url(re.compile(re.escape(live_server("/sessions/")) + r"[0-9a-f]{32}\?fresh=1$"))
+    expect(page).to_have_url(
+        re.compile(re.escape(live_server("/sessions/")) + r"[0-9a-f]{32}\?fresh=1$")
+    )
     expect(page.get_by_role("heading", name=f"Saved: {routine.name}")).to_be_visible()
     facts = page.locator(".facts")
     expect(facts).to_contain_text("5/10")
