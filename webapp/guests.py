@@ -9,7 +9,14 @@ from webapp.models import User
 from webapp.store import Store
 
 #: Endpoints that never need an account (and must not create one).
-ANONYMOUS_ENDPOINTS = {"static", "meta.healthz", "settings.feed", "data.goodbye"}
+ANONYMOUS_ENDPOINTS = {
+    "static",
+    "meta.healthz",
+    "settings.feed",
+    "data.goodbye",
+    "meta.worker",
+    "pwa.manifest",
+}
 
 
 class GuestCookie(SecureCookieSessionInterface):

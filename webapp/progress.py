@@ -25,12 +25,28 @@ def minutes(completion: Completion) -> int:
     return max(1, round(seconds / 60)) if completion.steps_done else 0
 
 
-def streak_record(store: Store, user_id: int, plan: Plan | None, today: date) -> Record:
-    """The user's streak, from every session with at least one step done, against the plan."""
-    logged = [
+def _logged(store: Store, user_id: int) -> list[Logged]:
+    """Every session with at least one step done, as the streak sees it."""
+    return [
         Logged(c.local_date, minutes(c)) for c in store.completions(user_id) if c.steps_done > 0
     ]
-    return record(logged, plan_schedule(plan), today)
+
+
+def streak_record(store: Store, user_id: int, plan: Plan | None, today: date) -> Record:
+    """The user's streak, from every session with at least one step done, against the plan."""
+    return record(_logged(store, user_id), plan_schedule(plan), today)
+
+
+def streak_records(
+    store: Store, user_id: int, plan: Plan | None, today: date
+) -> tuple[Record, int]:
+    """The streak record, and what the current streak becomes with a session today.
+
+    The second figure lets a phone that finished a session offline show it before it syncs.
+    """
+    logged, schedule = _logged(store, user_id), plan_schedule(plan)
+    with_today = record([*logged, Logged(today)], schedule, today)
+    return record(logged, schedule, today), with_today.current
 
 
 @dataclass(frozen=True)

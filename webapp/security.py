@@ -36,6 +36,10 @@ HEADERS = {
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if response.mimetype == "text/html":
+        # Pages are the user's own and change with every session: always ask the server first
+        # (the service worker keeps the offline copy).
+        response.headers.setdefault("Cache-Control", "private, no-cache")
     return response
 
 

@@ -63,3 +63,140 @@
       // Offline or the server is away: the next visit tries again.
     });
 })();
+
+// Offline: the service worker, its updates, the outbox and what it holds.
+(() => {
+  "use strict";
+
+  const body = document.body;
+  const outbox = window.HipdayOutbox;
+
+  const csrfToken = () => {
+    try {
+      return JSON.parse(body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  };
+  const sessionActive = () => Boolean(window.hipdayPlayer && window.hipdayPlayer.active());
+
+  // A page served from the phone's copy says so, with the time it was made.
+  if (body.dataset.savedCopy === "1") {
+    const note = document.getElementById("saved-copy-note");
+    const when = new Date(body.dataset.renderedAt || "");
+    if (!Number.isNaN(when.getTime())) {
+      const time = when.toLocaleString([], { weekday: "short", hour: "2-digit", minute: "2-digit" });
+      document.getElementById("saved-copy-time").textContent = `, as of ${time}`;
+    }
+    if (note) note.hidden = false;
+  }
+
+  // --- the service worker and its updates ------------------------------------------------------
+  let acceptedUpdate = false;
+
+  function offerUpdate(worker) {
+    const note = document.getElementById("update-note");
+    const button = document.getElementById("update-button");
+    if (!note || !button) return;
+    note.hidden = false;
+    button.onclick = () => {
+      if (sessionActive()) {
+        document.getElementById("update-text").textContent =
+          "Finish or end your session first; the update will wait.";
+        return;
+      }
+      acceptedUpdate = true;
+      button.disabled = true;
+      worker.postMessage({ type: "skip-waiting" });
+    };
+  }
+
+  function watch(registration) {
+    if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+    registration.addEventListener("updatefound", () => {
+      const worker = registration.installing;
+      if (!worker) return;
+      worker.addEventListener("statechange", () => {
+        if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+      });
+    });
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") registration.update().catch(() => {});
+    });
+  }
+
+  function precacheToday() {
+    const urls = [...document.querySelectorAll("[data-precache]")].map((a) => a.getAttribute("href"));
+    if (urls.length && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "precache", urls });
+    }
+  }
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker
+      .register("/service-worker.js", { scope: "/", updateViaCache: "none" })
+      .then(watch)
+      .catch(() => {
+        // No worker (an old browser, a private window): the app still works online.
+      });
+    navigator.serviceWorker.addEventListener("controllerchange", () => {
+      // Only the page that accepted the update reloads, and never in the middle of a session.
+      if (acceptedUpdate && !sessionActive()) window.location.reload();
+    });
+    navigator.serviceWorker.addEventListener("message", (event) => {
+      if (event.data && event.data.type === "outbox") showPending();
+    });
+    navigator.serviceWorker.ready.then(precacheToday).catch(() => {});
+  }
+
+  // --- the outbox ------------------------------------------------------------------------------
+  async function flush() {
+    if (!outbox || !navigator.onLine) return;
+    const sent = await outbox.flush(csrfToken);
+    // What the server now knows replaces the phone's guess, unless a session is under way.
+    if (sent > 0 && body.dataset.today && !sessionActive()) window.location.reload();
+  }
+
+  async function showPending() {
+    if (!outbox) return;
+    const pending = await outbox.all();
+    const list = document.getElementById("pending-list");
+    if (list) {
+      list.replaceChildren(
+        ...pending.map((entry) => {
+          const item = document.createElement("li");
+          item.className = "pending-item";
+          const minutes = entry.minutes ? ` · ${entry.minutes} min` : "";
+          item.textContent = `${entry.name}${minutes} · saved on this phone — will sync`;
+          return item;
+        }),
+      );
+      document.getElementById("pending-sync").hidden = pending.length === 0;
+    }
+    markCalendar(pending);
+  }
+
+  function markCalendar(pending) {
+    const days = new Set(pending.map((entry) => entry.local_date));
+    document.querySelectorAll("[data-day]").forEach((cell) => {
+      const isPending = days.has(cell.dataset.day);
+      cell.classList.toggle("is-pending-sync", isPending);
+      if (isPending) cell.classList.add("mark-done");
+      const mark = cell.querySelector(".day-mark");
+      if (mark && isPending) mark.textContent = "done, syncing";
+    });
+    const streak = document.getElementById("streak-number");
+    if (streak && streak.dataset.ifDoneToday && days.has(body.dataset.today)) {
+      streak.textContent = streak.dataset.ifDoneToday;
+      const note = document.getElementById("streak-pending");
+      if (note) note.hidden = false;
+    }
+  }
+
+  window.addEventListener("hipday:outbox", showPending);
+  window.addEventListener("online", flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") flush();
+  });
+  showPending().then(flush);
+})();

@@ -39,7 +39,10 @@ function init() {
   const data = readSessionData();
   if (!data || !Array.isArray(data.steps) || data.steps.length === 0) return;
   player.slug = data.routine;
+  player.name = data.name;
   player.steps = data.steps;
+  // app.js asks this before it reloads the page for an update or a sync.
+  window.hipdayPlayer = { active: () => Boolean(player.run && !player.run.finished) };
   player.els = findElements();
   loadCues();
   collapseStepsList();
@@ -803,10 +806,73 @@ function bindHtmx() {
     if (detail.successful && status >= 200 && status < 300) savedOnServer();
     else focusFormProblem();
   });
+  const noServer = (event) => {
+    // No signal (or the server is away): the finished session waits on this phone instead.
+    const detail = event.detail;
+    const form = detail.requestConfig?.elt || detail.elt;
+    if (!isFinishForm(form)) return;
+    const status = detail.xhr?.status || 0;
+    if (event.type === "htmx:responseError" && status < 500) return;
+    keepOnPhone(form);
+  };
+  document.addEventListener("htmx:sendError", noServer);
+  document.addEventListener("htmx:responseError", noServer);
   document.addEventListener("submit", (event) => {
     // Without htmx the browser posts the form itself and leaves the page.
     if (isFinishForm(event.target) && !event.defaultPrevented) forgetRun();
   });
+}
+
+async function keepOnPhone(form) {
+  const outbox = window.HipdayOutbox;
+  if (!outbox) return;
+  const fields = Object.fromEntries(new FormData(form).entries());
+  const token = fields.csrf_token || "";
+  delete fields.csrf_token;
+  const started = new Date(fields.started_at);
+  const ended = new Date(fields.ended_at);
+  const minutes = Math.max(1, Math.round((ended - started) / 60000)) || 0;
+  try {
+    await outbox.add({
+      op_id: fields.op_id,
+      url: form.getAttribute("action"),
+      fields,
+      token,
+      name: player.name || fields.routine,
+      local_date: localDate(ended),
+      minutes,
+    });
+  } catch (error) {
+    return; // nowhere to keep it: the form stays, so the user can try again
+  }
+  forgetRun();
+  removeDiscard();
+  player.run = null;
+  showKeptOnPhone(ended);
+}
+
+function localDate(moment) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
+}
+
+function showKeptOnPhone(ended) {
+  const card = document.getElementById("finish-card");
+  if (!card) return;
+  const heading = document.createElement("h2");
+  heading.id = "finish-heading";
+  heading.tabIndex = -1;
+  heading.textContent = "Saved on this phone";
+  const text = document.createElement("p");
+  const day = ended.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" });
+  text.textContent = `No signal right now. It will sync by itself when you're back online, and it counts on ${day}.`;
+  const back = document.createElement("a");
+  back.className = "button big";
+  back.href = "/";
+  back.textContent = "Back to Today";
+  card.replaceChildren(heading, text, back);
+  card.classList.add("kept-on-phone");
+  heading.focus();
 }
 
 function savedOnServer() {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, make_response, render_template
@@ -102,6 +103,7 @@ def init_app(app: Flask) -> None:
     """Words and figures every template may use."""
     app.jinja_env.globals.update(
         streak_line=safe_today,
+        rendered_at=lambda: datetime.now(UTC).isoformat(timespec="seconds"),
         heatmap_summary=heatmap_summary,
         mark_labels={mark.value: label for mark, label in MARK_LABELS.items()},
         routine_name=routine_name,

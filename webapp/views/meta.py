@@ -1,8 +1,11 @@
-"""Small routes for machines: the health check."""
+"""Routes for machines and for no signal: the health check, the service worker, the offline page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
+
+from webapp import service_worker
+from webapp.views import catalog, render
 
 bp = Blueprint("meta", __name__)
 
@@ -11,3 +14,20 @@ bp = Blueprint("meta", __name__)
 def healthz() -> Response:
     """Answers 'ok' while the app is up; load balancers and benchmarks use it."""
     return Response("ok", mimetype="text/plain")
+
+
+@bp.get("/service-worker.js")
+def worker() -> Response:
+    """The service worker, never cached by HTTP so browsers notice a new version at once."""
+    quick_starts = [r.slug for r in catalog().routines.values() if r.quick_start]
+    salt = str(current_app.config.get("SERVICE_WORKER_SALT", ""))
+    response = Response(service_worker.script(quick_starts, salt), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/offline")
+def offline() -> Response:
+    """What a page not saved on this phone shows with no signal."""
+    return render("pages/offline.html", catalog_routines=list(catalog().routines.values()))

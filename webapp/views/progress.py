@@ -38,7 +38,7 @@ def overview() -> Response:
     """The streak and freezes, six months at a glance, a month's days, the history and charts."""
     user, today = current_user(), local_today()
     plan = programs.plan_for(store(), catalog(), user, today)
-    record = progress.streak_record(store(), user.id or 0, plan, today)
+    record, current_if_done_today = progress.streak_records(store(), user.id or 0, plan, today)
     shown = _month(request.args.get("month"), today)
     choices = progress.exercise_choices(store(), catalog(), user.id or 0)
     chosen = request.args.get("exercise") or (choices[0].slug if choices else "")
@@ -48,6 +48,7 @@ def overview() -> Response:
         "pages/progress.html",
         block,
         record=record,
+        current_if_done_today=current_if_done_today,
         today=today,
         today_mark=record.on(today),
         adherence=week_adherence(plan.week_of(today)) if plan else None,

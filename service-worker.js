@@ -1,0 +1,160 @@
+// Hipday's service worker: the app opens, plays its cached sessions and keeps finished ones
+// with no signal.
+//
+// - Navigations: network first (about 3 s), then the last copy of the page, then /offline.
+// - Static files: stale-while-revalidate. Only `ok` responses are ever cached.
+// - htmx fragment requests are never answered from the cache (a full page must not land in a
+//   fragment's place); they go to the network and fail visibly when offline.
+// - POSTs always go to the network; the page keeps a finished session in its outbox
+//   (static/js/outbox.js) when the network fails, and this worker replays the outbox on
+//   Background Sync where the browser has it.
+// - A new version waits until the user accepts the update (message "skip-waiting").
+//
+// The server fills in VERSION (a hash of the app's files) and the precache lists.
+"use strict";
+
+const VERSION = "__HIPDAY_VERSION__";
+const STATIC_FILES = __HIPDAY_STATIC__;
+const PAGES = __HIPDAY_PAGES__;
+const OFFLINE_PAGE = "/offline";
+const STATIC_CACHE = `hipday-static-${VERSION}`;
+const PAGE_CACHE = `hipday-pages-${VERSION}`;
+const NETWORK_TIMEOUT_MS = 3000;
+const SYNC_TAG = "hipday-outbox";
+
+importScripts("/static/js/outbox.js");
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    Promise.all([
+      caches.open(STATIC_CACHE).then((cache) => cache.addAll(STATIC_FILES)),
+      caches.open(PAGE_CACHE).then((cache) => precachePages(cache, PAGES)),
+    ]),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((name) => name.startsWith("hipday-") && ![STATIC_CACHE, PAGE_CACHE].includes(name))
+            .map((name) => caches.delete(name)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  const message = event.data || {};
+  if (message.type === "skip-waiting") {
+    self.skipWaiting();
+  } else if (message.type === "precache" && Array.isArray(message.urls)) {
+    // Today asks for today's planned session, so it plays with no signal too.
+    event.waitUntil(caches.open(PAGE_CACHE).then((cache) => precachePages(cache, message.urls)));
+  } else if (message.type === "version" && event.ports[0]) {
+    event.ports[0].postMessage({ version: VERSION });
+  }
+});
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(HipdayOutbox.flush());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return; // POSTs go to the network as they are
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.headers.get("HX-Request")) return; // fragments: network only, never a cached page
+  if (request.mode === "navigate") {
+    event.respondWith(navigate(event));
+  } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
+    event.respondWith(staleWhileRevalidate(event, request));
+  }
+});
+
+async function precachePages(cache, urls) {
+  // One page failing (a plan day gone, a blip) must not fail the install.
+  await Promise.all(
+    urls.map(async (url) => {
+      try {
+        const response = await fetch(url, { credentials: "same-origin" });
+        if (response.ok) await cache.put(url, response);
+      } catch (error) {
+        // offline right now: the page is cached on its next visit
+      }
+    }),
+  );
+}
+
+async function navigate(event) {
+  const request = event.request;
+  const cache = await caches.open(PAGE_CACHE);
+  try {
+    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+    if (response.ok && !response.redirected && isHtml(response)) {
+      event.waitUntil(cache.put(pageKey(request.url), response.clone()));
+    }
+    return response;
+  } catch (error) {
+    const copy = (await cache.match(pageKey(request.url))) || (await cache.match(OFFLINE_PAGE));
+    return copy ? markedAsCopy(copy) : Response.error();
+  }
+}
+
+async function staleWhileRevalidate(event, request) {
+  const cache = await caches.open(STATIC_CACHE);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  const refresh = fetch(request)
+    .then((response) => {
+      if (response.ok) return cache.put(request, response.clone()).then(() => response);
+      return response;
+    })
+    .catch(() => cached || Response.error());
+  if (cached) {
+    event.waitUntil(refresh.then(() => undefined));
+    return cached;
+  }
+  return refresh;
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("network timeout")), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+function isHtml(response) {
+  return (response.headers.get("Content-Type") || "").startsWith("text/html");
+}
+
+function pageKey(url) {
+  // The player's ?source=shortcut and the like don't change the page.
+  const key = new URL(url);
+  key.hash = "";
+  key.searchParams.delete("source");
+  return key.href;
+}
+
+async function markedAsCopy(response) {
+  // The page says it is a saved copy, so it can show "as of <time>" and not pretend to be live.
+  const html = (await response.text()).replace("<body ", '<body data-saved-copy="1" ');
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length");
+  headers.delete("Content-Encoding");
+  return new Response(html, { status: 200, headers });
+}
