@@ -8,7 +8,7 @@ WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint bench setup clean
+.PHONY: run test lint bench setup clean icons
 
 run: setup
 	$(BIN)/flask --app webapp init
@@ -27,6 +27,9 @@ lint: setup
 
 bench: setup $(CHROMIUM)
 	$(BIN)/pytest -q -s -p no:cacheprovider tests/bench/bench_*.py
+
+icons: setup $(CHROMIUM)
+	$(BIN)/flask --app webapp pwa icons
 
 setup: $(VENV)/.installed static/vendor/htmx.min.js
 

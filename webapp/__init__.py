@@ -14,7 +14,7 @@ from webapp.compression import ClosingCompress
 from webapp.config import default_config, secret_key
 from webapp.db import make_engine
 from webapp.store import Store
-from webapp.views import data, meta, plan, player, progress, routines, settings, today
+from webapp.views import data, meta, plan, player, progress, pwa, routines, settings, today
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,7 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     views.init_app(app)
     for blueprint in (
-        today.bp, routines.bp, player.bp, plan.bp, progress.bp, settings.bp, meta.bp,
+        today.bp, routines.bp, player.bp, plan.bp, progress.bp, settings.bp, meta.bp, pwa.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(data.bp)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import (
@@ -28,6 +28,9 @@ from playwright.sync_api import (
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -90,11 +93,31 @@ class LiveServer:
         return self.url + path
 
 
+def buffered(app: WSGIApplication) -> WSGIApplication:
+    """`app`, reading each response whole and closing it before the server sends it.
+
+    Werkzeug's development server skips the response's close() when the browser resets the
+    connection while it drains the request (a context closing while the service worker is still
+    fetching icons), which leaks the open static file as a ResourceWarning in a later test.
+    """
+
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return serve
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app on a temporary database, served on 127.0.0.1 from a thread."""
     app = make_app(tmp_path_factory.mktemp("e2e-db"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="hipday-e2e", daemon=True)
     thread.start()
     try:

@@ -24,7 +24,9 @@ NEW_YORK = ZoneInfo("America/New_York")
 EFFORT_MESSAGE = "Effort is a number from 1 (very easy) to 10 (all-out)."
 ZONE_MESSAGE = "Pick a time zone from the list, such as Europe/Berlin."
 HTMX = {"HX-Request": "true"}
-MONTH_CELL = re.compile(r'<td class="([^"]*)"[^>]*>\s*<span class="day-number">(\d+)</span>')
+MONTH_CELL = re.compile(
+    r'<td data-day="[\d-]+" class="([^"]*)"[^>]*>\s*<span class="day-number">(\d+)</span>'
+)
 HISTORY_ITEM = re.compile(
     r'<li class="history-item">\s*<a href="/sessions/(\w+)"(?: data-autofocus)?>\s*'
     r'<span class="history-date">([^<]*)</span>\s*'
@@ -105,7 +107,10 @@ def completion_of(visitor: Visitor, store: Store, public_id: str) -> Completion:
 
 
 def current_streak(page: str) -> str:
-    found = re.search(r"Current streak</dt><dd>(\d+) <span class=\"unit\">(\w+)</span>", page)
+    found = re.search(
+        r'Current streak</dt><dd><span id="streak-number"[^>]*>(\d+)</span> <span class="unit">(\w+)</span>',
+        page,
+    )
     assert found, "the page shows no current streak"
     return f"{found.group(1)} {found.group(2)}"
 
