@@ -2,7 +2,9 @@
 // with no signal.
 //
 // - Navigations: network first (about 3 s), then the last copy of the page, then /offline.
-// - Static files: stale-while-revalidate. Only `ok` responses are ever cached.
+// - Static files: from this version's precache (the version is a hash of every static file, so
+//   a precached file can't be stale); anything else static is stale-while-revalidate.
+//   Only `ok` responses are ever cached.
 // - htmx fragment requests are never answered from the cache (a full page must not land in a
 //   fragment's place); they go to the network and fail visibly when offline.
 // - POSTs always go to the network; the page keeps a finished session in its outbox
@@ -101,14 +103,18 @@ async function navigate(event) {
     }
     return response;
   } catch (error) {
-    const copy = (await cache.match(pageKey(request.url))) || (await cache.match(OFFLINE_PAGE));
-    return copy ? markedAsCopy(copy) : Response.error();
+    const copy = await cache.match(pageKey(request.url));
+    if (copy) return markedAsCopy(copy);
+    return (await cache.match(OFFLINE_PAGE)) || Response.error();
   }
 }
+
+const PRECACHED = new Set(STATIC_FILES);
 
 async function staleWhileRevalidate(event, request) {
   const cache = await caches.open(STATIC_CACHE);
   const cached = await cache.match(request, { ignoreSearch: true });
+  if (cached && PRECACHED.has(new URL(request.url).pathname)) return cached;
   const refresh = fetch(request)
     .then((response) => {
       if (response.ok) return cache.put(request, response.clone()).then(() => response);

@@ -22,11 +22,18 @@ STATIC_SUFFIXES = {".css", ".js", ".svg", ".png", ".webmanifest"}
 
 
 def static_files() -> list[str]:
-    """URLs of the static files the app shell needs offline."""
+    """URLs of the static files the app shell needs offline (the manifest at its own address)."""
     return sorted(
-        "/static/" + path.relative_to(STATIC).as_posix()
-        for path in STATIC.rglob("*")
-        if path.is_file() and path.suffix in STATIC_SUFFIXES
+        [
+            "/manifest.webmanifest",
+            *(
+                "/static/" + path.relative_to(STATIC).as_posix()
+                for path in STATIC.rglob("*")
+                if path.is_file()
+                and path.suffix in STATIC_SUFFIXES
+                and path.name != "manifest.webmanifest"
+            ),
+        ]
     )
 
 

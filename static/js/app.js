@@ -107,6 +107,7 @@
       }
       acceptedUpdate = true;
       button.disabled = true;
+      document.getElementById("update-text").textContent = "Updating…";
       worker.postMessage({ type: "skip-waiting" });
     };
   }
@@ -157,9 +158,18 @@
     if (sent > 0 && body.dataset.today && !sessionActive()) window.location.reload();
   }
 
+  let pendingBefore = 0;
+
   async function showPending() {
     if (!outbox) return;
     const pending = await outbox.all();
+    // Background Sync may have sent them from the service worker: show what the server has.
+    const syncedElsewhere = pendingBefore > 0 && pending.length === 0 && navigator.onLine;
+    pendingBefore = pending.length;
+    if (syncedElsewhere && body.dataset.today && !sessionActive()) {
+      window.location.reload();
+      return;
+    }
     const list = document.getElementById("pending-list");
     if (list) {
       list.replaceChildren(
