@@ -198,6 +198,7 @@
     const streak = document.getElementById("streak-number");
     if (streak && streak.dataset.ifDoneToday && days.has(body.dataset.today)) {
       streak.textContent = streak.dataset.ifDoneToday;
+      streak.closest("[data-streak]")?.removeAttribute("hidden");
       const note = document.getElementById("streak-pending");
       if (note) note.hidden = false;
     }

@@ -20,6 +20,6 @@ def today() -> Response:
     view = services.today_view(store(), catalog(), user, now)
     today = services.local_today(user, now)
     plan = programs.plan_for(store(), catalog(), user, today)
-    record = progress.streak_record(store(), user.id or 0, plan, today)
+    record, current_if_done_today = progress.streak_records(store(), user.id or 0, plan, today)
     planned = programs.today_in_plan(plan, today)
     return render("pages/today.html", view=view, planned=planned, today=today, record=record)
