@@ -205,6 +205,22 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
     return [v for v in result["violations"] if v.get("impact") in ("serious", "critical")]
 
 
+def page_width(page: Page) -> int:
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def page_problems(page: Page, state: str) -> list[str]:
+    """Axe violations and sideways scrolling at 390 px on `page` now, each naming `state`."""
+    problems = []
+    violations = run_axe(page)
+    if violations:
+        problems.append(f"{state}: axe found\n{describe_violations(violations)}")
+    width = page_width(page)
+    if width > 390:
+        problems.append(f"{state}: the page is {width} px wide, it scrolls sideways at 390 px")
+    return problems
+
+
 def describe_violations(violations: list[dict[str, Any]]) -> str:
     lines = []
     for violation in violations:

@@ -14,8 +14,7 @@ from tests.e2e.conftest import (
     ConsoleWatch,
     LiveServer,
     NewContext,
-    describe_violations,
-    run_axe,
+    page_problems,
 )
 
 PAGES = {
@@ -36,22 +35,6 @@ PLANNED_PAGES = {
     "settings": "/settings",
     "today with a plan": "/",
 }
-
-
-def page_width(page: Page) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth"))
-
-
-def check(page: Page, state: str) -> list[str]:
-    """Problems on `page` as it is now, each a line naming `state`."""
-    problems = []
-    violations = run_axe(page)
-    if violations:
-        problems.append(f"{state}: axe found\n{describe_violations(violations)}")
-    width = page_width(page)
-    if width > 390:
-        problems.append(f"{state}: the page is {width} px wide, it scrolls sideways at 390 px")
-    return problems
 
 
 @pytest.fixture
@@ -75,7 +58,7 @@ def test_the_page_has_no_serious_accessibility_problems_and_fits_390_px(
     assert response is not None
     assert response.status == (404 if name == "not found" else 200)
     expect(page.locator("h1")).to_be_visible()
-    problems = check(page, f"{name} ({color_scheme})")
+    problems = page_problems(page, f"{name} ({color_scheme})")
     assert not problems, "\n".join(problems)
 
 
@@ -94,7 +77,7 @@ def test_the_plan_pages_have_no_serious_accessibility_problems_and_fit_390_px(
     assert response is not None
     assert response.status == 200
     expect(page.locator("h1")).to_be_visible()
-    problems = check(page, f"{name} ({color_scheme})")
+    problems = page_problems(page, f"{name} ({color_scheme})")
     assert not problems, "\n".join(problems)
 
 
@@ -108,29 +91,29 @@ def test_the_player_has_no_serious_accessibility_problems_from_start_to_finish(
 
     page.goto(live_server("/play/desk-reset"))
     expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible()
-    problems += check(page, "player before start")
+    problems += page_problems(page, "player before start")
 
     page.get_by_role("button", name="Start", exact=True).tap()
     expect(page.locator("#timer")).to_be_visible()
-    problems += check(page, "player running")
+    problems += page_problems(page, "player running")
 
     page.get_by_role("button", name="Pause").tap()
     expect(page.get_by_role("button", name="Resume")).to_be_visible()
-    problems += check(page, "player paused")
+    problems += page_problems(page, "player paused")
 
     page.get_by_role("button", name="End early").tap()
     expect(page.locator("#finish-form")).to_be_visible()
-    problems += check(page, "finish form")
+    problems += page_problems(page, "finish form")
 
     page.get_by_label("Effort").fill("11")
     page.get_by_role("button", name="Save session").tap()
     expect(page.locator("#effort-error")).to_be_visible()
-    problems += check(page, "finish form with an error")
+    problems += page_problems(page, "finish form with an error")
 
     page.get_by_label("Effort").fill("4")
     page.get_by_role("button", name="Save session").tap()
     expect(page.get_by_role("heading", name="Saved: Desk reset")).to_be_visible()
-    problems += check(page, "finish summary in the player")
+    problems += page_problems(page, "finish summary in the player")
 
     assert not problems, "\n".join(problems)
 
@@ -144,5 +127,5 @@ def test_the_finish_screen_has_no_serious_accessibility_problems_and_fits_390_px
     page.locator("#finish-form").evaluate("(form) => form.submit()")
     page.wait_for_url(re.compile(re.escape(live_server("/sessions/")) + r"[0-9a-f]{32}\?fresh=1$"))
     expect(page.get_by_role("heading", name="Saved: Pre-run warm-up")).to_be_visible()
-    problems = check(page, "finish screen")
+    problems = page_problems(page, "finish screen")
     assert not problems, "\n".join(problems)

@@ -18,8 +18,8 @@ from playwright.sync_api import Page, Request, expect
 from tests.e2e.conftest import (
     LiveServer,
     NewContext,
-    describe_violations,
-    run_axe,
+    page_problems,
+    page_width,
     start_clock,
     timeline,
 )
@@ -66,10 +66,6 @@ def log_full_session(page: Page, live_server: LiveServer, ago: timedelta = timed
     location = response.headers["location"]
     assert re.fullmatch(r"/sessions/[0-9a-f]{32}\?fresh=1", location), location
     return location.split("?")[0]
-
-
-def page_width(page: Page) -> int:
-    return int(page.evaluate("document.scrollingElement.scrollWidth"))
 
 
 def month_after(first: date) -> date:
@@ -227,17 +223,6 @@ def test_show_older_sessions_by_keyboard_leads_tab_into_the_sessions_it_loaded(
 # --- accessibility -----------------------------------------------------------------------------
 
 
-def axe_problems(page: Page, state: str) -> list[str]:
-    problems = []
-    violations = run_axe(page)
-    if violations:
-        problems.append(f"{state}: axe found\n{describe_violations(violations)}")
-    width = page_width(page)
-    if width > 390:
-        problems.append(f"{state}: the page is {width} px wide, it scrolls sideways at 390 px")
-    return problems
-
-
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_progress_a_session_and_settings_have_no_serious_accessibility_problems(
     new_context: NewContext, live_server: LiveServer, color_scheme: str
@@ -247,24 +232,24 @@ def test_progress_a_session_and_settings_have_no_serious_accessibility_problems(
 
     page.goto(live_server("/progress"))
     expect(page.get_by_text("No sessions yet.")).to_be_visible()
-    problems += axe_problems(page, f"progress, empty ({color_scheme})")
+    problems += page_problems(page, f"progress, empty ({color_scheme})")
 
     session = log_full_session(page, live_server)
     page.goto(live_server("/progress"))
     expect(page.locator("ol.history .history-item")).to_have_count(1)
     expect(page.locator("#exercise-chart svg")).to_be_visible()
-    problems += axe_problems(page, f"progress with a session ({color_scheme})")
+    problems += page_problems(page, f"progress with a session ({color_scheme})")
     page.get_by_text("Show as a table").tap()
     expect(page.locator("#exercise-chart table")).to_be_visible()
-    problems += axe_problems(page, f"progress with the chart's table open ({color_scheme})")
+    problems += page_problems(page, f"progress with the chart's table open ({color_scheme})")
 
     page.goto(live_server(session))
     expect(page.get_by_role("heading", name="Exercises", level=2)).to_be_visible()
-    problems += axe_problems(page, f"session page ({color_scheme})")
+    problems += page_problems(page, f"session page ({color_scheme})")
 
     page.goto(live_server("/settings"))
     expect(page.get_by_role("heading", name="Time zone", level=2)).to_be_visible()
-    problems += axe_problems(page, f"settings ({color_scheme})")
+    problems += page_problems(page, f"settings ({color_scheme})")
 
     assert not problems, "\n".join(problems)
 
