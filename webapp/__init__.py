@@ -13,8 +13,11 @@ from webapp import cli, errors, guests, security, views
 from webapp.compression import ClosingCompress
 from webapp.config import default_config, secret_key
 from webapp.db import make_engine
+from webapp.push import application_server_key, load_vapid
+from webapp.reminder_store import ReminderStore
 from webapp.store import Store
 from webapp.views import data, meta, plan, player, progress, pwa, routines, settings, today
+from webapp.views import reminders as reminder_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +35,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(Path(app.instance_path))
     app.extensions["hipday.catalog"] = load_catalog()
-    app.extensions["hipday.store"] = Store(make_engine(app.config["DATABASE_URL"]))
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["hipday.store"] = Store(engine)
+    app.extensions["hipday.reminders"] = ReminderStore(engine)
+    vapid = load_vapid(Path(app.instance_path), app.config["VAPID_PRIVATE_KEY"])
+    app.extensions["hipday.vapid"] = vapid
+    app.extensions["hipday.vapid_public"] = application_server_key(vapid)
     Htmx(app)
     ClosingCompress(app)
     security.init_app(app)
@@ -41,7 +49,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     views.init_app(app)
     for blueprint in (
-        today.bp, routines.bp, player.bp, plan.bp, progress.bp, settings.bp, meta.bp, pwa.bp,
+        today.bp, routines.bp, player.bp, plan.bp, progress.bp, settings.bp, reminder_pages.bp,
+        meta.bp, pwa.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(data.bp)

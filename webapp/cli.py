@@ -1,4 +1,5 @@
-"""Flask commands: `init` prepares the database, `plan` prints a plan (a stable JSON contract)."""
+"""Flask commands: `init` prepares the database, `plan` prints a plan (a stable JSON contract),
+`scheduler` sends reminders, `vapid` shows or makes the Web Push key."""
 
 from __future__ import annotations
 
@@ -144,6 +145,45 @@ def _day_json(day: PlannedDay) -> dict[str, Any]:
     }
 
 
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="run one sweep now and exit")
+@with_appcontext
+def scheduler_command(once: bool) -> None:
+    """Send due reminders every minute. Run exactly one of these per deployment."""
+    import logging
+
+    from webapp import scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
+    scheduler.run(current_app._get_current_object(), once=once)  # type: ignore[attr-defined]
+
+
+@click.group("vapid")
+def vapid_group() -> None:
+    """The Web Push (VAPID) key that signs every reminder."""
+
+
+@vapid_group.command("show")
+@with_appcontext
+def vapid_show() -> None:
+    """Print the public key browsers subscribe with."""
+    click.echo(current_app.extensions["hipday.vapid_public"])
+
+
+@vapid_group.command("new")
+def vapid_new() -> None:
+    """Print a new private key to put in HIPDAY_VAPID_PRIVATE_KEY (changes nothing).
+
+    Changing the key ends every existing subscription: each phone must turn reminders on again
+    (Hipday's pages do that by themselves where permission was already given).
+    """
+    from webapp.push import new_private_key
+
+    click.echo(new_private_key())
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(init_command)
     app.cli.add_command(plan_command)
+    app.cli.add_command(scheduler_command)
+    app.cli.add_command(vapid_group)

@@ -54,4 +54,14 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         ],  # fmt: skip
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
+        # Web Push: the private key from the environment, else a file made once in instance/.
+        "VAPID_PRIVATE_KEY": os.environ.get("HIPDAY_VAPID_PRIVATE_KEY", ""),
+        "VAPID_SUBJECT": os.environ.get("HIPDAY_VAPID_SUBJECT", "mailto:reminders@hipday.app"),
+        "PUSH_TIMEOUT": 10.0,
+        "PUSH_WORKERS": 32,
+        "PUSH_ATTEMPTS": 3,
+        "PUSH_BACKOFF": 1.0,
+        # Only tests send to a local mock push service over plain http.
+        "PUSH_INSECURE_ENDPOINTS": False,
+        "REMINDER_CATCH_UP_MINUTES": 120,
     }

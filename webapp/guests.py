@@ -16,6 +16,7 @@ ANONYMOUS_ENDPOINTS = {
     "data.goodbye",
     "meta.worker",
     "pwa.manifest",
+    "reminders.act",
 }
 
 
@@ -30,15 +31,21 @@ def load_guest() -> None:
     """Put the visitor's account on `g.user`, creating a guest account on a first visit."""
     if request.endpoint in ANONYMOUS_ENDPOINTS or request.endpoint is None:
         return
-    store: Store = current_app.extensions["hipday.store"]
-    user_id = session.get("user_id")
-    user = store.user(user_id) if isinstance(user_id, int) else None
+    user = known_user()
     if user is None:
+        store: Store = current_app.extensions["hipday.store"]
         user = store.create_guest()
         session.clear()
         session["user_id"] = user.id
     session.permanent = True
     g.user = user
+
+
+def known_user() -> User | None:
+    """The visitor's account from the cookie, without making one (for anonymous endpoints)."""
+    store: Store = current_app.extensions["hipday.store"]
+    user_id = session.get("user_id")
+    return store.user(user_id) if isinstance(user_id, int) else None
 
 
 def current_user() -> User:

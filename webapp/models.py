@@ -1,9 +1,9 @@
-"""The database tables. Only `webapp/store.py` queries them."""
+"""The database tables. Only `webapp/store.py` and `webapp/reminder_store.py` query them."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -28,6 +28,8 @@ class User(SQLModel, table=True):
     #: Whether the time zone follows the phone's (True) or was chosen in Settings.
     time_zone_auto: bool = True
     calendar_token: str | None = Field(default=None, unique=True, max_length=64)
+    #: Every reminder stays quiet through this local date ("Pause all reminders until …").
+    reminders_paused_until: date | None = None
     created_at: datetime = Field(default_factory=utc_now)
 
 
@@ -92,3 +94,57 @@ class PlanEvent(SQLModel, table=True):
     day: date
     until: date | None = None  # the target day of a move, the last day of a vacation
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class Reminder(SQLModel, table=True):
+    """One kind of reminder a user set: the daily session reminder or desk breaks.
+
+    `next_fire_utc` is when the scheduler next looks at it; claiming a reminder is
+    moving that instant on, which only one scheduler can do.
+    """
+
+    __table_args__ = (UniqueConstraint("user_id", "kind", name="uq_reminder_user_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=8)  # session | desk
+    enabled: bool = False
+    #: Weekday numbers, "0,2,4"; "" for the session reminder means the plan's session days.
+    weekdays: str = Field(default="", max_length=20)
+    at: time  # the session reminder's time; the start of the working day for desk breaks
+    until: time | None = None  # the end of the working day (desk breaks)
+    every: int = 0  # minutes between desk breaks
+    next_fire_utc: datetime | None = Field(default=None, index=True)
+    quiet_on: date | None = None  # "Skip today" was tapped for this local date
+
+
+class PushSubscription(SQLModel, table=True):
+    """A browser on one of the user's devices that agreed to show Hipday's notifications."""
+
+    __tablename__ = "push_subscription"
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, unique=True, max_length=32)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    endpoint: str = Field(max_length=2048, unique=True)
+    p256dh: str = Field(max_length=128)
+    auth: str = Field(max_length=64)
+    vapid_key: str = Field(max_length=100)  # the server key the subscription was made under
+    label: str = Field(default="", max_length=80)  # "Chrome on Android"
+    created_at: datetime = Field(default_factory=utc_now)
+    last_sent_at: datetime | None = None
+
+
+class ReminderDelivery(SQLModel, table=True):
+    """A reminder the scheduler claimed to send, with its payload, until it is sent."""
+
+    __tablename__ = "reminder_delivery"
+    __table_args__ = (UniqueConstraint("reminder_id", "due_utc", name="uq_delivery_due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="reminder.id", index=True, ondelete="CASCADE")
+    due_utc: datetime
+    claimed_at: datetime
+    status: str = Field(default="sending", max_length=12, index=True)  # sending | sent | failed
+    payload: str = Field(max_length=4000)
+    detail: str = Field(default="", max_length=200)

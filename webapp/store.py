@@ -10,7 +10,16 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
-from webapp.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
+from webapp.models import (
+    Completion,
+    CompletionExercise,
+    PlanEvent,
+    ProgramVersion,
+    PushSubscription,
+    Reminder,
+    ReminderDelivery,
+    User,
+)
 
 
 class Store:
@@ -316,7 +325,11 @@ class Store:
             session.exec(
                 delete(CompletionExercise).where(col(CompletionExercise.completion_id).in_(theirs))
             )
-            for table in (Completion, ProgramVersion, PlanEvent):
+            reminders = select(col(Reminder.id)).where(Reminder.user_id == user_id)
+            session.exec(
+                delete(ReminderDelivery).where(col(ReminderDelivery.reminder_id).in_(reminders))
+            )
+            for table in (Completion, ProgramVersion, PlanEvent, Reminder, PushSubscription):
                 session.exec(delete(table).where(col(table.user_id) == user_id))
             gone = session.exec(delete(User).where(col(User.id) == user_id))
             session.commit()

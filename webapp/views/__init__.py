@@ -17,6 +17,7 @@ from routines.session import estimated_minutes
 from routines.streaks import Mark, safe_today
 from webapp.programs import day_label
 from webapp.progress import minutes
+from webapp.reminder_store import ReminderStore
 from webapp.store import Store
 
 
@@ -42,6 +43,11 @@ def catalog() -> Catalog:
 
 def store() -> Store:
     data: Store = current_app.extensions["hipday.store"]
+    return data
+
+
+def reminder_store() -> ReminderStore:
+    data: ReminderStore = current_app.extensions["hipday.reminders"]
     return data
 
 
@@ -113,4 +119,5 @@ def init_app(app: Flask) -> None:
         place_labels={where.value: label for where, label in PLACE_LABELS.items()},
         day_labels={kind.value: day_label(kind) for kind in DayKind},
         status_labels=STATUS_LABELS,
+        push_key=lambda: app.extensions["hipday.vapid_public"],
     )

@@ -9,10 +9,10 @@ from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
 from routines.catalog import Routine
-from webapp import programs, services
+from webapp import programs, reminders, services
 from webapp.guests import current_user
 from webapp.models import Completion, new_public_id
-from webapp.views import catalog, render, store
+from webapp.views import catalog, reminder_store, render, store
 
 bp = Blueprint("player", __name__)
 
@@ -83,7 +83,10 @@ def finish() -> Response:
         # A planned session is logged at that day's dosage, as the player ran it.
         planned = _planned_routine(entry.routine.slug, plan_day)
         entry = replace(entry, routine=planned or entry.routine)
+    zone_before = user.time_zone
     completion, created = services.log_session(store(), user, entry)
+    if user.time_zone != zone_before:  # the phone's zone became the user's: move reminders too
+        reminders.reschedule(reminder_store(), user, now)
     if not request.htmx:
         url = url_for("player.summary", public_id=completion.public_id, fresh="1")
         return redirect(url, 303)  # type: ignore[return-value]

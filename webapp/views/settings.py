@@ -8,11 +8,11 @@ from zoneinfo import available_timezones
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
-from webapp import programs, services
+from webapp import programs, reminders, services
 from webapp.calendar_feed import calendar_feed
 from webapp.guests import current_user
 from webapp.services import is_time_zone
-from webapp.views import catalog, render, store
+from webapp.views import catalog, reminder_store, render, store
 from webapp.views.plan import choices, local_today
 
 bp = Blueprint("settings", __name__)
@@ -77,7 +77,9 @@ def save_time_zone() -> Response:
     if not is_time_zone(values["time_zone"]):
         values["error"] = "Pick a time zone from the list, such as Europe/Berlin."
         return _page(status=422, zone_form=values, block="time_zone_form")
-    store().set_time_zone(current_user(), values["time_zone"], auto=values["follow_phone"] == "1")
+    user = current_user()
+    store().set_time_zone(user, values["time_zone"], auto=values["follow_phone"] == "1")
+    reminders.reschedule(reminder_store(), user, datetime.now(UTC))
     return redirect(url_for("settings.page", _anchor="time-zone"), 303)  # type: ignore[return-value]
 
 
@@ -89,6 +91,7 @@ def detected_time_zone() -> Response:
         return Response("That isn't a time zone this server knows.", 422, mimetype="text/plain")
     if user.time_zone_auto and name != user.time_zone:
         store().set_time_zone(user, name)
+        reminders.reschedule(reminder_store(), user, datetime.now(UTC))
     return Response(status=204)
 
 

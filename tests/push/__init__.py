@@ -1,0 +1,1 @@
+"""Tests of Web Push sending, and the mock push service they send to."""

@@ -1,0 +1,293 @@
+"""Web Push: the server's VAPID key, and sending encrypted notifications to push services.
+
+The sender wraps pywebpush and closes its sharp edges: every push carries a TTL (pywebpush's
+default of 0 drops it for a phone that is offline), a timeout (its default waits for ever),
+Urgency, Topic and Content-Type; the VAPID claims are signed fresh for each push service (the
+library mutates a claims dict you reuse). 404 and 410 mean the browser is gone; 429 and 5xx are
+retried with backoff, honouring Retry-After.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from enum import StrEnum
+from ipaddress import ip_address
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from py_vapid import Vapid02
+from pywebpush import WebPusher, WebPushException
+from requests.adapters import HTTPAdapter
+
+log = logging.getLogger(__name__)
+
+VAPID_KEY_FILE = "vapid_private.pem"
+#: Apple refuses a `sub` on localhost; set HIPDAY_VAPID_SUBJECT to a mailto: or https: address.
+DEFAULT_SUBJECT = "mailto:reminders@hipday.app"
+#: Real services cap the encrypted body at 4096 bytes; reminders stay far below it.
+MAX_PAYLOAD = 2048
+CLAIMS_LIFETIME = 12 * 3600
+TOPIC_LENGTH = 32
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def load_vapid(instance_path: Path, private_key: str = "") -> Vapid02:
+    """The server's VAPID key: `private_key` if given, else a PEM file made once in instance/.
+
+    `private_key` (HIPDAY_VAPID_PRIVATE_KEY) is the raw 32-byte private scalar in base64url, as
+    `flask --app webapp vapid new` prints it; the file is created with mode 0600, never committed.
+    """
+    if private_key.strip():
+        return Vapid02.from_string(private_key.strip())
+    key_file = instance_path / VAPID_KEY_FILE
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        vapid = Vapid02()
+        vapid.generate_keys()
+        try:
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it a moment ago
+            pass
+        else:
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(vapid.private_pem())
+    return Vapid02.from_file(str(key_file))
+
+
+def new_private_key() -> str:
+    """A fresh VAPID private key as the base64url raw scalar HIPDAY_VAPID_PRIVATE_KEY takes."""
+    vapid = Vapid02()
+    vapid.generate_keys()
+    number = vapid.private_key.private_numbers().private_value
+    return _b64url(number.to_bytes(32, "big"))
+
+
+def application_server_key(vapid: Vapid02) -> str:
+    """The public key browsers subscribe with: the uncompressed P-256 point, base64url."""
+    point = vapid.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    return _b64url(point)
+
+
+class SubscriptionError(ValueError):
+    """A subscription the browser sent that can't be used; the message says why, in words."""
+
+
+def check_subscription(data: Any, *, allow_insecure: bool = False) -> tuple[str, str, str]:
+    """The endpoint, p256dh and auth of a browser's `PushSubscription.toJSON()`, checked.
+
+    Endpoints must be https addresses of a named host (not an address on this network), so
+    the server can't be pointed at itself; `allow_insecure` lets tests use a local mock.
+    """
+    if not isinstance(data, dict):
+        raise SubscriptionError("The browser sent no subscription.")
+    endpoint, keys = data.get("endpoint"), data.get("keys")
+    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 2048:
+        raise SubscriptionError("The subscription has no usable address.")
+    parts = urlsplit(endpoint)
+    if not allow_insecure:
+        if parts.scheme != "https" or not parts.hostname or _is_ip_or_local(parts.hostname):
+            raise SubscriptionError("The subscription's address must be a push service's.")
+    elif parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SubscriptionError("The subscription's address must be an http(s) address.")
+    if not isinstance(keys, dict):
+        raise SubscriptionError("The subscription has no keys.")
+    p256dh, auth = keys.get("p256dh"), keys.get("auth")
+    if not isinstance(p256dh, str) or not isinstance(auth, str):
+        raise SubscriptionError("The subscription's keys are missing.")
+    try:
+        point, secret = _unb64url(p256dh), _unb64url(auth)
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except (ValueError, UnsupportedAlgorithm):
+        raise SubscriptionError("The subscription's keys are not valid.") from None
+    if len(secret) != 16:
+        raise SubscriptionError("The subscription's keys are not valid.")
+    return endpoint, p256dh, auth
+
+
+def _is_ip_or_local(host: str) -> bool:
+    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    GONE = "gone"  # the browser unsubscribed or the subscription expired: delete it
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Push:
+    """One encrypted message for one subscription."""
+
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: bytes
+    topic: str  # a queued message with the same topic is replaced, not stacked
+    urgency: str = "normal"
+    ttl: int = 4 * 3600
+
+
+@dataclass(frozen=True)
+class Result:
+    push: Push
+    outcome: Outcome
+    status: int | None  # the push service's last answer; None when it never answered
+    attempts: int
+    detail: str = ""
+
+
+def payload(message: Mapping[str, Any]) -> bytes:
+    """`message` as compact JSON; refuses anything near the push services' size limit."""
+    body = json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode()
+    if len(body) > MAX_PAYLOAD:
+        raise ValueError(f"a push payload of {len(body)} bytes is over {MAX_PAYLOAD}")
+    return body
+
+
+class Sender:
+    """Sends pushes, several at once, each with retries; never raises for a push service's fault."""
+
+    def __init__(
+        self,
+        vapid: Vapid02,
+        subject: str = DEFAULT_SUBJECT,
+        *,
+        timeout: float = 10.0,
+        workers: int = 32,
+        attempts: int = 3,
+        backoff: float = 1.0,
+        longest_wait: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.vapid, self.subject = vapid, subject
+        self.timeout, self.workers, self.attempts = timeout, workers, attempts
+        self.backoff, self.longest_wait, self.sleep = backoff, longest_wait, sleep
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._sessions: list[requests.Session] = []
+        self._pool: ThreadPoolExecutor | None = None
+
+    def send(self, push: Push) -> Result:
+        """Send one push; 429 and 5xx (and no answer) are tried again up to `attempts` times."""
+        status: int | None = None
+        detail = ""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = self._post(push)
+            except (requests.RequestException, WebPushException) as error:
+                status, detail, wait = None, f"no answer: {type(error).__name__}", None
+            else:
+                status = response.status_code
+                detail = response.reason or ""
+                response.close()
+                if status < 300:
+                    return Result(push, Outcome.SENT, status, attempt)
+                if status in (404, 410):
+                    return Result(push, Outcome.GONE, status, attempt, detail)
+                if status != 429 and status < 500:
+                    log.warning("push refused with %s %s: %s", status, detail, push.endpoint[:60])
+                    return Result(push, Outcome.FAILED, status, attempt, detail)
+                wait = retry_after(response.headers.get("Retry-After"))
+            if attempt < self.attempts:
+                pause = wait if wait is not None else self.backoff * 2 ** (attempt - 1)
+                self.sleep(min(pause, self.longest_wait))
+        log.warning("push failed after %s attempts (%s %s)", self.attempts, status, detail)
+        return Result(push, Outcome.FAILED, status, self.attempts, detail)
+
+    def send_all(self, pushes: Iterable[Push]) -> list[Result]:
+        """Send `pushes` concurrently on a bounded pool; results in the same order."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="hipday-push")
+            pool = self._pool
+        return list(pool.map(self.send, pushes))
+
+    def _post(self, push: Push) -> requests.Response:
+        keys = {"p256dh": push.p256dh, "auth": push.auth}
+        subscription = {"endpoint": push.endpoint, "keys": keys}
+        headers = self._vapid_headers(push.endpoint)
+        headers.update(
+            {
+                "Urgency": push.urgency,
+                "Topic": push.topic[:TOPIC_LENGTH],
+                "Content-Type": "application/octet-stream",
+            }
+        )
+        pusher = WebPusher(subscription, requests_session=self._session())
+        response = pusher.send(push.payload, headers, ttl=push.ttl, timeout=self.timeout)
+        assert isinstance(response, requests.Response)
+        return response
+
+    def _vapid_headers(self, endpoint: str) -> dict[str, str]:
+        """Authorization for this push service: a fresh claims dict, signed for its origin."""
+        parts = urlsplit(endpoint)
+        claims = {
+            "sub": self.subject,
+            "aud": f"{parts.scheme}://{parts.netloc}",
+            "exp": int(time.time()) + CLAIMS_LIFETIME,
+        }
+        return dict(self.vapid.sign(claims))
+
+    def _session(self) -> requests.Session:
+        """One keep-alive session per sending thread (requests sessions aren't thread-safe)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
+            session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        """Stop the sending threads and close every keep-alive connection they opened."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+            sessions, self._sessions = self._sessions, []
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for session in sessions:
+            session.close()
+        self._local = threading.local()
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())

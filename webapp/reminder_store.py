@@ -1,0 +1,291 @@
+"""The queries of reminders: settings, push subscriptions, and the scheduler's claims."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Engine, update
+from sqlmodel import Session, col, delete, select
+
+from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What the scheduler decided for one due reminder: move it on, and maybe send `payload`."""
+
+    reminder_id: int
+    due: datetime
+    next_fire: datetime | None
+    payload: str | None  # None: nothing to send (quiet, or too late)
+
+
+class ReminderStore:
+    """Unit of work over one engine; each method runs in its own short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    # Settings
+
+    def reminders(self, user_id: int) -> dict[str, Reminder]:
+        """The user's reminders by kind ("session", "desk"); a kind never set is missing."""
+        with self._session() as session:
+            rows = session.exec(select(Reminder).where(Reminder.user_id == user_id)).all()
+            return {row.kind: row for row in rows}
+
+    def save_reminder(self, reminder: Reminder) -> Reminder:
+        """Store the user's reminder of that kind, replacing the settings it had."""
+        with self._session() as session:
+            row = session.exec(
+                select(Reminder).where(
+                    Reminder.user_id == reminder.user_id, Reminder.kind == reminder.kind
+                )
+            ).first()
+            if row is None:
+                row = Reminder(user_id=reminder.user_id, kind=reminder.kind, at=reminder.at)
+            for name in ("enabled", "weekdays", "at", "until", "every", "next_fire_utc"):
+                setattr(row, name, getattr(reminder, name))
+            session.add(row)
+            session.commit()
+            return row
+
+    def set_next_fire(self, reminder_id: int, when: datetime | None) -> None:
+        with self._session() as session:
+            session.exec(
+                update(Reminder).where(col(Reminder.id) == reminder_id).values(next_fire_utc=when)
+            )
+            session.commit()
+
+    def set_quiet(self, reminder_id: int, day: date) -> None:
+        """ "Skip today": the reminder sends nothing more on that local date."""
+        with self._session() as session:
+            session.exec(
+                update(Reminder).where(col(Reminder.id) == reminder_id).values(quiet_on=day)
+            )
+            session.commit()
+
+    def reminder(self, user_id: int, reminder_id: int) -> Reminder | None:
+        with self._session() as session:
+            row = session.get(Reminder, reminder_id)
+            return row if row is not None and row.user_id == user_id else None
+
+    def reminder_by_id(self, reminder_id: int) -> Reminder | None:
+        with self._session() as session:
+            return session.get(Reminder, reminder_id)
+
+    def set_pause(self, user_id: int, until: date | None) -> None:
+        with self._session() as session:
+            session.exec(
+                update(User).where(col(User.id) == user_id).values(reminders_paused_until=until)
+            )
+            session.commit()
+
+    # Subscriptions
+
+    def subscriptions(self, user_id: int) -> Sequence[PushSubscription]:
+        with self._session() as session:
+            query = (
+                select(PushSubscription)
+                .where(PushSubscription.user_id == user_id)
+                .order_by(col(PushSubscription.created_at), col(PushSubscription.id))
+            )
+            return session.exec(query).all()
+
+    def subscriptions_of(self, user_ids: Sequence[int]) -> dict[int, list[PushSubscription]]:
+        """The subscriptions of many users at once (the scheduler's batch)."""
+        found: dict[int, list[PushSubscription]] = {}
+        with self._session() as session:
+            for start in range(0, len(user_ids), 500):
+                chunk = user_ids[start : start + 500]
+                query = select(PushSubscription).where(col(PushSubscription.user_id).in_(chunk))
+                for row in session.exec(query):
+                    found.setdefault(row.user_id, []).append(row)
+        return found
+
+    def add_subscription(self, subscription: PushSubscription) -> PushSubscription:
+        """Store a browser's subscription; the same endpoint again replaces the old row.
+
+        An endpoint belongs to one browser, so when another account signs in on that browser
+        and subscribes, the endpoint moves to it.
+        """
+        with self._session() as session:
+            row = session.exec(
+                select(PushSubscription).where(PushSubscription.endpoint == subscription.endpoint)
+            ).first()
+            if row is None:
+                row = subscription
+            else:
+                for name in ("user_id", "p256dh", "auth", "vapid_key", "label"):
+                    setattr(row, name, getattr(subscription, name))
+            session.add(row)
+            session.commit()
+            return row
+
+    def remove_subscription(
+        self, user_id: int, *, endpoint: str | None = None, public_id: str | None = None
+    ) -> bool:
+        """Forget one of the user's subscriptions, by endpoint or public id."""
+        with self._session() as session:
+            query = delete(PushSubscription).where(col(PushSubscription.user_id) == user_id)
+            if endpoint is not None:
+                query = query.where(col(PushSubscription.endpoint) == endpoint)
+            elif public_id is not None:
+                query = query.where(col(PushSubscription.public_id) == public_id)
+            else:
+                return False
+            gone = session.exec(query)
+            session.commit()
+            return bool(gone.rowcount)
+
+    def forget_endpoints(self, endpoints: Sequence[str]) -> int:
+        """Delete subscriptions the push service says are gone (404/410)."""
+        if not endpoints:
+            return 0
+        with self._session() as session:
+            gone = session.exec(
+                delete(PushSubscription).where(col(PushSubscription.endpoint).in_(endpoints))
+            )
+            session.commit()
+            return int(gone.rowcount)
+
+    def mark_sent(self, endpoints: Sequence[str], when: datetime) -> None:
+        if not endpoints:
+            return
+        with self._session() as session:
+            session.exec(
+                update(PushSubscription)
+                .where(col(PushSubscription.endpoint).in_(endpoints))
+                .values(last_sent_at=when)
+            )
+            session.commit()
+
+    # The scheduler
+
+    def due(self, now: datetime, limit: int) -> list[tuple[Reminder, User]]:
+        """Enabled reminders whose next fire is at or before `now`, the most overdue first."""
+        with self._session() as session:
+            query = (
+                select(Reminder, User)
+                .join(User, col(User.id) == Reminder.user_id)
+                .where(col(Reminder.next_fire_utc) <= now, col(Reminder.enabled).is_(True))
+                .order_by(col(Reminder.next_fire_utc), col(Reminder.id))
+                .limit(limit)
+            )
+            return [(reminder, user) for reminder, user in session.exec(query).all()]
+
+    def claim(self, claims: Sequence[Claim], now: datetime) -> list[ReminderDelivery]:
+        """Move each reminder on from its due instant, in one transaction; returns the sends won.
+
+        The update only matches while `next_fire_utc` is still the instant this scheduler saw,
+        so when two schedulers race, each reminder is claimed by one of them and sent once.
+        A claimed send is written down (status "sending") in the same transaction, so a
+        scheduler that dies before sending leaves it for the next one to finish.
+        """
+        deliveries: list[ReminderDelivery] = []
+        with self._session() as session:
+            for claim in claims:
+                moved = session.exec(
+                    update(Reminder)
+                    .where(
+                        col(Reminder.id) == claim.reminder_id,
+                        col(Reminder.next_fire_utc) == claim.due,
+                    )
+                    .values(next_fire_utc=claim.next_fire)
+                )
+                if moved.rowcount != 1 or claim.payload is None:
+                    continue
+                delivery = ReminderDelivery(
+                    reminder_id=claim.reminder_id,
+                    due_utc=claim.due,
+                    claimed_at=now,
+                    payload=claim.payload,
+                )
+                session.add(delivery)
+                deliveries.append(delivery)
+            session.commit()
+        return deliveries
+
+    def unfinished(self, claimed_before: datetime, due_after: datetime) -> list[ReminderDelivery]:
+        """Deliveries a scheduler claimed but never finished (it died), still worth sending."""
+        with self._session() as session:
+            query = select(ReminderDelivery).where(
+                ReminderDelivery.status == "sending",
+                col(ReminderDelivery.claimed_at) < claimed_before,
+                col(ReminderDelivery.due_utc) > due_after,
+            )
+            return list(session.exec(query).all())
+
+    def reclaim(self, delivery: ReminderDelivery, now: datetime) -> bool:
+        """Take over an unfinished delivery; only one scheduler wins it."""
+        with self._session() as session:
+            won = session.exec(
+                update(ReminderDelivery)
+                .where(
+                    col(ReminderDelivery.id) == delivery.id,
+                    col(ReminderDelivery.claimed_at) == delivery.claimed_at,
+                    col(ReminderDelivery.status) == "sending",
+                )
+                .values(claimed_at=now)
+            )
+            session.commit()
+        if won.rowcount == 1:
+            delivery.claimed_at = now
+        return bool(won.rowcount == 1)
+
+    def abandon(self, claimed_before: datetime, due_before: datetime) -> int:
+        """Give up unfinished deliveries that are now too late to be worth sending."""
+        with self._session() as session:
+            done = session.exec(
+                update(ReminderDelivery)
+                .where(
+                    col(ReminderDelivery.status) == "sending",
+                    col(ReminderDelivery.claimed_at) < claimed_before,
+                    col(ReminderDelivery.due_utc) <= due_before,
+                )
+                .values(status="failed", detail="too late after the scheduler stopped")
+            )
+            session.commit()
+            return int(done.rowcount)
+
+    def finish(self, outcomes: Sequence[tuple[int, str, str]]) -> None:
+        """Record how each delivery went: (delivery id, status, detail)."""
+        if not outcomes:
+            return
+        with self._session() as session:
+            for delivery_id, status, detail in outcomes:
+                session.exec(
+                    update(ReminderDelivery)
+                    .where(col(ReminderDelivery.id) == delivery_id)
+                    .values(status=status, detail=detail[:200])
+                )
+            session.commit()
+
+    def deliveries(self, reminder_id: int) -> Sequence[ReminderDelivery]:
+        with self._session() as session:
+            query = (
+                select(ReminderDelivery)
+                .where(ReminderDelivery.reminder_id == reminder_id)
+                .order_by(col(ReminderDelivery.due_utc))
+            )
+            return session.exec(query).all()
+
+    def prune(self, before: datetime) -> int:
+        """Forget finished deliveries older than `before`."""
+        with self._session() as session:
+            gone = session.exec(
+                delete(ReminderDelivery).where(
+                    col(ReminderDelivery.due_utc) < before,
+                    col(ReminderDelivery.status) != "sending",
+                )
+            )
+            session.commit()
+            return int(gone.rowcount)
