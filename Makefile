@@ -15,6 +15,9 @@ run: setup
 	@echo ""
 	@echo "  Hipday is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
+	@# The scheduler (reminders) runs beside the web server, in its own process, and stops with it.
+	$(BIN)/flask --app webapp scheduler & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
 
 test: setup $(CHROMIUM)

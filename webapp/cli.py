@@ -155,6 +155,7 @@ def scheduler_command(once: bool) -> None:
     from webapp import scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per minute
     scheduler.run(current_app._get_current_object(), once=once)  # type: ignore[attr-defined]
 
 

@@ -128,8 +128,10 @@ def history_for(store: Store, catalog: Catalog, user_id: int) -> History:
     )
 
 
-def plan_for(store: Store, catalog: Catalog, user: User, today: date) -> Plan | None:
-    """The user's plan from its start to `WEEKS_AHEAD` weeks after today, or None before onboarding.
+def plan_for(
+    store: Store, catalog: Catalog, user: User, today: date, weeks_ahead: int = WEEKS_AHEAD
+) -> Plan | None:
+    """The user's plan from its start to `weeks_ahead` weeks after today, or None before onboarding.
 
     Each day follows the settings that were in force on it, so a change re-plans from today on.
     """
@@ -137,7 +139,7 @@ def plan_for(store: Store, catalog: Catalog, user: User, today: date) -> Plan | 
     if not versions:
         return None
     history = history_for(store, catalog, user.id or 0)
-    weeks = (today - versions[0].start).days // 7 + 1 + WEEKS_AHEAD
+    weeks = (today - versions[0].start).days // 7 + 1 + weeks_ahead
     plans = [
         (v.effective_from, build_plan(to_program(v), history, catalog, today, weeks))
         for v in versions

@@ -65,13 +65,18 @@ def load_vapid(instance_path: Path, private_key: str = "") -> Vapid02:
         instance_path.mkdir(parents=True, exist_ok=True)
         vapid = Vapid02()
         vapid.generate_keys()
+        # Written whole under another name, then linked into place: a process starting at the
+        # same moment sees either no key or all of it, and the first key made wins.
+        draft = instance_path / f".{VAPID_KEY_FILE}.{os.getpid()}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(vapid.private_pem())
         try:
-            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it a moment ago
+            os.link(draft, key_file)
+        except FileExistsError:
             pass
-        else:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(vapid.private_pem())
+        finally:
+            draft.unlink()
     return Vapid02.from_file(str(key_file))
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any, Literal
 
@@ -225,41 +225,34 @@ class Today:
 def day_of(store: Store, catalog: Catalog, user: User, reminder: Reminder, day: date) -> Today:
     """The facts `quiet_reason` weighs for `day`; the plan is built only when they need it."""
     facts = DayFacts(day=day, paused_until=user.reminders_paused_until, quiet_on=reminder.quiet_on)
-    if quiet_reason(reminder.kind, facts) is not None:  # type: ignore[arg-type]
+    if quiet_reason(kind_of(reminder), facts) is not None:
         return Today(facts, None)
     user_id = user.id or 0
-    events = store.plan_events(user_id)
-    vacation = any(
-        e.kind == "vacation" and e.until is not None and e.day <= day <= e.until for e in events
-    )
-    if reminder.kind == "desk" or vacation:
-        return Today(DayFacts(**{**facts.__dict__, "vacation": vacation}), None)
-    plan = programs.plan_for(store, catalog, user, day)
+    if reminder.kind == "desk":  # desk breaks only ask whether the user is away
+        events = store.plan_events(user_id)
+        away = any(e.kind == "vacation" and e.until and e.day <= day <= e.until for e in events)
+        return Today(replace(facts, vacation=away), None)
+    plan = programs.plan_for(store, catalog, user, day, weeks_ahead=1)
     planned = programs.today_in_plan(plan, day)
-    session_today = (
-        planned is not None
-        and planned.day.has_session
-        and planned.day.status
-        in (
-            DayStatus.PLANNED,
-            DayStatus.DONE,
-            DayStatus.MISSED,
-        )
-    )
-    done = bool(store.completions_on(user_id, day))
-    full = DayFacts(
-        day=day,
-        paused_until=user.reminders_paused_until,
-        quiet_on=reminder.quiet_on,
+    status = planned.day.status if planned is not None else None
+    full = replace(
+        facts,
+        vacation=status is DayStatus.VACATION,
         has_plan=plan is not None,
-        session_today=session_today,
-        done_today=done,
+        session_today=planned is not None
+        and planned.day.has_session
+        and status in (DayStatus.PLANNED, DayStatus.DONE, DayStatus.MISSED),
+        done_today=bool(store.completions_on(user_id, day)),
     )
     return Today(full, planned)
 
 
+def kind_of(reminder: Reminder) -> Kind:
+    return "desk" if reminder.kind == "desk" else "session"
+
+
 def why_quiet(reminder: Reminder, today: Today) -> Quiet | None:
-    return quiet_reason(reminder.kind, today.facts)  # type: ignore[arg-type]
+    return quiet_reason(kind_of(reminder), today.facts)
 
 
 def desk_routines(catalog: Catalog) -> tuple[Routine, ...]:
