@@ -14,7 +14,16 @@ from typing import Any
 
 from routines.dosage import DosageKind
 from webapp import programs, services
-from webapp.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
+from webapp.models import (
+    Completion,
+    CompletionExercise,
+    PlanEvent,
+    ProgramVersion,
+    PushSubscription,
+    Reminder,
+    User,
+)
+from webapp.reminder_store import ReminderStore
 from webapp.store import Store
 
 FORMAT = "hipday-export"
@@ -41,9 +50,11 @@ class Snapshot:
     exercises: Mapping[int, Sequence[CompletionExercise]]
     versions: Sequence[ProgramVersion]
     events: Sequence[PlanEvent]
+    reminders: Sequence[Reminder] = ()
+    devices: Sequence[PushSubscription] = ()
 
 
-def snapshot(store: Store, user: User) -> Snapshot:
+def snapshot(store: Store, user: User, reminder_store: ReminderStore | None = None) -> Snapshot:
     user_id = user.id or 0
     exercises: dict[int, list[CompletionExercise]] = {}
     for row in store.exercises_of_user(user_id):
@@ -54,11 +65,17 @@ def snapshot(store: Store, user: User) -> Snapshot:
         exercises,
         store.program_versions(user_id),
         store.plan_events(user_id),
+        tuple(reminder_store.reminders(user_id).values()) if reminder_store else (),
+        reminder_store.subscriptions(user_id) if reminder_store else (),
     )
 
 
 def export_document(data: Snapshot, now: datetime) -> dict[str, Any]:
-    """The JSON export: no database, public or user ids, and never the calendar token itself."""
+    """The JSON export: no database, public or user ids, and never the calendar token itself.
+
+    Reminders are listed for the record; devices only by name, since a push address is a
+    secret of that browser (an import restores neither: each phone turns reminders on itself).
+    """
     user = data.user
     return {
         "format": FORMAT,
@@ -72,6 +89,24 @@ def export_document(data: Snapshot, now: datetime) -> dict[str, Any]:
         "program_versions": [_version(v) for v in data.versions],
         "plan_events": [_event(e) for e in data.events],
         "sessions": [_session(c, data.exercises.get(c.id or 0, ())) for c in data.completions],
+        "reminders": {
+            "paused_until": user.reminders_paused_until.isoformat()
+            if user.reminders_paused_until
+            else None,
+            "kinds": [_reminder(r) for r in data.reminders],
+            "devices": [{"name": d.label, "since": _moment(d.created_at)} for d in data.devices],
+        },
+    }
+
+
+def _reminder(reminder: Reminder) -> dict[str, Any]:
+    return {
+        "kind": reminder.kind,
+        "on": reminder.enabled,
+        "weekdays": [int(d) for d in reminder.weekdays.split(",") if d],
+        "at": reminder.at.strftime("%H:%M"),
+        "until": reminder.until.strftime("%H:%M") if reminder.until else None,
+        "every_minutes": reminder.every or None,
     }
 
 

@@ -416,3 +416,57 @@ def test_a_deleted_accounts_old_cookie_never_opens_a_newer_account(
     with visitor.client.session_transaction() as session:
         session.update(old_cookie)
     assert b"Someone else" not in visitor.get("/settings/data/sessions.csv").get_data()
+
+
+def test_the_json_export_lists_reminders_and_devices_by_name_but_never_a_push_address(
+    visitor: Visitor, app: Any
+) -> None:
+    token = visitor.csrf_token()
+    saved = visitor.client.post(
+        "/settings/reminders",
+        data={
+            "csrf_token": token,
+            "session_on": "on",
+            "session_at": "06:45",
+            "session_follow": "plan",
+            "desk_every": "90",
+            "desk_from": "08:30",
+            "desk_until": "16:30",
+            "desk_days": ["mon", "tue"],
+            "paused_until": "",
+        },
+    )
+    assert saved.status_code == 303
+    endpoint = "https://push.example.org/send/secret-address-of-this-phone"
+    subscribed = visitor.client.post(
+        "/settings/reminders/devices",
+        json={
+            "endpoint": endpoint,
+            "keys": {
+                "p256dh": "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM",
+                "auth": "tBHItJI5svbpez7KI4CCXg",
+            },
+        },
+        headers={
+            "X-CSRFToken": token,
+            "User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/130.0",
+        },
+    )
+    assert subscribed.status_code == 201
+
+    body = visitor.get("/settings/data/hipday.json").get_data(as_text=True)
+    document = json.loads(body)
+    reminders = document["reminders"]
+    assert {r["kind"]: r["at"] for r in reminders["kinds"]} == {"session": "06:45", "desk": "08:30"}
+    desk = next(r for r in reminders["kinds"] if r["kind"] == "desk")
+    assert (desk["on"], desk["weekdays"], desk["until"], desk["every_minutes"]) == (
+        False, [0, 1], "16:30", 90,
+    )  # fmt: skip
+    assert [d["name"] for d in reminders["devices"]] == ["Chrome on Android"]
+    assert "secret-address-of-this-phone" not in body
+    reimported = visitor.client.post(
+        "/settings/data/import",
+        data={"csrf_token": token, "file": (io.BytesIO(body.encode()), "hipday.json")},
+        content_type="multipart/form-data",
+    )
+    assert reimported.status_code in (200, 303)

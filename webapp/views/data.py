@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from webapp import portability, services
 from webapp.guests import current_user
 from webapp.security import csrf
-from webapp.views import render, store
+from webapp.views import reminder_store, render, store
 
 bp = Blueprint("data", __name__)
 
@@ -51,7 +51,7 @@ def page() -> Response:
 @bp.get("/settings/data/hipday.json")
 def export_json() -> Response:
     """Everything as one JSON file, the one Import reads back."""
-    data = portability.snapshot(store(), current_user())
+    data = portability.snapshot(store(), current_user(), reminder_store())
     body = portability.export_json(data, datetime.now(UTC))
     return _download(body, "application/json", "hipday", "json")
 
@@ -59,7 +59,7 @@ def export_json() -> Response:
 @bp.get("/settings/data/hipday-csv.zip")
 def export_csv_zip() -> Response:
     """Everything as CSV files (sessions, exercises, program, plan changes, settings), zipped."""
-    data = portability.snapshot(store(), current_user())
+    data = portability.snapshot(store(), current_user(), reminder_store())
     body = portability.csv_zip(data, datetime.now(UTC))
     return _download(body, "application/zip", "hipday-csv", "zip")
 
@@ -67,7 +67,7 @@ def export_csv_zip() -> Response:
 @bp.get("/settings/data/sessions.csv")
 def export_sessions_csv() -> Response:
     """The sessions alone, one row each with effort, pain and note, for a spreadsheet."""
-    data = portability.snapshot(store(), current_user())
+    data = portability.snapshot(store(), current_user(), reminder_store())
     body = portability.sessions_csv(data, datetime.now(UTC))
     return _download(body, "text/csv", "hipday-sessions", "csv")
 
