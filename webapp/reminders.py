@@ -72,8 +72,8 @@ def _days(text: str) -> list[int]:
     return [int(d) for d in text.split(",") if d]
 
 
-def reminder_form(reminders: Mapping[str, Reminder], user: User) -> ReminderForm:
-    """The form as the user last saved it, or the defaults."""
+def reminder_form(reminders: Mapping[str, Reminder], user: User, today: date) -> ReminderForm:
+    """The form as the user last saved it, or the defaults; a pause that has ended is left out."""
     form = ReminderForm()
     session, desk = reminders.get("session"), reminders.get("desk")
     if session is not None:
@@ -88,7 +88,7 @@ def reminder_form(reminders: Mapping[str, Reminder], user: User) -> ReminderForm
         form.desk_from = desk.at.strftime("%H:%M")
         form.desk_until = (desk.until or DEFAULT_DESK[1]).strftime("%H:%M")
         form.desk_days = [WEEKDAYS[d] for d in _days(desk.weekdays)]
-    if user.reminders_paused_until is not None:
+    if user.reminders_paused_until is not None and user.reminders_paused_until >= today:
         form.paused_until = user.reminders_paused_until.isoformat()
     return form
 
@@ -107,7 +107,7 @@ def _minutes(moment: time) -> int:
 def parse_reminders(
     form: Mapping[str, str], lists: Mapping[str, list[str]], today: date
 ) -> ReminderForm:
-    """Check the answers; what isn't switched on is kept as typed but not checked strictly."""
+    """Check the answers, switched on or not: what is saved off is ready to switch on."""
     answers = ReminderForm(
         session_on=form.get("session_on") == "on",
         session_at=form.get("session_at", "").strip(),
@@ -135,7 +135,7 @@ def parse_reminders(
         errors["desk_hours"] = "Give your working hours as hours and minutes, like 09:00 and 17:00."
     elif end <= start:
         errors["desk_hours"] = "Your working day must end after it starts."
-    elif every.isdigit() and _minutes(end) - _minutes(start) <= int(every):
+    elif "desk_every" not in errors and _minutes(end) - _minutes(start) <= int(every):
         errors["desk_hours"] = "Your working hours are shorter than one interval between breaks."
     if answers.desk_on and not answers.desk_days:
         errors["desk_days"] = "Choose at least one day for desk breaks."

@@ -33,7 +33,7 @@ def _next_text(reminder: Reminder | None, user: User) -> str | None:
     if reminder is None or not reminder.enabled or reminder.next_fire_utc is None:
         return None
     local = reminder.next_fire_utc.astimezone(zone(user.time_zone))
-    return local.strftime("%A %d %B, %H:%M").replace(" 0", " ")
+    return f"{local:%A} {local.day} {local:%B, %H:%M}"
 
 
 def _page(
@@ -44,7 +44,7 @@ def _page(
     return render(
         "pages/reminders.html",
         status=status,
-        form=form or reminders.reminder_form(saved, user),
+        form=form or reminders.reminder_form(saved, user, local_today()),
         choices=choices(),
         every_choices=EVERY_CHOICES,
         has_program=bool(store().program_versions(user.id or 0)),
@@ -84,6 +84,8 @@ def save() -> Response:
 @bp.get("/settings/reminders/devices")
 def devices() -> Response:
     """The devices list alone (htmx refreshes it after this phone subscribes)."""
+    if not request.htmx:
+        return redirect(url_for("reminders.page", _anchor="devices"), 303)  # type: ignore[return-value]
     return render("pages/reminders.html", "devices_list", devices=_devices(current_user()))
 
 
@@ -126,10 +128,11 @@ def unsubscribe() -> Response:
         reminder_store().remove_subscription(user.id or 0, endpoint=endpoint)
         return Response(status=204)
     public_id = request.form.get("device", "")
-    if not reminder_store().remove_subscription(user.id or 0, public_id=public_id):
-        return _page(status=404, test_result="That device isn't on your list any more.")
-    if request.htmx:
+    removed = reminder_store().remove_subscription(user.id or 0, public_id=public_id)
+    if request.htmx:  # gone either way: show the list as it is now
         return render("pages/reminders.html", "devices_list", devices=_devices(user))
+    if not removed:
+        return _page(status=404, test_result="That device isn't on your list any more.")
     return redirect(url_for("reminders.page", _anchor="devices"), 303)  # type: ignore[return-value]
 
 
@@ -143,10 +146,9 @@ def test() -> Response:
         result = f"Sent to {count} device{'s' if count > 1 else ''}. It should show in a moment."
     else:
         result = f"Sent to {delivered} of {count} devices; the others didn't accept it."
-    status = 200 if delivered else 409
-    if request.htmx:
-        return render("pages/reminders.html", "test_result_block", status, test_result=result)
-    return _page(status=status, test_result=result)
+    if request.htmx:  # htmx swaps only 2xx (and 422) answers; the words say how it went
+        return render("pages/reminders.html", "test_result_block", test_result=result)
+    return _page(status=200 if delivered else 409, test_result=result)
 
 
 @bp.post("/reminders/act")
