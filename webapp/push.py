@@ -131,13 +131,22 @@ def check_subscription(data: Any, *, allow_insecure: bool = False) -> tuple[str,
 
 
 def _is_ip_or_local(host: str) -> bool:
-    if host == "localhost" or host.endswith((".localhost", ".local", ".internal")):
-        return True
+    """Whether `host` is an address, or a name that stays on this machine or network.
+
+    Push services have real domain names; a last label that isn't letters ("127.1",
+    "2130706433", "0x7f000001") is an address in disguise that resolvers still accept.
+    """
+    host = host.strip("[]").rstrip(".").lower()
     try:
-        ip_address(host.strip("[]"))
+        ip_address(host)
     except ValueError:
-        return False
-    return True
+        pass
+    else:
+        return True
+    if "." not in host or host.endswith((".localhost", ".local", ".internal")):
+        return True
+    last = host.rsplit(".", 1)[1]
+    return not (last.isalpha() or last.startswith("xn--"))
 
 
 class Outcome(StrEnum):

@@ -18,9 +18,10 @@ class Claim:
     """What the scheduler decided for one due reminder: move it on, and maybe send `payload`."""
 
     reminder_id: int
-    due: datetime
+    due: datetime  # the fire instant stored on the reminder, which the claim must still find
     next_fire: datetime | None
     payload: str | None  # None: nothing to send (quiet, or too late)
+    moment: datetime | None = None  # the slot the send is for, when not `due` (after downtime)
 
 
 class ReminderStore:
@@ -205,7 +206,7 @@ class ReminderStore:
                     continue
                 delivery = ReminderDelivery(
                     reminder_id=claim.reminder_id,
-                    due_utc=claim.due,
+                    due_utc=claim.moment or claim.due,
                     claimed_at=now,
                     payload=claim.payload,
                 )
@@ -220,7 +221,7 @@ class ReminderStore:
             query = select(ReminderDelivery).where(
                 ReminderDelivery.status == "sending",
                 col(ReminderDelivery.claimed_at) < claimed_before,
-                col(ReminderDelivery.due_utc) > due_after,
+                col(ReminderDelivery.due_utc) >= due_after,
             )
             return list(session.exec(query).all())
 
@@ -249,7 +250,7 @@ class ReminderStore:
                 .where(
                     col(ReminderDelivery.status) == "sending",
                     col(ReminderDelivery.claimed_at) < claimed_before,
-                    col(ReminderDelivery.due_utc) <= due_before,
+                    col(ReminderDelivery.due_utc) < due_before,
                 )
                 .values(status="failed", detail="too late after the scheduler stopped")
             )

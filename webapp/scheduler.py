@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from routines.reminders import local_day, too_late
+from routines.reminders import too_late
 from routines.streaks import zone
 from webapp import reminders
 from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
@@ -94,7 +94,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
         report.due += len(due)
         claims = [_decide(store, reminder, user, now, window, report) for reminder, user in due]
         won = reminder_store.claim(claims, now)
-        report.claimed += sum(1 for c in claims if c.payload is not None)
+        report.claimed += len(won)
         _deliver(reminder_store, won, {r.id or 0: (u, r.kind) for r, u in due}, report)
     if now.minute == 0:
         reminder_store.prune(now - KEEP_DELIVERIES)
@@ -109,23 +109,30 @@ def _decide(
     window: timedelta,
     report: SweepReport,
 ) -> Claim:
-    """Send or stay quiet, and when the reminder fires next."""
-    due = reminder.next_fire_utc
-    assert due is not None and reminder.id is not None
+    """Send or stay quiet, and when the reminder fires next.
+
+    After downtime the stored fire may be older than the catch-up window while a later slot
+    (this morning's, after a weekend off) is still inside it: that slot is sent, late, once.
+    """
+    stored = reminder.next_fire_utc
+    assert stored is not None and reminder.id is not None
     next_fire = reminders.schedule(reminder, user, now)
-    if too_late(due, now, window):
-        report.too_late += 1
-        return Claim(reminder.id, due, next_fire, None)
-    day = local_day(due, zone(user.time_zone))
+    due = stored
+    if too_late(stored, now, window):
+        latest = reminders.schedule(reminder, user, now - window - timedelta(microseconds=1))
+        if latest is None or latest > now:
+            report.too_late += 1
+            return Claim(reminder.id, stored, next_fire, None)
+        due = latest
+    local_due = due.astimezone(zone(user.time_zone))
     catalog = current_app.extensions["hipday.catalog"]
-    today = reminders.day_of(store, catalog, user, reminder, day)
+    today = reminders.day_of(store, catalog, user, reminder, local_due.date())
     quiet = reminders.why_quiet(reminder, today)
     if quiet is not None:
         report.quiet[quiet.value] = report.quiet.get(quiet.value, 0) + 1
-        return Claim(reminder.id, due, next_fire, None)
-    local_due = due.astimezone(zone(user.time_zone))
+        return Claim(reminder.id, stored, next_fire, None)
     message = reminders.message(catalog, user, reminder, today, local_due)
-    return Claim(reminder.id, due, next_fire, reminders.encode(message))
+    return Claim(reminder.id, stored, next_fire, reminders.encode(message), moment=due)
 
 
 def _deliver(
