@@ -11,6 +11,10 @@
 //   (static/js/outbox.js) when the network fails, and this worker replays the outbox on
 //   Background Sync where the browser has it.
 // - A new version waits until the user accepts the update (message "skip-waiting").
+// - Push: every push message shows a reminder (a generic one when its payload is missing or
+//   broken, since a push must always show something). Tapping it opens or focuses a page of
+//   Hipday, or tells the server to snooze or skip it (static/js/reminder-actions.js decides
+//   which); when that can't reach the server, a small notification says so.
 //
 // The server fills in VERSION (a hash of the app's files) and the precache lists.
 "use strict";
@@ -24,7 +28,12 @@ const PAGE_CACHE = `hipday-pages-${VERSION}`;
 const NETWORK_TIMEOUT_MS = 3000;
 const SYNC_TAG = "hipday-outbox";
 
-importScripts("/static/js/outbox.js");
+const REMINDER_ICON = "/static/icons/icon-192.png";
+const GENERIC_REMINDER = { title: "Hipday", body: "Time for your hips.", tag: "hipday" };
+const REMINDER_ACTIONS = new Set(["start", "snooze", "skip"]);
+const REMINDER_KINDS = new Set(["session", "desk", "test"]);
+
+importScripts("/static/js/outbox.js", "/static/js/reminder-actions.js");
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -64,6 +73,17 @@ self.addEventListener("message", (event) => {
 
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(HipdayOutbox.flush());
+});
+
+self.addEventListener("push", (event) => {
+  event.waitUntil(showReminder(reminderFrom(event.data)));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  const notification = event.notification;
+  notification.close();
+  const step = self.hipdayReminderAction(event.action || "", notification.data || {});
+  event.waitUntil(step.kind === "post" ? actOnReminder(step) : openPage(step.url));
 });
 
 self.addEventListener("fetch", (event) => {
@@ -163,4 +183,103 @@ async function markedAsCopy(response) {
   headers.delete("Content-Length");
   headers.delete("Content-Encoding");
   return new Response(html, { status: 200, headers });
+}
+
+// --- reminders ----------------------------------------------------------------------------------
+
+/** The notification a push message asks for; the generic reminder when it can't be read. */
+function reminderFrom(data) {
+  let payload = null;
+  try {
+    payload = data ? data.json() : null;
+  } catch (error) {
+    payload = null; // not JSON: still remind, with the generic words
+  }
+  if (!payload || typeof payload !== "object" || !nonEmpty(payload.title)) {
+    return { ...GENERIC_REMINDER, data: { url: "/", token: null, kind: "session" }, actions: [] };
+  }
+  const actions = Array.isArray(payload.actions)
+    ? payload.actions
+        .filter((a) => a && REMINDER_ACTIONS.has(a.action) && nonEmpty(a.title))
+        .map((a) => ({ action: a.action, title: a.title }))
+    : [];
+  return {
+    title: payload.title,
+    body: typeof payload.body === "string" ? payload.body : "",
+    // A later reminder with the same tag replaces the earlier one instead of piling up.
+    tag: nonEmpty(payload.tag) ? payload.tag : GENERIC_REMINDER.tag,
+    data: {
+      url: typeof payload.url === "string" ? payload.url : "/",
+      token: nonEmpty(payload.token) ? payload.token : null,
+      kind: REMINDER_KINDS.has(payload.kind) ? payload.kind : "session",
+    },
+    actions,
+  };
+}
+
+function nonEmpty(value) {
+  return typeof value === "string" && value !== "";
+}
+
+function showReminder(reminder) {
+  return self.registration.showNotification(reminder.title, {
+    body: reminder.body,
+    tag: reminder.tag,
+    renotify: true, // a replaced reminder still buzzes: it is a new moment to move
+    icon: REMINDER_ICON,
+    data: reminder.data,
+    actions: reminder.actions,
+    timestamp: Date.now(),
+  });
+}
+
+/** Focus a window already showing `url`; otherwise open a new one. */
+async function openPage(url) {
+  const target = new URL(url, self.location.origin);
+  target.hash = "";
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  // Only a window already at this page is reused: any other may be in the middle of a session,
+  // and navigating it would end that session.
+  const same = windows.find((client) => {
+    const at = new URL(client.url);
+    at.hash = "";
+    return at.href === target.href;
+  });
+  if (same) {
+    try {
+      await same.focus();
+      return;
+    } catch (error) {
+      // The browser would not focus it: open the page instead.
+    }
+  }
+  await self.clients.openWindow(target.href);
+}
+
+/** Snooze or skip on the server; if that fails, say so rather than fail silently. */
+async function actOnReminder(step) {
+  const what = step.body.action === "skip" ? "skipped" : "snoozed";
+  let problem = `Couldn't reach Hipday, so the reminder wasn't ${what}.`;
+  try {
+    const response = await fetch(step.url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(step.body),
+    });
+    if (response.ok) return;
+    // The server's own words when it gives them ("That reminder … has expired."): reaching it
+    // and being told no is not the same as no signal.
+    const answer = await response.json().catch(() => ({}));
+    if (answer && nonEmpty(answer.error)) problem = answer.error;
+  } catch (error) {
+    // No signal: the words above say so.
+  }
+  await self.registration.showNotification("Hipday", {
+    body: problem,
+    tag: "hipday-action",
+    icon: REMINDER_ICON,
+    data: { url: "/", token: null, kind: "session" },
+    timestamp: Date.now(),
+  });
 }
