@@ -14,9 +14,9 @@ import multiprocessing
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time as clock, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -70,31 +70,53 @@ def add_users(app: Any, subscriptions: list[dict[str, Any]]) -> None:
     start = DUE.date() - timedelta(weeks=3)
     with engine.begin() as connection:
         connection.execute(
-            insert(User), [{"public_id": new_public_id(), "time_zone": "UTC"} for _ in subscriptions]
+            insert(User),
+            [{"public_id": new_public_id(), "time_zone": "UTC"} for _ in subscriptions],
         )
         ids = connection.execute(select(User.id).order_by(User.id)).scalars().all()  # type: ignore[arg-type]
         connection.execute(
             insert(ProgramVersion),
             [
-                {"user_id": i, "effective_from": start, "start": start, "goal": "general",
-                 "session_days": "0,2,4", "experience": "new", "equipment": "", "deload_every": 4}
+                {
+                    "user_id": i,
+                    "effective_from": start,
+                    "start": start,
+                    "goal": "general",
+                    "session_days": "0,2,4",
+                    "experience": "new",
+                    "equipment": "",
+                    "deload_every": 4,
+                }
                 for i in ids
             ],  # fmt: skip
         )
         connection.execute(
             insert(Reminder),
             [
-                {"user_id": i, "kind": "session", "enabled": True, "weekdays": "",
-                 "at": clock(7, 0), "every": 0, "next_fire_utc": DUE}
+                {
+                    "user_id": i,
+                    "kind": "session",
+                    "enabled": True,
+                    "weekdays": "",
+                    "at": clock(7, 0),
+                    "every": 0,
+                    "next_fire_utc": DUE,
+                }
                 for i in ids
             ],  # fmt: skip
         )
         connection.execute(
             insert(PushSubscription),
             [
-                {"public_id": new_public_id(), "user_id": i, "endpoint": s["endpoint"],
-                 "p256dh": s["keys"]["p256dh"], "auth": s["keys"]["auth"], "vapid_key": key,
-                 "label": "bench"}
+                {
+                    "public_id": new_public_id(),
+                    "user_id": i,
+                    "endpoint": s["endpoint"],
+                    "p256dh": s["keys"]["p256dh"],
+                    "auth": s["keys"]["auth"],
+                    "vapid_key": key,
+                    "label": "bench",
+                }
                 for i, s in zip(ids, subscriptions, strict=True)
             ],  # fmt: skip
         )
