@@ -198,11 +198,15 @@ function reminderFrom(data) {
   if (!payload || typeof payload !== "object" || !nonEmpty(payload.title)) {
     return { ...GENERIC_REMINDER, data: { url: "/", token: null, kind: "session" }, actions: [] };
   }
-  const actions = Array.isArray(payload.actions)
+  let actions = Array.isArray(payload.actions)
     ? payload.actions
         .filter((a) => a && REMINDER_ACTIONS.has(a.action) && nonEmpty(a.title))
         .map((a) => ({ action: a.action, title: a.title }))
     : [];
+  // Some browsers show fewer buttons (Chromium: 2). Tapping the notification itself opens the
+  // session, so Start is the one to leave out and Snooze and Skip stay reachable.
+  const most = (self.Notification && Notification.maxActions) || actions.length;
+  if (actions.length > most) actions = actions.filter((a) => a.action !== "start").slice(0, most);
   return {
     title: payload.title,
     body: typeof payload.body === "string" ? payload.body : "",
