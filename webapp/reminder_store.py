@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Engine, update
-from sqlmodel import Session, col, delete, select
+from sqlalchemy import update
+from sqlmodel import col, delete, select
 
 from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
+from webapp.store import Queries
 
 
 @dataclass(frozen=True)
@@ -24,16 +24,8 @@ class Claim:
     moment: datetime | None = None  # the slot the send is for, when not `due` (after downtime)
 
 
-class ReminderStore:
-    """Unit of work over one engine; each method runs in its own short transaction."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    @contextmanager
-    def _session(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session:
-            yield session
+class ReminderStore(Queries):
+    """Reminder settings, push subscriptions and the scheduler's claims."""
 
     # Settings
 

@@ -22,7 +22,7 @@ from webapp.models import (
 )
 
 
-class Store:
+class Queries:
     """Unit of work over one engine; each method runs in its own short transaction."""
 
     def __init__(self, engine: Engine) -> None:
@@ -32,6 +32,10 @@ class Store:
     def _session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+
+class Store(Queries):
+    """Users, sessions, programs and plan changes."""
 
     def create_guest(self) -> User:
         with self._session() as session:
