@@ -66,6 +66,14 @@ self.addEventListener("message", (event) => {
   } else if (message.type === "precache" && Array.isArray(message.urls)) {
     // Today asks for today's planned session, so it plays with no signal too.
     event.waitUntil(caches.open(PAGE_CACHE).then((cache) => precachePages(cache, message.urls)));
+  } else if (message.type === "forget-pages") {
+    // After a logout: drop the account's pages, keep the shell (fetched afresh as the new visitor).
+    event.waitUntil(
+      caches
+        .delete(PAGE_CACHE)
+        .then(() => caches.open(PAGE_CACHE))
+        .then((cache) => precachePages(cache, [OFFLINE_PAGE])),
+    );
   } else if (message.type === "version" && event.ports[0]) {
     event.ports[0].postMessage({ version: VERSION });
   }

@@ -9,14 +9,15 @@ from flask import Flask
 from htmx_flask import Htmx
 
 from routines.catalog import load_catalog
-from webapp import cli, errors, guests, security, views
+from webapp import cli, errors, guests, limits, security, views
+from webapp.account_store import Accounts
 from webapp.compression import ClosingCompress
 from webapp.config import default_config, secret_key
 from webapp.db import make_engine
 from webapp.push import application_server_key, load_vapid
 from webapp.reminder_store import ReminderStore
 from webapp.store import Store
-from webapp.views import data, meta, plan, player, progress, pwa, routines, settings, today
+from webapp.views import account, data, meta, plan, player, progress, pwa, routines, settings, today
 from webapp.views import reminders as reminder_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["hipday.store"] = Store(engine)
     app.extensions["hipday.reminders"] = ReminderStore(engine)
+    app.extensions["hipday.accounts"] = Accounts(engine)
     vapid = load_vapid(Path(app.instance_path), app.config["VAPID_PRIVATE_KEY"])
     app.extensions["hipday.vapid"] = vapid
     app.extensions["hipday.vapid_public"] = application_server_key(vapid)
@@ -45,12 +47,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ClosingCompress(app)
     security.init_app(app)
     guests.init_app(app)
+    limits.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     views.init_app(app)
     for blueprint in (
         today.bp, routines.bp, player.bp, plan.bp, progress.bp, settings.bp, reminder_pages.bp,
-        meta.bp, pwa.bp,
+        meta.bp, pwa.bp, account.bp,
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(data.bp)

@@ -43,6 +43,11 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,
         "MAX_CONTENT_LENGTH": 64 * 1024,
+        # Login rate limits: counters in memory per process unless a shared store is given.
+        "RATELIMIT_STORAGE_URI": os.environ.get("HIPDAY_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Passkeys belong to this host name unless set (e.g. "hipday.app" for its subdomains).
+        "WEBAUTHN_RP_ID": os.environ.get("HIPDAY_WEBAUTHN_RP_ID", ""),
         "COMPRESS_MIMETYPES": [
             "text/html",
             "text/css",
@@ -64,4 +69,6 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # Only tests send to a local mock push service over plain http.
         "PUSH_INSECURE_ENDPOINTS": False,
         "REMINDER_CATCH_UP_MINUTES": 120,
+        # How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers.
+        "PROXY_HOPS": int(os.environ.get("HIPDAY_PROXY_HOPS", "0")),
     }

@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
-from webapp.models import User
+from webapp.account_store import Accounts
+from webapp.accounts import token_hash
+from webapp.models import User, utc_now
 from webapp.store import Store
 
 #: Endpoints that never need an account (and must not create one).
@@ -42,10 +44,21 @@ def load_guest() -> None:
 
 
 def known_user() -> User | None:
-    """The visitor's account from the cookie, without making one (for anonymous endpoints)."""
+    """The visitor's account from the cookie, without making one (for anonymous endpoints).
+
+    A guest account is its cookie. A secured account also needs this device's sign-in to
+    stand: after logging out, or a password change elsewhere, the old cookie opens nothing.
+    """
     store: Store = current_app.extensions["hipday.store"]
     user_id = session.get("user_id")
-    return store.user(user_id) if isinstance(user_id, int) else None
+    user = store.user(user_id) if isinstance(user_id, int) else None
+    if user is None or user.secured_at is None:
+        return user
+    token = session.get("sign_in")
+    accounts: Accounts = current_app.extensions["hipday.accounts"]
+    if isinstance(token, str) and accounts.signed_in(user.id or 0, token_hash(token), utc_now()):
+        return user
+    return None
 
 
 def current_user() -> User:

@@ -31,6 +31,10 @@ class User(SQLModel, table=True):
     #: Every reminder stays quiet through this local date ("Pause all reminders until …").
     reminders_paused_until: date | None = None
     created_at: datetime = Field(default_factory=utc_now)
+    #: A secured account has an email (stored lower-case) and a password hash, a passkey, or both.
+    email: str | None = Field(default=None, unique=True, index=True, max_length=254)
+    password_hash: str | None = Field(default=None, max_length=256)
+    secured_at: datetime | None = None
 
 
 class Completion(SQLModel, table=True):
@@ -148,3 +152,36 @@ class ReminderDelivery(SQLModel, table=True):
     status: str = Field(default="sending", max_length=12, index=True)  # sending | sent | failed
     payload: str = Field(max_length=4000)
     detail: str = Field(default="", max_length=200)
+
+
+class SignIn(SQLModel, table=True):
+    """One device signed in to a secured account; its cookie carries the token, we keep a hash.
+
+    Logging out deletes the row; changing the password deletes every other one.
+    """
+
+    __tablename__ = "sign_in"
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, unique=True, max_length=32)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(unique=True, max_length=64)
+    label: str = Field(default="", max_length=80)  # "Chrome on Android"
+    method: str = Field(max_length=12)  # password | passkey | secured
+    created_at: datetime = Field(default_factory=utc_now)
+    last_seen_at: datetime = Field(default_factory=utc_now)
+
+
+class Passkey(SQLModel, table=True):
+    """A WebAuthn credential that signs the user in instead of a password."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(default_factory=new_public_id, unique=True, max_length=32)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    credential_id: str = Field(unique=True, max_length=1400)  # base64url
+    public_key: bytes
+    sign_count: int = 0
+    transports: str = Field(default="", max_length=100)  # "internal,hybrid"
+    label: str = Field(default="", max_length=80)
+    created_at: datetime = Field(default_factory=utc_now)
+    last_used_at: datetime | None = None

@@ -13,11 +13,13 @@ from sqlmodel import Session, col, delete, func, select
 from webapp.models import (
     Completion,
     CompletionExercise,
+    Passkey,
     PlanEvent,
     ProgramVersion,
     PushSubscription,
     Reminder,
     ReminderDelivery,
+    SignIn,
     User,
 )
 
@@ -333,7 +335,16 @@ class Store(Queries):
             session.exec(
                 delete(ReminderDelivery).where(col(ReminderDelivery.reminder_id).in_(reminders))
             )
-            for table in (Completion, ProgramVersion, PlanEvent, Reminder, PushSubscription):
+            tables = (
+                Completion,
+                ProgramVersion,
+                PlanEvent,
+                Reminder,
+                PushSubscription,
+                SignIn,
+                Passkey,
+            )
+            for table in tables:
                 session.exec(delete(table).where(col(table.user_id) == user_id))
             gone = session.exec(delete(User).where(col(User.id) == user_id))
             session.commit()

@@ -133,6 +133,13 @@
     }
   }
 
+  function forgetPagesAfterLogout() {
+    // The pages kept for offline use were the account's: a logged-out device drops them.
+    if (document.querySelector("[data-signed-out]") && navigator.serviceWorker.controller) {
+      navigator.serviceWorker.controller.postMessage({ type: "forget-pages" });
+    }
+  }
+
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker
       .register("/service-worker.js", { scope: "/", updateViaCache: "none" })
@@ -147,7 +154,7 @@
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "outbox") showPending();
     });
-    navigator.serviceWorker.ready.then(precacheToday).catch(() => {});
+    navigator.serviceWorker.ready.then(precacheToday).then(forgetPagesAfterLogout).catch(() => {});
   }
 
   // --- the outbox ------------------------------------------------------------------------------

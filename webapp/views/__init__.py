@@ -15,6 +15,7 @@ from routines.plan import DayKind
 from routines.progress import Heatmap
 from routines.session import estimated_minutes
 from routines.streaks import Mark, safe_today
+from webapp.account_store import Accounts
 from webapp.programs import day_label
 from webapp.progress import minutes
 from webapp.reminder_store import ReminderStore
@@ -43,6 +44,11 @@ def catalog() -> Catalog:
 
 def store() -> Store:
     data: Store = current_app.extensions["hipday.store"]
+    return data
+
+
+def accounts() -> Accounts:
+    data: Accounts = current_app.extensions["hipday.accounts"]
     return data
 
 

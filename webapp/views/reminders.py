@@ -10,6 +10,7 @@ from htmx_flask import request
 
 from routines.streaks import zone
 from webapp import reminders, scheduler
+from webapp.devices import device_label
 from webapp.guests import current_user, known_user
 from webapp.models import PushSubscription, Reminder, User
 from webapp.push import SubscriptionError, check_subscription
@@ -171,43 +172,6 @@ def act() -> Response:
     if done is None:
         return _json(404, error="That reminder isn't yours or has expired.")
     return _json(200, message=done)
-
-
-def device_label(user_agent: str) -> str:
-    """ "Chrome on Android", "Safari on iPhone": enough to tell one's devices apart."""
-    agent = user_agent.lower()
-    system = next(
-        (
-            name
-            for needle, name in (
-                ("iphone", "iPhone"),
-                ("ipad", "iPad"),
-                ("android", "Android"),
-                ("windows", "Windows"),
-                ("mac os", "Mac"),
-                ("cros", "ChromeOS"),
-                ("linux", "Linux"),
-            )  # fmt: skip
-            if needle in agent
-        ),
-        "",
-    )
-    browser = next(
-        (
-            name
-            for needle, name in (
-                ("edg/", "Edge"),
-                ("firefox", "Firefox"),
-                ("samsungbrowser", "Samsung Internet"),
-                ("chrome", "Chrome"),
-                ("chromium", "Chromium"),
-                ("safari", "Safari"),
-            )  # fmt: skip
-            if needle in agent
-        ),
-        "A browser",
-    )
-    return f"{browser} on {system}" if system else browser
 
 
 csrf.exempt(act)

@@ -1,0 +1,164 @@
+"""Queries for secured accounts: email and password, signed-in devices and passkeys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, delete, select, update
+
+from webapp.models import Completion, Passkey, PushSubscription, SignIn, User, utc_now
+from webapp.store import Queries
+
+#: A signed-in device's "last seen" is written at most this often (not on every request).
+SEEN_EVERY = timedelta(hours=1)
+
+
+class Accounts(Queries):
+    """Secured accounts; every method is one short transaction."""
+
+    def user_by_email(self, email: str) -> User | None:
+        with self._session() as session:
+            return session.exec(select(User).where(User.email == email)).first()
+
+    def secure(self, user_id: int, email: str, password_hash: str | None) -> bool:
+        """Give a guest account an email (and a password hash); False if the email is taken."""
+        with self._session() as session:
+            user = session.get(User, user_id)
+            if user is None:
+                return False
+            user.email, user.password_hash, user.secured_at = email, password_hash, utc_now()
+            try:
+                session.commit()
+            except IntegrityError:
+                return False
+            return True
+
+    def set_password(self, user_id: int, password_hash: str) -> None:
+        with self._session() as session:
+            session.exec(
+                update(User).where(col(User.id) == user_id).values(password_hash=password_hash)
+            )
+            session.commit()
+
+    # Signed-in devices
+
+    def add_sign_in(self, user_id: int, token_hash: str, label: str, method: str) -> SignIn:
+        with self._session() as session:
+            row = SignIn(user_id=user_id, token_hash=token_hash, label=label, method=method)
+            session.add(row)
+            session.commit()
+            return row
+
+    def signed_in(self, user_id: int, token_hash: str, now: datetime) -> bool:
+        """Whether this device's sign-in still stands; notes when the device was last seen."""
+        with self._session() as session:
+            row = session.exec(
+                select(SignIn).where(SignIn.token_hash == token_hash, SignIn.user_id == user_id)
+            ).first()
+            if row is None:
+                return False
+            if now - row.last_seen_at > SEEN_EVERY:
+                row.last_seen_at = now
+                session.commit()
+            return True
+
+    def sign_ins(self, user_id: int) -> Sequence[SignIn]:
+        with self._session() as session:
+            query = (
+                select(SignIn)
+                .where(SignIn.user_id == user_id)
+                .order_by(col(SignIn.last_seen_at).desc())
+            )
+            return session.exec(query).all()
+
+    def end_sign_in(self, user_id: int, *, public_id: str = "", token_hash: str = "") -> bool:
+        """Sign one device out, by its public id or its token; False if it wasn't theirs."""
+        with self._session() as session:
+            query = delete(SignIn).where(col(SignIn.user_id) == user_id)
+            if public_id:
+                query = query.where(col(SignIn.public_id) == public_id)
+            else:
+                query = query.where(col(SignIn.token_hash) == token_hash)
+            gone = session.exec(query)
+            session.commit()
+            return bool(gone.rowcount)
+
+    def end_other_sign_ins(self, user_id: int, keep_token_hash: str) -> int:
+        with self._session() as session:
+            gone = session.exec(
+                delete(SignIn).where(
+                    col(SignIn.user_id) == user_id, col(SignIn.token_hash) != keep_token_hash
+                )
+            )
+            session.commit()
+            return int(gone.rowcount)
+
+    # Passkeys
+
+    def passkeys(self, user_id: int) -> Sequence[Passkey]:
+        with self._session() as session:
+            query = select(Passkey).where(Passkey.user_id == user_id).order_by(col(Passkey.id))
+            return session.exec(query).all()
+
+    def add_passkey(self, passkey: Passkey) -> bool:
+        """Store a new passkey; False if that credential is already registered."""
+        with self._session() as session:
+            session.add(passkey)
+            try:
+                session.commit()
+            except IntegrityError:
+                return False
+            return True
+
+    def passkey(self, credential_id: str) -> Passkey | None:
+        with self._session() as session:
+            query = select(Passkey).where(Passkey.credential_id == credential_id)
+            return session.exec(query).first()
+
+    def used_passkey(self, passkey_id: int, sign_count: int) -> None:
+        with self._session() as session:
+            session.exec(
+                update(Passkey)
+                .where(col(Passkey.id) == passkey_id)
+                .values(sign_count=sign_count, last_used_at=utc_now())
+            )
+            session.commit()
+
+    def remove_passkey(self, user_id: int, public_id: str) -> bool:
+        with self._session() as session:
+            gone = session.exec(
+                delete(Passkey).where(
+                    col(Passkey.user_id) == user_id, col(Passkey.public_id) == public_id
+                )
+            )
+            session.commit()
+            return bool(gone.rowcount)
+
+    # Logging in on a device that was a guest
+
+    def adopt_guest(self, guest_id: int, user_id: int) -> int:
+        """Move a guest's sessions and push devices into the account they log in to.
+
+        Sessions the account already has (the same idempotency key) stay once. The guest's
+        other rows (a program, reminders) go with the guest account, which is deleted.
+        Returns how many sessions moved.
+        """
+        with self._session() as session:
+            guest = session.get(User, guest_id)
+            if guest is None or guest.secured_at is not None or guest_id == user_id:
+                return 0
+            known = select(col(Completion.op_id)).where(Completion.user_id == user_id)
+            moved = session.exec(
+                update(Completion)
+                .where(col(Completion.user_id) == guest_id, col(Completion.op_id).not_in(known))
+                .values(user_id=user_id)
+            )
+            session.exec(
+                update(PushSubscription)
+                .where(col(PushSubscription.user_id) == guest_id)
+                .values(user_id=user_id)
+            )
+            session.commit()
+            return int(moved.rowcount)

@@ -1,0 +1,48 @@
+"""Rate limits on signing in, so nobody can guess passwords at speed.
+
+Limits count per client address (the proxy's X-Forwarded-For when `PROXY_HOPS` says how many
+proxies to trust) and per account typed into the form. Counters live in `RATELIMIT_STORAGE_URI`:
+memory (one process) by default; set a shared store such as redis://… when several web
+processes serve the app, or each process counts on its own.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from webapp.accounts import normal_email
+
+limiter = Limiter(key_func=get_remote_address)
+
+#: Any login attempt, per address: generous for an office behind one address.
+LOGIN_PER_ADDRESS = "20 per minute;200 per day"
+#: Failed logins per account (by the email typed, whether or not such an account exists).
+FAILED_PER_ACCOUNT = "5 per 5 minutes;30 per day"
+#: Securing accounts and adding passkeys, per address.
+ACCOUNT_CHANGES_PER_ADDRESS = "30 per hour"
+
+TOO_MANY = (
+    "Too many attempts in a short time. For your safety, wait a few minutes and then try again."
+)
+
+
+def account_key() -> str:
+    """The account a login is aimed at, as typed (unknown emails count the same way)."""
+    return "account:" + normal_email(request.form.get("email", ""))[:254]
+
+
+def signed_in_key() -> str:
+    """The account a signed-in request acts for (its password changes count per account)."""
+    return f"user:{session.get('user_id')}"
+
+
+def failed(response: object) -> bool:
+    """Only refused logins count towards the per-account limit."""
+    status = getattr(response, "status_code", 200)
+    return isinstance(status, int) and status >= 400
+
+
+def init_app(app: Flask) -> None:
+    limiter.init_app(app)
