@@ -27,6 +27,7 @@ lint: setup
 	$(BIN)/ruff check routines webapp tests
 	$(BIN)/ruff format --check routines webapp tests
 	$(BIN)/mypy --strict routines webapp
+	$(BIN)/python .ci/audit
 
 bench: setup $(CHROMIUM)
 	$(BIN)/pytest -q -s -p no:cacheprovider tests/bench/bench_*.py
