@@ -39,6 +39,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(days=GUEST_COOKIE_DAYS),
+        # The cookie goes out only when the session changed (webapp/guests.py renews it daily).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # A CSRF token lives as long as the guest's session: pages stay open for hours on a phone.
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_SSL_STRICT": False,

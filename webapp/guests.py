@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
@@ -39,8 +41,22 @@ def load_guest() -> None:
         user = store.create_guest()
         session.clear()
         session["user_id"] = user.id
-    session.permanent = True
+    keep_cookie_alive()
     g.user = user
+
+
+def keep_cookie_alive() -> None:
+    """Make the cookie last, renewing it at most once a day rather than on every response.
+
+    A response carries the cookie only when the session changed. Were every response to carry
+    it, one that was asked for before a login (a worker's fetch, a slow image) would land after
+    it and put the old cookie back.
+    """
+    if not session.permanent:
+        session.permanent = True
+    today = date.today().isoformat()
+    if session.get("renewed") != today:
+        session["renewed"] = today
 
 
 def known_user() -> User | None:
