@@ -359,6 +359,8 @@ class Reader:
 
     def text(self, key: str, message: str, rule: Callable[[str], object] = bool) -> Any:
         value = self.get(key, str, message)
+        if "\x00" in value:  # no database keeps a NUL character in text
+            raise self.fail(f"{key} must not contain a NUL character.")
         if not rule(value):
             raise self.fail(f"{key} {message}")
         return value

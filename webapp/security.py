@@ -1,11 +1,23 @@
-"""CSRF protection and the security headers every response carries."""
+"""CSRF protection, the security headers every response carries, and trusting a reverse proxy."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
-from flask_wtf.csrf import CSRFProtect
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from flask import Flask, Response, current_app, request, session
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 csrf = CSRFProtect()
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+#: Views that take bodies over MAX_CONTENT_LENGTH, with their own limit (by module and name).
+_own_body_limits: dict[str, int] = {}
+#: Views that check their CSRF token themselves, once they have raised the body limit.
+_own_csrf_checks: set[str] = set()
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -32,6 +44,87 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+#: Sent only over HTTPS: browsers then refuse plain HTTP to this host for two years.
+STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
+
+
+def _name(view: Callable[..., Any]) -> str:
+    return f"{view.__module__}.{view.__name__}"
+
+
+def own_body_limit(view: View, limit: int) -> View:
+    """Let `view` take bodies up to `limit` bytes; it answers a bigger one in its own words."""
+    _own_body_limits[_name(view)] = limit
+    return view
+
+
+def checks_own_csrf(view: View) -> View:
+    """Leave `view` out of the global CSRF check: it calls `csrf.protect()` itself.
+
+    A visitor without a CSRF token in their session can't pass that check, so they are refused
+    before anything runs (no guest account is made for a request that is refused anyway).
+    """
+    _own_csrf_checks.add(_name(view))
+    csrf.exempt(view)
+    return view
+
+
+def check_request() -> None:
+    """Refuse what no browser running Hipday sends, before anything else runs (the CSRF check
+    and the making of a guest account included).
+
+    - A body over the route's limit is a 413, even where the route never reads its body
+      (Werkzeug refuses a body only when something reads it).
+    - A form part without a name is a 400: the CSRF check would trip over it.
+    - A NUL character in the address, the query, a form or JSON is a 400: nobody types one, and
+      PostgreSQL can't store or even compare one.
+    - A route that checks its CSRF token itself refuses a visitor whose session has no token.
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    name = _name(view) if view else ""
+    if name in _own_csrf_checks and request.method == "POST":
+        if current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") not in session:
+            raise CSRFError("The CSRF session token is missing.")
+    own = _own_body_limits.get(name)
+    if own is not None:
+        request.max_content_length = own
+    limit, size = request.max_content_length, request.content_length
+    if own is None and limit is not None and size is not None and size > limit:
+        raise RequestEntityTooLarge()
+    try:
+        texts = list(_texts())
+    except RequestEntityTooLarge:
+        if own is not None:
+            return  # the view says it in its own words
+        raise
+    if not all(isinstance(text, str) and "\x00" not in text for text in texts):
+        raise BadRequest("Part of the request is garbled.")
+
+
+def _texts() -> Iterator[object]:
+    """Every name and value the request carries in its address, query, form and JSON."""
+    yield request.path
+    for key, value in request.args.items(multi=True):
+        yield from (key, value)
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        for key, value in request.form.items(multi=True):
+            yield from (key, value)
+        yield from request.files.keys()
+    if request.is_json:
+        yield from _json_texts(request.get_json(silent=True))
+
+
+def _json_texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_texts(item)
+
 
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
@@ -40,9 +133,26 @@ def add_security_headers(response: Response) -> Response:
         # Pages are the user's own and change with every session: always ask the server first
         # (the service worker keeps the offline copy).
         response.headers.setdefault("Cache-Control", "private, no-cache")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     return response
 
 
+def trust_proxies(app: Flask, hops: int) -> None:
+    """Believe the X-Forwarded-For, -Proto, -Host and -Port headers of `hops` reverse proxies.
+
+    Behind a proxy that ends HTTPS, the app then sees https (so HSTS and Secure cookies apply)
+    and the client's own address (which the login rate limit counts by). With no proxy, the
+    headers are anyone's to forge, so they are ignored unless `PROXY_HOPS` says otherwise.
+    """
+    if hops > 0:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(check_request)  # first: before the CSRF check reads the form
     csrf.init_app(app)
+    trust_proxies(app, int(app.config.get("PROXY_HOPS", 0)))
     app.after_request(add_security_headers)

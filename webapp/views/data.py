@@ -11,7 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import portability, services
 from webapp.guests import current_user
-from webapp.security import csrf
+from webapp.security import checks_own_csrf, csrf, own_body_limit
 from webapp.views import reminder_store, render, store
 
 bp = Blueprint("data", __name__)
@@ -93,7 +93,8 @@ def import_file() -> Response:
 
 # The import checks its CSRF token itself, after raising the body limit the global check would
 # otherwise have met first.
-csrf.exempt(import_file)
+checks_own_csrf(import_file)
+own_body_limit(import_file, portability.IMPORT_LIMIT)
 
 
 def _delete_page(problem: str | None = None, status: int = 200) -> Response:

@@ -13,6 +13,9 @@ from webapp.views import catalog, render, store
 
 bp = Blueprint("plan", __name__)
 
+#: The largest id a row can have (ids are 32-bit integers on PostgreSQL); a bigger one is a 404.
+LARGEST_ID = 2**31 - 1
+
 
 def local_today() -> date:
     return services.local_today(current_user(), datetime.now(UTC))
@@ -162,7 +165,7 @@ def add_vacation() -> Response:
     return _plan_error(error) if error else _see_other("plan.overview")
 
 
-@bp.post("/plan/vacations/<int:event_id>/delete")
+@bp.post(f"/plan/vacations/<int(max={LARGEST_ID}):event_id>/delete")
 def delete_vacation(event_id: int) -> Response:
     """End a vacation early (or remove it)."""
     removed = store().delete_plan_events(current_user().id or 0, "vacation", event_id=event_id)
