@@ -21,6 +21,31 @@
   });
 })();
 
+// A change made through htmx that didn't go through says so, instead of doing nothing: the server
+// busy (a 5xx, such as the 503 of a database that is briefly away) or no signal. Nothing changed;
+// the user can try again. The note goes away with the next request that succeeds.
+(() => {
+  "use strict";
+
+  const note = document.getElementById("request-failed-note");
+  if (!note) return;
+  const say = (text) => {
+    note.textContent = text;
+    note.hidden = false;
+  };
+  document.addEventListener("htmx:responseError", (event) => {
+    if (event.detail.xhr && event.detail.xhr.status >= 500) {
+      say("Hipday's server is busy for a moment, so that didn't go through. Try again in a few seconds.");
+    }
+  });
+  document.addEventListener("htmx:sendError", () => {
+    say("No signal, so that didn't go through. Try again when you're back online.");
+  });
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.successful) note.hidden = true;
+  });
+})();
+
 // The server renders the account's zone on <body>. When it differs from the phone's and the
 // account follows the phone, the page tells the server; a page showing "today" reloads once
 // when the phone's date is not the date it was rendered for.

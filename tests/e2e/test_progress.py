@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 
 from tests.e2e.conftest import (
+    ConsoleWatch,
     LiveServer,
     NewContext,
     page_problems,
@@ -353,3 +354,40 @@ def test_a_first_visit_from_tokyo_adopts_the_phones_zone_until_one_is_chosen(
     expect(later.get_by_role("combobox", name="Time zone")).to_have_value("Europe/Lisbon")
     expect(later.get_by_role("checkbox", name="Follow my phone's time zone")).not_to_be_checked()
     assert detections == [], "a page told the server the phone's zone though one was chosen"
+
+
+def test_a_month_that_cant_load_says_so_and_the_next_try_works(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    console.allow(r"status of 503|ERR_INTERNET_DISCONNECTED|ERR_FAILED|htmx")
+    page.goto(live_server("/progress"))
+    this_month = shown_month(page)
+    previous = month_before(this_month)
+    arrow = page.locator("#month-section").get_by_role(
+        "link", name=f"{previous:%b} {previous:%Y}, previous month"
+    )
+    note = page.locator("#request-failed-note")
+    expect(note).to_be_hidden()
+
+    # The server busy for a moment (what a database briefly away answers).
+    page.route(
+        "**/progress?month=*",
+        lambda route: route.fulfill(
+            status=503, body="Hipday is busy", headers={"Retry-After": "5"}
+        ),
+    )
+    arrow.tap()
+    expect(note).to_be_visible()
+    expect(note).to_have_text(re.compile(r"server is busy .* Try again in a few seconds"))
+    expect(page.locator("#month-heading")).to_have_text(f"{this_month:%B %Y}")
+
+    # No signal at all.
+    page.unroute("**/progress?month=*")
+    page.route("**/progress?month=*", lambda route: route.abort("internetdisconnected"))
+    arrow.tap()
+    expect(note).to_have_text(re.compile(r"No signal, so that didn't go through"))
+
+    page.unroute("**/progress?month=*")
+    arrow.tap()
+    expect(page.locator("#month-heading")).to_have_text(f"{previous:%B %Y}")
+    expect(note).to_be_hidden()
