@@ -8,7 +8,7 @@ WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test lint bench setup clean icons
+.PHONY: run test test-postgres lint bench setup clean icons
 
 run: setup
 	$(BIN)/flask --app webapp init
@@ -22,6 +22,11 @@ run: setup
 
 test: setup $(CHROMIUM)
 	$(BIN)/pytest
+
+# The same suite on PostgreSQL: .ci/postgres starts a local server when none answers and prints
+# its URL; every test then gets a database of its own there.
+test-postgres: setup $(CHROMIUM)
+	url=$$(.ci/postgres) && DATABASE_URL="$$url" $(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check routines webapp tests
@@ -40,7 +45,7 @@ setup: $(VENV)/.installed static/vendor/htmx.min.js
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,postgres]'
 	touch $@
 
 node_modules/.package-lock.json: package.json package-lock.json

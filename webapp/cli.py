@@ -149,7 +149,8 @@ def _day_json(day: PlannedDay) -> dict[str, Any]:
 @click.option("--once", is_flag=True, help="run one sweep now and exit")
 @with_appcontext
 def scheduler_command(once: bool) -> None:
-    """Send due reminders every minute. Run exactly one of these per deployment."""
+    """Send due reminders every minute. One runs at a time per database: a second one (also
+    with --once) says in its log that it waits, and takes over when the first stops."""
     import logging
 
     from webapp import scheduler

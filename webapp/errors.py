@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, make_response, render_template
+import logging
+
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("That request didn't make sense", "Something in it was missing or garbled."),
@@ -13,6 +19,14 @@ MESSAGES = {
     413: ("Too much at once", "That was more data than Hipday accepts in one go."),
     500: ("Something went wrong on our side", "Your saved sessions are safe. Try again soon."),
 }
+#: The database is locked by a long write, restarting, or out of reach for a moment.
+BUSY_TITLE = "Hipday is busy for a moment"
+BUSY_DETAIL = (
+    "We couldn't reach your data just now, so nothing was changed. "
+    "Please try again in a few seconds."
+)
+#: Seconds a client is asked to wait before it tries again.
+RETRY_AFTER_SECONDS = 5
 
 
 def error_page(status: int, title: str, detail: str) -> Response:
@@ -40,8 +54,30 @@ def on_unexpected_error(error: Exception) -> Response:
     return error_page(500, title, detail)
 
 
+def on_database_unavailable(error: Exception) -> Response:
+    """503 "try again" when the database is locked, down or out of connections.
+
+    The request's transaction was rolled back, so nothing of it is half-saved. A fetch (the
+    outbox, the player's finish) gets a 5xx and keeps the completion on the phone; JSON callers
+    get `{"error": …}`.
+    """
+    reason = getattr(error, "orig", None) or error  # the driver's words, without the SQL
+    log.warning("database unavailable for %s %s: %s", request.method, request.path, reason)
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        response = jsonify(error=BUSY_DETAIL)
+        response.status_code = 503
+    else:
+        response = error_page(503, BUSY_TITLE, BUSY_DETAIL)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, on_csrf_error)
     app.register_error_handler(HTTPException, on_http_error)
+    # Also while testing: the fault tests check what users see when the database is away.
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(unavailable, on_database_unavailable)
     if not app.testing:
         app.register_error_handler(Exception, on_unexpected_error)

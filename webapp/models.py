@@ -185,3 +185,22 @@ class Passkey(SQLModel, table=True):
     label: str = Field(default="", max_length=80)
     created_at: datetime = Field(default_factory=utc_now)
     last_used_at: datetime | None = None
+
+
+class ReminderPush(SQLModel, table=True):
+    """How one device's push of one delivery went, written as soon as its push service answered.
+
+    A scheduler that takes over an unfinished delivery sends only to the devices without a row,
+    so a device that already has the reminder doesn't get it again.
+    """
+
+    __tablename__ = "reminder_push"
+    __table_args__ = (
+        UniqueConstraint("delivery_id", "subscription_id", name="uq_reminder_push_device"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="reminder_delivery.id", ondelete="CASCADE")
+    subscription_id: int = Field(foreign_key="push_subscription.id", index=True, ondelete="CASCADE")
+    outcome: str = Field(max_length=8)  # sent | gone | failed
+    at: datetime

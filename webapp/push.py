@@ -13,6 +13,7 @@ import base64
 import json
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -44,12 +45,18 @@ CLAIMS_LIFETIME = 12 * 3600
 TOPIC_LENGTH = 32
 
 
+BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
+
+
 def _b64url(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def _unb64url(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Decode base64url strictly: any other character is an error, not silently skipped."""
+    if not BASE64URL.fullmatch(text):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(text.rstrip("=") + "=" * (-len(text.rstrip("=")) % 4))
 
 
 def load_vapid(instance_path: Path, private_key: str = "") -> Vapid02:
@@ -127,7 +134,7 @@ def check_subscription(data: Any, *, allow_insecure: bool = False) -> tuple[str,
         raise SubscriptionError("The subscription's keys are not valid.") from None
     if len(secret) != 16:
         raise SubscriptionError("The subscription's keys are not valid.")
-    return endpoint, p256dh, auth
+    return endpoint, _b64url(point), _b64url(secret)
 
 
 def _is_ip_or_local(host: str) -> bool:

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import col, delete, select
 
-from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
+from webapp.models import PushSubscription, Reminder, ReminderDelivery, ReminderPush, User
 from webapp.store import Queries
 
 
@@ -248,6 +248,28 @@ class ReminderStore(Queries):
             )
             session.commit()
             return int(done.rowcount)
+
+    def record_pushes(self, pushes: Sequence[tuple[int, int, str]], when: datetime) -> None:
+        """Write down how pushes went, (delivery id, subscription id, outcome), in one commit."""
+        if not pushes:
+            return
+        rows = [
+            {"delivery_id": d, "subscription_id": s, "outcome": outcome, "at": when}
+            for d, s, outcome in pushes
+        ]
+        with self.engine.begin() as connection:
+            connection.execute(insert(ReminderPush), rows)
+
+    def pushed(self, delivery_ids: Sequence[int]) -> dict[int, dict[int, str]]:
+        """The devices each delivery was already pushed to: {delivery: {subscription: outcome}}."""
+        found: dict[int, dict[int, str]] = {}
+        with self._session() as session:
+            for start in range(0, len(delivery_ids), 500):
+                chunk = delivery_ids[start : start + 500]
+                query = select(ReminderPush).where(col(ReminderPush.delivery_id).in_(chunk))
+                for row in session.exec(query):
+                    found.setdefault(row.delivery_id, {})[row.subscription_id] = row.outcome
+        return found
 
     def finish(self, outcomes: Sequence[tuple[int, str, str]]) -> None:
         """Record how each delivery went: (delivery id, status, detail)."""

@@ -1,32 +1,49 @@
 """The scheduler process: every minute, one sweep sends the reminders that are due.
 
-Run it once per deployment (`flask --app webapp scheduler`), never inside web workers. It is
-safe to run two by mistake: a reminder is claimed by moving its `next_fire_utc` on with an update
-that only one process can win, and the send is written down in that same transaction.
+Run it once per deployment (`flask --app webapp scheduler`), never inside web workers. Only one
+runs at a time: it holds a lock for as long as it lives (a PostgreSQL advisory lock on a
+connection of its own, or an exclusive lock on a file next to the SQLite database), and a second
+one started by mistake says so in its log and waits until the first stops, then takes over.
+Without that lock (a sweep called directly, another database) two sweeps are still safe: a
+reminder is claimed by moving its `next_fire_utc` on with an update that only one can win, and
+the send is written down in that same transaction.
 
 A sweep, for each due reminder: asks the plan what the reminder's day holds, decides to send or
 stay quiet (rest day, vacation, pause, done, skipped), claims it while moving it to its next fire
-(worked out in the user's time zone), then sends to every device of the user concurrently and
-records how it went. Reminders missed by downtime are sent late, once, within the catch-up
-window; older ones are skipped. A send claimed by a scheduler that died is finished by the next.
+(worked out in the user's time zone), then sends to every device of the user concurrently,
+writing down each device's result as soon as its push service answers. Reminders missed by
+downtime are sent late, once, within the catch-up window; older ones are skipped.
+
+A scheduler killed mid-send leaves its claims unfinished. The next one sends them to the devices
+that have no result yet: at once when it holds the lock (nobody else can still be sending them),
+otherwise once the claim's lease has run out. See `_deliver` for the one push that can arrive
+twice.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import signal
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from flask import Flask, current_app
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from routines.reminders import too_late
 from routines.streaks import zone
 from webapp import reminders
 from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
-from webapp.push import Outcome, Push, Sender
+from webapp.push import Outcome, Push, Result, Sender
 from webapp.reminder_store import Claim, ReminderStore
 from webapp.store import Store
 
@@ -34,7 +51,8 @@ log = logging.getLogger(__name__)
 
 #: How many due reminders one round of a sweep decides, claims and sends together.
 BATCH = 500
-#: A send claimed longer ago than this by a scheduler that never finished it is taken over.
+#: A send claimed longer ago than this by a scheduler that never finished it is taken over by a
+#: sweep that can't be sure it is alone; the scheduler holding the lock takes over at once.
 LEASE = timedelta(minutes=5)
 KEEP_DELIVERIES = timedelta(days=30)
 
@@ -62,12 +80,46 @@ class SweepReport:
         )
 
 
-def sender() -> Sender:
+class RecordingSender(Sender):
+    """A sender that hands each push's result over as soon as its push service answered."""
+
+    def send_each(
+        self, pushes: Sequence[Push], record: Callable[[list[tuple[int, Result]]], None]
+    ) -> list[Result]:
+        """Send `pushes` concurrently; results in the same order.
+
+        While they go out, this thread passes every batch of finished ones to `record` as
+        (index in `pushes`, result): one call per wake-up, so the writes group themselves when
+        many answers arrive together. If `record` fails, pushes not yet started are dropped,
+        those under way finish, and the error is raised.
+        """
+        if not pushes:
+            return []
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="hipday-push")
+            pool = self._pool
+        futures = [pool.submit(self.send, push) for push in pushes]
+        index: dict[Future[Result], int] = {future: i for i, future in enumerate(futures)}
+        pending = set(futures)
+        try:
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                record([(index[future], future.result()) for future in done])
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            wait(pending)
+            raise
+        return [future.result() for future in futures]
+
+
+def sender() -> RecordingSender:
     """The app's push sender (one per process, so its connections are reused)."""
-    made: Sender | None = current_app.extensions.get("hipday.sender")
+    made: RecordingSender | None = current_app.extensions.get("hipday.sender")
     if made is None:
         config = current_app.config
-        made = Sender(
+        made = RecordingSender(
             current_app.extensions["hipday.vapid"],
             config["VAPID_SUBJECT"],
             timeout=config["PUSH_TIMEOUT"],
@@ -79,14 +131,18 @@ def sender() -> Sender:
     return made
 
 
-def sweep(now: datetime | None = None) -> SweepReport:
-    """Send every reminder due at `now` (default: this moment); call inside an app context."""
+def sweep(now: datetime | None = None, *, alone: bool = False) -> SweepReport:
+    """Send every reminder due at `now` (default: this moment); call inside an app context.
+
+    `alone`: this process holds the scheduler lock, so any send still unfinished was left by a
+    scheduler that stopped, and is finished now rather than after its lease.
+    """
     now = now or datetime.now(UTC)
     window = timedelta(minutes=current_app.config["REMINDER_CATCH_UP_MINUTES"])
     report = SweepReport()
     store: Store = current_app.extensions["hipday.store"]
     reminder_store: ReminderStore = current_app.extensions["hipday.reminders"]
-    _resume(reminder_store, now, window, report)
+    _resume(reminder_store, now, window, report, timedelta(0) if alone else LEASE)
     for _ in range(1000):  # each round moves what it sees past `now`; the bound is a safeguard
         due = reminder_store.due(now, BATCH)
         if not due:
@@ -140,47 +196,69 @@ def _deliver(
     deliveries: Sequence[ReminderDelivery],
     whose: dict[int, tuple[User, str]],
     report: SweepReport,
+    already: dict[int, dict[int, str]] | None = None,
 ) -> None:
     """Send the claimed deliveries to every current device of their users, and record it.
 
-    `whose` gives each reminder id its user and kind.
+    `whose` gives each reminder id its user and kind; `already`, for sends taken over from a
+    stopped scheduler, the devices each delivery has a result for (they are not sent again).
+
+    Each device's result is written down as soon as its push service answers (the answers
+    that arrive while one write is under way go into the next), so a scheduler killed in the
+    middle leaves exactly the devices still to do. The window that remains: a push its service
+    accepted whose result is not written yet — its 201 still on the way (at most one per
+    sending thread) or waiting for the write in progress — is sent again by the next
+    scheduler. It carries the same payload, Topic and notification tag, so a phone that had
+    not fetched the first yet gets one message, and one that had sees its notification
+    replaced (it may buzz again) rather than a second one. Nothing is lost.
+
+    If writing a result fails (the database away), pushes not yet started are left for the
+    next sweep and the error is raised; those answered since the last write may be sent again.
     """
     if not deliveries:
         return
+    already = already or {}
     owners = {d.id: whose[d.reminder_id][0].id or 0 for d in deliveries}
     devices = reminder_store.subscriptions_of(sorted(set(owners.values())))
     key = current_app.extensions["hipday.vapid_public"]
-    pushes: list[tuple[int, Push]] = []
-    outcomes: dict[int, list[Outcome]] = {}
+    pushes: list[tuple[int, int, Push]] = []  # (delivery id, subscription id, push)
+    outcomes: dict[int, list[str]] = {}
     for delivery in deliveries:
         assert delivery.id is not None
-        outcomes[delivery.id] = []
+        done = already.get(delivery.id, {})
+        outcomes[delivery.id] = list(done.values())
         for device in devices.get(owners[delivery.id], []):
-            if device.vapid_key == key:  # one made under an older key can't receive; the
-                kind = whose[delivery.reminder_id][1]  # page replaces it
-                pushes.append((delivery.id, _push(device, delivery, kind)))
-    results = sender().send_all(push for _, push in pushes)
+            # One made under an older key can't receive (the page replaces it).
+            if device.vapid_key == key and device.id is not None and device.id not in done:
+                kind = whose[delivery.reminder_id][1]
+                pushes.append((delivery.id, device.id, _push(device, delivery, kind)))
+
+    def record(finished: list[tuple[int, Result]]) -> None:
+        rows = [(*pushes[i][:2], result.outcome.value) for i, result in finished]
+        reminder_store.record_pushes(rows, datetime.now(UTC))
+
+    results = sender().send_each([push for _, _, push in pushes], record)
     gone, sent = [], []
-    for (delivery_id, _), result in zip(pushes, results, strict=True):
-        outcomes[delivery_id].append(result.outcome)
+    for (delivery_id, _, _), result in zip(pushes, results, strict=True):
+        outcomes[delivery_id].append(result.outcome.value)
         if result.outcome is Outcome.GONE:
             gone.append(result.push.endpoint)
         elif result.outcome is Outcome.SENT:
             sent.append(result.push.endpoint)
-    report.gone += reminder_store.forget_endpoints(gone)
-    reminder_store.mark_sent(sent, datetime.now(UTC))
     finished = []
     for delivery_id, results_of in outcomes.items():
         if Outcome.SENT in results_of:
             report.sent += 1
             finished.append((delivery_id, "sent", f"{results_of.count(Outcome.SENT)} devices"))
-        elif not results_of or all(o is Outcome.GONE for o in results_of):
+        elif not results_of or all(o == Outcome.GONE for o in results_of):
             report.no_device += 1
             finished.append((delivery_id, "failed", "no device to send to"))
         else:
             report.failed += 1
             finished.append((delivery_id, "failed", "every push service refused it"))
     reminder_store.finish(finished)
+    report.gone += reminder_store.forget_endpoints(gone)
+    reminder_store.mark_sent(sent, datetime.now(UTC))
 
 
 def _push(device: PushSubscription, delivery: ReminderDelivery, kind: str) -> Push:
@@ -197,11 +275,19 @@ def _push(device: PushSubscription, delivery: ReminderDelivery, kind: str) -> Pu
 
 
 def _resume(
-    reminder_store: ReminderStore, now: datetime, window: timedelta, report: SweepReport
+    reminder_store: ReminderStore,
+    now: datetime,
+    window: timedelta,
+    report: SweepReport,
+    lease: timedelta,
 ) -> None:
-    """Finish the sends a stopped scheduler claimed but never made (within the window)."""
-    reminder_store.abandon(now - LEASE, now - window)
-    stale = reminder_store.unfinished(now - LEASE, now - window)
+    """Finish the sends a stopped scheduler claimed but never made (within the window).
+
+    Only the devices without a result get the reminder; claims younger than `lease` are left
+    to the scheduler that may still be sending them.
+    """
+    reminder_store.abandon(now - lease, now - window)
+    stale = reminder_store.unfinished(now - lease, now - window)
     won = [d for d in stale if reminder_store.reclaim(d, now)]
     if not won:
         return
@@ -213,7 +299,9 @@ def _resume(
         if reminder is not None and user is not None:
             whose[delivery.reminder_id] = (user, reminder.kind)
     report.resumed += len(won)
-    _deliver(reminder_store, [d for d in won if d.reminder_id in whose], whose, report)
+    taken = [d for d in won if d.reminder_id in whose]
+    already = reminder_store.pushed([d.id for d in taken if d.id is not None])
+    _deliver(reminder_store, taken, whose, report, already)
 
 
 def send_test(user: User) -> tuple[int, int]:
@@ -230,19 +318,230 @@ def send_test(user: User) -> tuple[int, int]:
     return sum(r.outcome is Outcome.SENT for r in results), len(devices)
 
 
+# One scheduler at a time
+
+#: The PostgreSQL advisory lock key of the scheduler ("hipday" and 1, as a positive bigint).
+ADVISORY_KEY = int.from_bytes(b"hipday\x00\x01", "big")
+#: Seconds between tries while the database can't be reached to take the lock.
+LOCK_RETRY_SECONDS = 5.0
+#: Keepalives on both ends of the lock's connection: if a scheduler's machine vanishes, the
+#: server frees its lock within about a minute (not the system default of hours), and a
+#: scheduler whose network is gone learns it has lost the lock.
+KEEPALIVE = {"idle": 30, "interval": 10, "count": 3}
+WAITING = (
+    "Another Hipday scheduler is running on this database; this one waits until it stops (%s)."
+)
+TAKING_OVER = "The other scheduler stopped: this one takes over."
+
+
+class SchedulerLock(Protocol):
+    """Held by the one scheduler sending reminders; a second one waits in `acquire`."""
+
+    #: True when holding it means no other scheduler can be sending, so this one may finish
+    #: every unfinished send at once.
+    exclusive: bool
+
+    def acquire(self) -> None:
+        """Take the lock, waiting (and saying so in the log) while another scheduler has it."""
+
+    def held(self) -> bool:
+        """Whether this process still holds the lock."""
+
+    def release(self) -> None:
+        """Let go of the lock."""
+
+
+class FileLock:
+    """An exclusive lock (flock) on a file beside the SQLite database.
+
+    The kernel releases it when the process ends, however it ends (kill -9 included). The file
+    is never deleted; if it is replaced while a scheduler waits, the waiter locks the new one.
+    """
+
+    exclusive = True
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        waited = False
+        while self._fd is None:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    if not waited:
+                        log.info(WAITING, f"lock file {self.path}")
+                        waited = True
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+            if self._is_the_file(fd):
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+                self._fd = fd
+            else:
+                os.close(fd)
+        if waited:
+            log.info(TAKING_OVER)
+
+    def _is_the_file(self, fd: int) -> bool:
+        """Whether `fd` is still the file at `path` (not one deleted or replaced meanwhile)."""
+        try:
+            found, mine = os.stat(self.path), os.fstat(fd)
+        except FileNotFoundError:
+            return False
+        return (found.st_dev, found.st_ino) == (mine.st_dev, mine.st_ino)
+
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class AdvisoryLock:
+    """A PostgreSQL session advisory lock, on a connection of its own kept open while it runs.
+
+    PostgreSQL releases it when that connection ends, however the process ends. If the
+    connection drops, the lock is gone too: `held()` notices before the next sweep.
+    """
+
+    exclusive = True
+
+    def __init__(self, engine: Engine) -> None:
+        options: dict[str, Any] = {}
+        if engine.url.get_driver_name() in ("psycopg", "psycopg2"):
+            options["connect_args"] = {"connect_timeout": 10, "keepalives": 1} | {
+                f"keepalives_{name}": value for name, value in KEEPALIVE.items()
+            }
+        self.engine = create_engine(
+            engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT", **options
+        )
+        self.connection: Connection | None = None
+
+    def acquire(self) -> None:
+        waited = False
+        while self.connection is None:
+            try:
+                connection = self.engine.connect()
+            except DBAPIError as error:
+                self._pause(error)
+                continue
+            try:
+                for name, value in KEEPALIVE.items():  # the server's end of the connection
+                    connection.execute(text(f"SET tcp_keepalives_{name} = {value}"))
+                key = {"key": ADVISORY_KEY}
+                if not connection.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar():
+                    if not waited:
+                        log.info(WAITING, "PostgreSQL advisory lock")
+                        waited = True
+                    connection.execute(text("SELECT pg_advisory_lock(:key)"), key)
+            except DBAPIError as error:
+                connection.close()
+                self._pause(error)
+                continue
+            except BaseException:
+                connection.close()
+                raise
+            self.connection = connection
+        if waited:
+            log.info(TAKING_OVER)
+
+    def _pause(self, error: DBAPIError) -> None:
+        log.warning(
+            "can't reach the database to take the scheduler lock (%s); trying again in %s s",
+            error.orig,
+            LOCK_RETRY_SECONDS,
+        )
+        time.sleep(LOCK_RETRY_SECONDS)
+
+    def held(self) -> bool:
+        if self.connection is None:
+            return False
+        try:
+            self.connection.execute(text("SELECT 1"))
+        except DBAPIError:
+            log.warning("the scheduler's lock connection dropped, and the lock with it")
+            self.release()
+            return False
+        return True
+
+    def release(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()  # ending the session lets go of the lock
+            except DBAPIError:
+                pass
+            self.connection = None
+
+
+@dataclass
+class NoLock:
+    """No lock to take: an in-memory database is this process's alone (`exclusive`); on other
+    databases two schedulers stay safe through their claims, with the lease for stopped ones."""
+
+    exclusive: bool
+
+    def acquire(self) -> None:
+        pass
+
+    def held(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
+def scheduler_lock(engine: Engine) -> SchedulerLock:
+    """The lock that keeps a second scheduler on this database waiting."""
+    url = engine.url
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        return AdvisoryLock(engine)
+    if backend == "sqlite":
+        database = url.database or ""
+        if database in ("", ":memory:"):
+            return NoLock(exclusive=True)
+        if not database.startswith("file:"):
+            path = Path(database)
+            return FileLock(path.with_name(f"{path.name}.scheduler-lock"))
+    log.warning("no scheduler lock on this database (%s): run exactly one scheduler", backend)
+    return NoLock(exclusive=False)
+
+
 def run(app: Flask, *, once: bool = False) -> None:
-    """The scheduler process: a sweep now (catching up after downtime), then every minute."""
+    """The scheduler process: a sweep now (catching up after downtime), then every minute.
+
+    It first takes the scheduler lock, waiting while another scheduler holds it.
+    """
+    lock = scheduler_lock(app.extensions["hipday.store"].engine)
+    lock.acquire()
+    try:
+        _run(app, lock, once)
+    finally:
+        lock.release()
+
+
+def _run(app: Flask, lock: SchedulerLock, once: bool) -> None:
     from apscheduler.schedulers.blocking import BlockingScheduler
     from apscheduler.triggers.cron import CronTrigger
 
     def job() -> None:
+        if not lock.held():
+            lock.acquire()  # another scheduler may have started meanwhile: wait for it
         with app.app_context():
             try:
-                report = sweep()
+                report = sweep(alone=lock.exclusive)
             except Exception:  # a bad minute must not stop the next one
                 log.exception("the reminder sweep failed")
             else:
-                if report.due:
+                if report.due or report.resumed:
                     log.info("reminder sweep: %s", report)
 
     if once:

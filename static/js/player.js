@@ -813,7 +813,7 @@ function bindHtmx() {
     if (!isFinishForm(form)) return;
     const status = detail.xhr?.status || 0;
     if (event.type === "htmx:responseError" && status < 500) return;
-    keepOnPhone(form);
+    keepOnPhone(form, status);
   };
   document.addEventListener("htmx:sendError", noServer);
   document.addEventListener("htmx:responseError", noServer);
@@ -823,7 +823,7 @@ function bindHtmx() {
   });
 }
 
-async function keepOnPhone(form) {
+async function keepOnPhone(form, status) {
   const outbox = window.HipdayOutbox;
   if (!outbox) return;
   const fields = Object.fromEntries(new FormData(form).entries());
@@ -848,7 +848,7 @@ async function keepOnPhone(form) {
   forgetRun();
   removeDiscard();
   player.run = null;
-  showKeptOnPhone(ended);
+  showKeptOnPhone(ended, status);
 }
 
 function localDate(moment) {
@@ -856,7 +856,7 @@ function localDate(moment) {
   return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
 }
 
-function showKeptOnPhone(ended) {
+function showKeptOnPhone(ended, status) {
   const card = document.getElementById("finish-card");
   if (!card) return;
   const heading = document.createElement("h2");
@@ -865,7 +865,11 @@ function showKeptOnPhone(ended) {
   heading.textContent = "Saved on this phone";
   const text = document.createElement("p");
   const day = ended.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" });
-  text.textContent = `No signal right now. It will sync by itself when you're back online, and it counts on ${day}.`;
+  // A 5xx means the server answered but couldn't save it (busy, or its database away a moment).
+  text.textContent =
+    status >= 500
+      ? `Hipday's server is busy right now. It will sync by itself when you next open Hipday, and it counts on ${day}.`
+      : `No signal right now. It will sync by itself when you're back online, and it counts on ${day}.`;
   const back = document.createElement("a");
   back.className = "button big";
   back.href = "/";
