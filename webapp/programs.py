@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Generic, TypeVar
 
 from routines.catalog import Catalog, Equipment, Goal
 from routines.plan import (
@@ -22,7 +26,7 @@ from routines.plan import (
     build_plan,
 )
 from webapp.models import PlanEvent, ProgramVersion, User
-from webapp.store import Store
+from webapp.store import SessionFacts, Store
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -32,6 +36,8 @@ EQUIPMENT_CHOICES = (
 DEFAULT_PROGRAM_DAYS = (0, 2, 4)
 WEEKS_AHEAD = 8
 LONGEST_VACATION = timedelta(days=92)
+#: Plans kept per process, the most recently used: a visit asks for the same plan page after page.
+PLAN_CACHE_SIZE = 64
 
 
 @dataclass
@@ -112,10 +118,15 @@ def to_program(version: ProgramVersion) -> Program:
     )
 
 
-def history_for(store: Store, catalog: Catalog, user_id: int) -> History:
-    """Completions, skips, moves and vacations as the plan engine reads them."""
+def history_for(
+    store: Store, catalog: Catalog, user_id: int, sessions: Sequence[SessionFacts] | None = None
+) -> History:
+    """Completions, skips, moves and vacations as the plan engine reads them.
+
+    `sessions` are the user's `store.session_facts` when the caller has already read them.
+    """
     done = []
-    for completion in store.completions(user_id):
+    for completion in store.session_facts(user_id) if sessions is None else sessions:
         routine = catalog.routine(completion.routine_slug)
         kind = DAY_KIND_OF_ROUTINE.get(routine.kind) if routine else None
         done.append(Done(completion.local_date, kind, completion.effort, completion.pain))
@@ -128,23 +139,84 @@ def history_for(store: Store, catalog: Catalog, user_id: int) -> History:
     )
 
 
+Key = TypeVar("Key", bound=Hashable)
+Value = TypeVar("Value")
+
+
+class Recent(Generic[Key, Value]):
+    """The values built last, by everything they are built from, the least recently used dropped.
+
+    For pure functions only: a value found here is the value building it again would give.
+    Part of a key may be the `id()` of an object (the catalog a plan was built from, the plan a
+    streak was walked on): the entry refers to that object weakly and counts only while that
+    very object lives, so a reused id finds nothing and the cache keeps no object alive. Values
+    are shared between requests, so they must be immutable; the lock keeps threads (the
+    scheduler's) from tangling the order.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.values: OrderedDict[Key, tuple[Callable[[], object], Value]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Key, held: object | None, build: Callable[[], Value]) -> Value:
+        with self.lock:
+            found = self.values.get(key)
+            if found is not None and found[0]() is held:
+                self.values.move_to_end(key)
+                return found[1]
+        value = build()
+        with self.lock:
+            self.values[key] = (_nothing if held is None else weakref.ref(held), value)
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+def _nothing() -> None:
+    return None
+
+
+#: Plans by catalog, today, weeks, the programs in force and the history. `build_plan` depends
+#: on nothing else, so a new session, skip, move, vacation or setting is a new key.
+PLANS: Recent[tuple[int, date, int, tuple[tuple[date, Program], ...], History], Plan] = Recent(
+    PLAN_CACHE_SIZE
+)
+
+
 def plan_for(
-    store: Store, catalog: Catalog, user: User, today: date, weeks_ahead: int = WEEKS_AHEAD
+    store: Store,
+    catalog: Catalog,
+    user: User,
+    today: date,
+    weeks_ahead: int = WEEKS_AHEAD,
+    sessions: Sequence[SessionFacts] | None = None,
 ) -> Plan | None:
     """The user's plan from its start to `weeks_ahead` weeks after today, or None before onboarding.
 
     Each day follows the settings that were in force on it, so a change re-plans from today on.
+    `sessions` are the user's `store.session_facts` when the caller has already read them.
     """
     versions = store.program_versions(user.id or 0)
     if not versions:
         return None
-    history = history_for(store, catalog, user.id or 0)
+    history = history_for(store, catalog, user.id or 0, sessions)
     weeks = (today - versions[0].start).days // 7 + 1 + weeks_ahead
-    plans = [
-        (v.effective_from, build_plan(to_program(v), history, catalog, today, weeks))
-        for v in versions
-    ]
-    return splice(plans, today)
+    in_force = tuple((v.effective_from, to_program(v)) for v in versions)
+
+    def build() -> Plan:
+        plans = [
+            (effective_from, build_plan(program, history, catalog, today, weeks))
+            for effective_from, program in in_force
+        ]
+        return splice(plans, today)
+
+    return PLANS.get((id(catalog), today, weeks, in_force, history), catalog, build)
 
 
 def splice(plans: Sequence[tuple[date, Plan]], today: date) -> Plan:
@@ -246,6 +318,11 @@ def add_vacation(store: Store, user: User, first: date, last: date) -> str | Non
         return "A vacation can last up to three months; add another after it."
     store.add(PlanEvent(user_id=user.id or 0, kind="vacation", day=first, until=last))
     return None
+
+
+def skipped_days(store: Store, user_id: int) -> frozenset[date]:
+    """The days the user skipped (as `history_for(...).skips`, without reading the sessions)."""
+    return frozenset(e.day for e in store.plan_events(user_id) if e.kind == "skip")
 
 
 def vacations(store: Store, user: User) -> list[PlanEvent]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from routines.catalog import Catalog, Exercise
 from routines.dosage import UNITS, DosageKind
@@ -12,24 +13,26 @@ from routines.plan import Plan
 from routines.progress import Point, weekly_best
 from routines.streaks import Logged, Record, plan_schedule, record
 from webapp.models import Completion
-from webapp.store import Store
+from webapp.programs import PLAN_CACHE_SIZE, Recent
+from webapp.store import SessionFacts, Store
 
 DAY = timedelta(days=1)
 HISTORY_PAGE = 20
 CHART_WEEKS = 26
 
 
-def minutes(completion: Completion) -> int:
+def minutes(completion: Completion | SessionFacts) -> int:
     """The session's length in whole minutes (at least 1 for any session with a step done)."""
     seconds = (completion.ended_at - completion.started_at).total_seconds()
     return max(1, round(seconds / 60)) if completion.steps_done else 0
 
 
-def _logged(store: Store, user_id: int) -> list[Logged]:
+def _logged(
+    store: Store, user_id: int, sessions: Sequence[SessionFacts] | None = None
+) -> list[Logged]:
     """Every session with at least one step done, as the streak sees it."""
-    return [
-        Logged(c.local_date, minutes(c)) for c in store.completions(user_id) if c.steps_done > 0
-    ]
+    rows = store.session_facts(user_id) if sessions is None else sessions
+    return [Logged(c.local_date, minutes(c)) for c in rows if c.steps_done > 0]
 
 
 def streak_record(store: Store, user_id: int, plan: Plan | None, today: date) -> Record:
@@ -37,16 +40,40 @@ def streak_record(store: Store, user_id: int, plan: Plan | None, today: date) ->
     return record(_logged(store, user_id), plan_schedule(plan), today)
 
 
+#: Streak records by plan, today and sessions, for as long as their plan is among the recent ones.
+RECORDS: Recent[tuple[int, date, tuple[Logged, ...]], tuple[Record, int]] = Recent(PLAN_CACHE_SIZE)
+
+
 def streak_records(
-    store: Store, user_id: int, plan: Plan | None, today: date
+    store: Store,
+    user_id: int,
+    plan: Plan | None,
+    today: date,
+    sessions: Sequence[SessionFacts] | None = None,
 ) -> tuple[Record, int]:
     """The streak record, and what the current streak becomes with a session today.
 
     The second figure lets a phone that finished a session offline show it before it syncs.
+    `sessions` are the user's `store.session_facts` when the caller has read them. Plans are
+    shared between requests (`programs.PLANS`), so a plan's records are kept with it: the same
+    plan, day and sessions give the same record.
     """
-    logged, schedule = _logged(store, user_id), plan_schedule(plan)
+    logged = tuple(_logged(store, user_id, sessions))
+    return RECORDS.get((id(plan), today, logged), plan, lambda: _records(logged, plan, today))
+
+
+def _records(logged: Sequence[Logged], plan: Plan | None, today: date) -> tuple[Record, int]:
+    """Both figures of `streak_records`, asking the plan about each day once.
+
+    When today already has a session, one more changes no day's mark: the current streak is
+    already the figure with today.
+    """
+    schedule = cache(plan_schedule(plan))
+    now = record(logged, schedule, today)
+    if any(session.day == today for session in logged):
+        return now, now.current
     with_today = record([*logged, Logged(today)], schedule, today)
-    return record(logged, schedule, today), with_today.current
+    return now, with_today.current
 
 
 @dataclass(frozen=True)

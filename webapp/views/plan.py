@@ -112,7 +112,7 @@ def _day_page(when: date, error: str | None = None, status: int = 200) -> Respon
         week=week,
         today=today,
         targets=programs.move_targets(plan, when, today),
-        skipped=when in programs.history_for(store(), catalog(), current_user().id or 0).skips,
+        skipped=when in programs.skipped_days(store(), current_user().id or 0),
         error=error,
     )
 

@@ -37,8 +37,11 @@ def _month(text: str | None, today: date) -> date:
 def overview() -> Response:
     """The streak and freezes, six months at a glance, a month's days, the history and charts."""
     user, today = current_user(), local_today()
-    plan = programs.plan_for(store(), catalog(), user, today)
-    record, current_if_done_today = progress.streak_records(store(), user.id or 0, plan, today)
+    sessions = store().session_facts(user.id or 0)  # read once for the plan and the streak
+    plan = programs.plan_for(store(), catalog(), user, today, sessions=sessions)
+    record, current_if_done_today = progress.streak_records(
+        store(), user.id or 0, plan, today, sessions
+    )
     shown = _month(request.args.get("month"), today)
     choices = progress.exercise_choices(store(), catalog(), user.id or 0)
     chosen = request.args.get("exercise") or (choices[0].slug if choices else "")

@@ -19,7 +19,17 @@ def today() -> Response:
     user, now = current_user(), datetime.now(UTC)
     view = services.today_view(store(), catalog(), user, now)
     today = services.local_today(user, now)
-    plan = programs.plan_for(store(), catalog(), user, today)
-    record, current_if_done_today = progress.streak_records(store(), user.id or 0, plan, today)
+    sessions = store().session_facts(user.id or 0)  # read once for the plan and the streak
+    plan = programs.plan_for(store(), catalog(), user, today, sessions=sessions)
+    record, current_if_done_today = progress.streak_records(
+        store(), user.id or 0, plan, today, sessions
+    )
     planned = programs.today_in_plan(plan, today)
-    return render("pages/today.html", view=view, planned=planned, today=today, record=record)
+    return render(
+        "pages/today.html",
+        view=view,
+        planned=planned,
+        today=today,
+        record=record,
+        current_if_done_today=current_if_done_today,
+    )
