@@ -12,6 +12,7 @@ from sqlmodel import create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+POSTGRES_CONNECT = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30}
 
 
 def make_engine(url: str) -> Engine:
@@ -21,7 +22,10 @@ def make_engine(url: str) -> Engine:
     sets another wait.
     """
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        # A database that doesn't answer (packets dropped, not refused) fails in seconds, so the
+        # user gets the 503 "try again" page instead of a request hanging on TCP's timeout.
+        connect = POSTGRES_CONNECT if url.startswith("postgresql") else {}
+        return create_engine(url, pool_pre_ping=True, connect_args=connect)
     timeout = make_url(url).query.get("timeout")
     busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS if timeout is None else int(float(str(timeout)) * 1000)
     engine = create_engine(url, connect_args={"check_same_thread": False})
