@@ -11,8 +11,9 @@ import itertools
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -276,3 +277,20 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     application = make_app(tmp_path)
     yield application
     application.extensions["hipday.store"].engine.dispose()
+
+
+def wait_until(check: Callable[[], Any], what: str, seconds: float = 20) -> Any:
+    """Poll `check` in real time (a page's clock may be fake) until it is truthy.
+
+    Returns its value; after `seconds`, an AssertionError naming `what` and the last value.
+    """
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"timed out after {seconds} s waiting for {what} (last: {value!r})"
+            )
+        time.sleep(0.05)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import APIResponse, BrowserContext, CDPSession, Page, Route, expect
 
+from tests.conftest import wait_until
 from tests.e2e.conftest import (
     ConsoleWatch,
     LiveServer,
@@ -160,19 +160,6 @@ def secure(page: Page, server: LiveServer, email: str, password: str = PASSWORD)
     expect(page).to_have_url(server("/account?done=secured"))
     expect(page.locator("p.notice")).to_contain_text("Your account is secured.")
     expect(page.get_by_role("heading", name="Logged in")).to_be_visible()
-
-
-def wait_until(check: Callable[[], Any], what: str, seconds: float = 10) -> Any:
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out after {seconds} s waiting for {what} (last: {value!r})"
-            )
-        time.sleep(0.1)
 
 
 def saved_copy(page: Page, url: str) -> str | None:

@@ -28,7 +28,7 @@ from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
 from routines.catalog import load_catalog
-from tests.conftest import make_app
+from tests.conftest import make_app, wait_until
 from tests.e2e.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -135,20 +135,6 @@ def page(phone: BrowserContext) -> Page:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def wait_until(check: Callable[[], Any], what: str, seconds: float = 10) -> Any:
-    """Poll `check` (in real time: the page's clock may be fake) until it is truthy."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out after {seconds} s waiting for {what} (last: {value!r})"
-            )
-        time.sleep(0.1)
 
 
 def open_with_worker(page: Page, url: str) -> None:

@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ from flask import Flask
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tests.conftest import TEST_VAPID_KEY, database_url
+from tests.conftest import TEST_VAPID_KEY, database_url, wait_until
 from tests.push.conftest import TEST_PUBLIC_KEY
 from tests.push.service import MockPushService, Received
 from webapp import reminders
@@ -49,20 +48,6 @@ ROOT = Path(__file__).resolve().parents[2]
 #: gunicorn and flask of the virtualenv running the tests.
 BIN = Path(sys.executable).parent
 SECRET_KEY = "test-secret"  # the same as tests.conftest.make_app's, so tokens read back
-
-
-def wait_until(check: Callable[[], Any], what: str, seconds: float = 20) -> Any:
-    """Poll `check` until it is truthy; AssertionError naming `what` after `seconds`."""
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(
-                f"timed out after {seconds} s waiting for {what} (last: {value!r})"
-            )
-        time.sleep(0.05)
 
 
 def environment(database: str) -> dict[str, str]:
