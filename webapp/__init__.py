@@ -9,7 +9,7 @@ from flask import Flask
 from htmx_flask import Htmx
 
 from routines.catalog import load_catalog
-from webapp import cli, errors, guests, limits, security, views
+from webapp import cli, clock, errors, guests, limits, security, views
 from webapp.account_store import Accounts
 from webapp.compression import ClosingCompress
 from webapp.config import default_config, secret_key
@@ -43,6 +43,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     vapid = load_vapid(Path(app.instance_path), app.config["VAPID_PRIVATE_KEY"])
     app.extensions["hipday.vapid"] = vapid
     app.extensions["hipday.vapid_public"] = application_server_key(vapid)
+    clock.init_app(app)
     Htmx(app)
     ClosingCompress(app)
     security.init_app(app)

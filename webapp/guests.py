@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 
+from webapp import clock
 from webapp.account_store import Accounts
 from webapp.accounts import token_hash
 from webapp.models import User, utc_now
@@ -54,7 +53,7 @@ def keep_cookie_alive() -> None:
     """
     if not session.permanent:
         session.permanent = True
-    today = date.today().isoformat()
+    today = clock.now().date().isoformat()
     if session.get("renewed") != today:
         session["renewed"] = today
 

@@ -41,7 +41,7 @@ from sqlalchemy.pool import NullPool
 
 from routines.reminders import too_late
 from routines.streaks import zone
-from webapp import reminders
+from webapp import clock, reminders
 from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
 from webapp.push import Outcome, Push, Result, Sender
 from webapp.reminder_store import Claim, ReminderStore
@@ -137,7 +137,7 @@ def sweep(now: datetime | None = None, *, alone: bool = False) -> SweepReport:
     `alone`: this process holds the scheduler lock, so any send still unfinished was left by a
     scheduler that stopped, and is finished now rather than after its lease.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     window = timedelta(minutes=current_app.config["REMINDER_CATCH_UP_MINUTES"])
     report = SweepReport()
     store: Store = current_app.extensions["hipday.store"]

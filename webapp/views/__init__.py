@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, current_app, make_response, render_template
@@ -15,6 +14,7 @@ from routines.plan import DayKind
 from routines.progress import Heatmap
 from routines.session import estimated_minutes
 from routines.streaks import Mark, safe_today
+from webapp import clock
 from webapp.account_store import Accounts
 from webapp.programs import day_label
 from webapp.progress import minutes
@@ -115,7 +115,7 @@ def init_app(app: Flask) -> None:
     """Words and figures every template may use."""
     app.jinja_env.globals.update(
         streak_line=safe_today,
-        rendered_at=lambda: datetime.now(UTC).isoformat(timespec="seconds"),
+        rendered_at=lambda: clock.now().isoformat(timespec="seconds"),
         heatmap_summary=heatmap_summary,
         mark_labels={mark.value: label for mark, label in MARK_LABELS.items()},
         routine_name=routine_name,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, Response, flash, redirect, session, url_for
 from flask import request as flask_request
 from htmx_flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import portability, services
+from webapp import clock, portability, services
 from webapp.guests import current_user
 from webapp.security import checks_own_csrf, csrf, own_body_limit
 from webapp.views import reminder_store, render, store
@@ -35,7 +33,7 @@ def _page(problems: list[str] | None = None, status: int = 200) -> Response:
 
 def _download(body: bytes, mimetype: str, name: str, extension: str) -> Response:
     """An attachment named for the user's date, kept out of every cache."""
-    today = services.local_today(current_user(), datetime.now(UTC)).isoformat()
+    today = services.local_today(current_user(), clock.now()).isoformat()
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{today}.{extension}"'
     response.headers["Cache-Control"] = "no-store"
@@ -52,7 +50,7 @@ def page() -> Response:
 def export_json() -> Response:
     """Everything as one JSON file, the one Import reads back."""
     data = portability.snapshot(store(), current_user(), reminder_store())
-    body = portability.export_json(data, datetime.now(UTC))
+    body = portability.export_json(data, clock.now())
     return _download(body, "application/json", "hipday", "json")
 
 
@@ -60,7 +58,7 @@ def export_json() -> Response:
 def export_csv_zip() -> Response:
     """Everything as CSV files (sessions, exercises, program, plan changes, settings), zipped."""
     data = portability.snapshot(store(), current_user(), reminder_store())
-    body = portability.csv_zip(data, datetime.now(UTC))
+    body = portability.csv_zip(data, clock.now())
     return _download(body, "application/zip", "hipday-csv", "zip")
 
 
@@ -68,7 +66,7 @@ def export_csv_zip() -> Response:
 def export_sessions_csv() -> Response:
     """The sessions alone, one row each with effort, pain and note, for a spreadsheet."""
     data = portability.snapshot(store(), current_user(), reminder_store())
-    body = portability.sessions_csv(data, datetime.now(UTC))
+    body = portability.sessions_csv(data, clock.now())
     return _download(body, "text/csv", "hipday-sessions", "csv")
 
 
@@ -83,7 +81,7 @@ def import_file() -> Response:
         return _page([TOO_BIG], 413)
     if upload is None or not upload.filename:
         return _page([NO_FILE], 400)
-    plan = portability.parse_import(upload.read(), datetime.now(UTC))
+    plan = portability.parse_import(upload.read(), clock.now())
     if isinstance(plan, list):
         return _page(plan, 422)
     summary = portability.import_everything(store(), current_user(), plan)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
-from webapp import programs, services
+from webapp import clock, programs, services
 from webapp.guests import current_user
 from webapp.views import catalog, render, store
 
@@ -18,7 +18,7 @@ LARGEST_ID = 2**31 - 1
 
 
 def local_today() -> date:
-    return services.local_today(current_user(), datetime.now(UTC))
+    return services.local_today(current_user(), clock.now())
 
 
 def _see_other(endpoint: str, day: str | None = None) -> Response:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
 from routines.catalog import Routine
-from webapp import programs, reminders, services
+from webapp import clock, programs, reminders, services
 from webapp.guests import current_user
 from webapp.models import Completion, new_public_id
 from webapp.views import catalog, reminder_store, render, store
@@ -57,9 +57,7 @@ def _planned_routine(slug: str, day: str) -> Routine | None:
     except ValueError:
         return None
     user = current_user()
-    plan = programs.plan_for(
-        store(), catalog(), user, services.local_today(user, datetime.now(UTC))
-    )
+    plan = programs.plan_for(store(), catalog(), user, services.local_today(user, clock.now()))
     planned = plan.day(when) if plan else None
     if planned is None or planned.routine is None or planned.routine.slug != slug:
         return None
@@ -71,7 +69,7 @@ def finish() -> Response:
     """Record a finished session once per Idempotency-Key, then show its summary."""
     user = current_user()
     op_id = request.headers.get("Idempotency-Key") or request.form.get("op_id")
-    now = datetime.now(UTC)
+    now = clock.now()
     entry = services.parse_completion(request.form, op_id, catalog(), user, now)
     plan_day = request.form.get("plan_day", "")
     if isinstance(entry, services.CompletionForm):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, url_for
 from htmx_flask import request
 
 from routines.streaks import zone
-from webapp import reminders, scheduler
+from webapp import clock, reminders, scheduler
 from webapp.devices import device_label
 from webapp.guests import current_user, known_user
 from webapp.models import PushSubscription, Reminder, User
@@ -78,7 +77,7 @@ def save() -> Response:
     answers = reminders.parse_reminders(request.form, lists, local_today())
     if answers.errors:
         return _page(answers, 422)
-    reminders.save_reminders(reminder_store(), current_user(), answers, datetime.now(UTC))
+    reminders.save_reminders(reminder_store(), current_user(), answers, clock.now())
     return redirect(url_for("reminders.page", saved="1"), 303)  # type: ignore[return-value]
 
 
@@ -165,7 +164,7 @@ def act() -> Response:
     if not isinstance(token, str) or action not in ("snooze", "skip"):
         return _json(400, error="Say which reminder and snooze or skip.")
     user = known_user()
-    now = datetime.now(UTC)
+    now = clock.now()
     done = None
     if user is not None:
         done = reminders.act(store(), reminder_store(), catalog(), user, token, action, now)

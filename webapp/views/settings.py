@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from zoneinfo import available_timezones
 
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
-from webapp import programs, reminders, services
+from webapp import clock, programs, reminders, services
 from webapp.calendar_feed import calendar_feed
 from webapp.guests import current_user
 from webapp.services import is_time_zone
@@ -79,7 +79,7 @@ def save_time_zone() -> Response:
         return _page(status=422, zone_form=values, block="time_zone_form")
     user = current_user()
     store().set_time_zone(user, values["time_zone"], auto=values["follow_phone"] == "1")
-    reminders.reschedule(reminder_store(), user, datetime.now(UTC))
+    reminders.reschedule(reminder_store(), user, clock.now())
     return redirect(url_for("settings.page", _anchor="time-zone"), 303)  # type: ignore[return-value]
 
 
@@ -91,7 +91,7 @@ def detected_time_zone() -> Response:
         return Response("That isn't a time zone this server knows.", 422, mimetype="text/plain")
     if user.time_zone_auto and name != user.time_zone:
         store().set_time_zone(user, name)
-        reminders.reschedule(reminder_store(), user, datetime.now(UTC))
+        reminders.reschedule(reminder_store(), user, clock.now())
     return Response(status=204)
 
 
@@ -113,7 +113,7 @@ def revoke_feed() -> Response:
 def feed(token: str) -> Response:
     """The planned sessions as a calendar a calendar app can subscribe to."""
     user = store().user_by_calendar_token(token) or abort(404)
-    now = datetime.now(UTC)
+    now = clock.now()
     today = services.local_today(user, now)
     plan = programs.plan_for(store(), catalog(), user, today) or abort(404)
 

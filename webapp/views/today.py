@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, Response
 
-from webapp import programs, progress, services
+from webapp import clock, programs, progress, services
 from webapp.guests import current_user
 from webapp.views import catalog, render, store
 
@@ -16,7 +14,7 @@ bp = Blueprint("today", __name__)
 @bp.get("/")
 def today() -> Response:
     """Today: the planned session first, then the pre-run warm-up and desk reset, then the rest."""
-    user, now = current_user(), datetime.now(UTC)
+    user, now = current_user(), clock.now()
     view = services.today_view(store(), catalog(), user, now)
     today = services.local_today(user, now)
     sessions = store().session_facts(user.id or 0)  # read once for the plan and the streak
