@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -50,8 +51,25 @@ def on_http_error(error: HTTPException) -> Response:
 
 
 def on_unexpected_error(error: Exception) -> Response:
+    """The 500 page with a short reference, and the traceback in the log under that reference.
+
+    Someone who writes in quoting the reference points us at the one log entry that matters.
+    """
+    reference = secrets.token_hex(4).upper()
+    log.error(
+        "Unexpected error %s on %s %s",
+        reference,
+        request.method,
+        request.path,
+        exc_info=(type(error), error, error.__traceback__),
+    )
     title, detail = MESSAGES[500]
-    return error_page(500, title, detail)
+    quote = f"If you write to us, quote {reference}."
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        response = jsonify(error=f"{title}. {quote}", reference=reference)
+        response.status_code = 500
+        return response
+    return error_page(500, title, f"{detail} {quote}")
 
 
 def on_database_unavailable(error: Exception) -> Response:
@@ -79,5 +97,10 @@ def init_app(app: Flask) -> None:
     # Also while testing: the fault tests check what users see when the database is away.
     for unavailable in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(unavailable, on_database_unavailable)
-    if not app.testing:
+    # Flask's own rule: tests and debugging see the exception itself, unless a test asks for
+    # what users get (PROPAGATE_EXCEPTIONS=False).
+    propagate = app.config.get("PROPAGATE_EXCEPTIONS")
+    if propagate is None:
+        propagate = app.testing or app.debug
+    if not propagate:
         app.register_error_handler(Exception, on_unexpected_error)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
+from itertools import accumulate
 from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, request, session
@@ -44,6 +46,14 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
+#: The deepest JSON any page of Hipday sends is 5 levels (a passkey's answer); this leaves room
+#: and keeps parsing and checking a body far from Python's recursion limit.
+MAX_JSON_DEPTH = 32
+#: A JSON string, escapes included: brackets inside one don't nest anything. One left open runs
+#: to the end, so every quote starts a match and the scan stays linear on garbled bodies.
+_JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.DOTALL)
+_BRACKETS = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+
 #: Sent only over HTTPS: browsers then refuse plain HTTP to this host for two years.
 STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains"
 
@@ -78,6 +88,8 @@ def check_request() -> None:
     - A form part without a name is a 400: the CSRF check would trip over it.
     - A NUL character in the address, the query, a form or JSON is a 400: nobody types one, and
       PostgreSQL can't store or even compare one.
+    - JSON nested deeper than `MAX_JSON_DEPTH` is a 400, found without parsing it (parsing it
+      would overflow the stack).
     - A route that checks its CSRF token itself refuses a visitor whose session has no token.
     """
     view = current_app.view_functions.get(request.endpoint or "")
@@ -111,7 +123,21 @@ def _texts() -> Iterator[object]:
             yield from (key, value)
         yield from request.files.keys()
     if request.is_json:
+        if nests_too_deep(request.get_data(cache=True)):
+            raise BadRequest("The JSON is nested too deeply.")
         yield from _json_texts(request.get_json(silent=True))
+
+
+def nests_too_deep(body: bytes) -> bool:
+    """Whether the arrays and objects of a JSON body nest deeper than `MAX_JSON_DEPTH`.
+
+    Counted in one pass without recursion; garbled JSON is left to the parser to refuse.
+    """
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return False  # the common case: too few brackets to nest that deep
+    outside_strings = _JSON_STRING.sub(b"", body)
+    steps = (_BRACKETS[byte] for byte in outside_strings if byte in _BRACKETS)
+    return max(accumulate(steps, initial=0)) > MAX_JSON_DEPTH
 
 
 def _json_texts(value: object) -> Iterator[str]:

@@ -305,3 +305,47 @@ def test_a_body_too_big_is_refused_even_where_the_route_reads_only_json(
     response = client.post("/reminders/act", data={"token": "x" * 100_000, "action": "skip"})
     assert response.status_code == 413
     assert "Too much at once" in response.get_data(as_text=True)
+
+
+DEEP = 1000
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/healthz"),
+        ("GET", "/"),
+        ("POST", "/reminders/act"),
+        ("POST", "/login/passkey"),
+        ("POST", "/settings/reminders/devices"),
+    ],
+)
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_json_nested_a_thousand_deep_is_refused_in_words_on_any_route(
+    app: Flask, method: str, path: str, opening: str
+) -> None:
+    """Without a bound, checking such a body for NUL characters overflowed Python's stack."""
+    visitor = Visitor(app.test_client())
+    token = visitor.csrf_token()
+    closing = "]" if opening == "[" else "}"
+    before = rows(app)
+    response = visitor.client.open(
+        path,
+        method=method,
+        data=opening * DEEP + "1" + closing * DEEP,
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 400
+    assert "That request didn't make sense" in text(response)
+    assert rows(app) == before
+
+
+def test_json_as_deep_as_a_real_answer_and_brackets_inside_text_go_through(
+    client: FlaskClient,
+) -> None:
+    nested = "[" * 20 + '"fine"' + "]" * 20
+    brackets_in_text = '{"note": "' + '[[{{\\"' * 300 + '"}'
+    for body in (nested, brackets_in_text):
+        response = client.get("/healthz", data=body, content_type="application/json")
+        assert response.status_code == 200, body
