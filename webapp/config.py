@@ -48,6 +48,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # Login rate limits: counters in memory per process unless a shared store is given.
         "RATELIMIT_STORAGE_URI": os.environ.get("HIPDAY_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed logins per account from all addresses together; "" keeps webapp/limits.py's.
+        "LOGIN_FAILED_PER_ACCOUNT": os.environ.get("HIPDAY_LOGIN_FAILED_PER_ACCOUNT", ""),
         # Passkeys belong to this host name unless set (e.g. "hipday.app" for its subdomains).
         "WEBAUTHN_RP_ID": os.environ.get("HIPDAY_WEBAUTHN_RP_ID", ""),
         "COMPRESS_MIMETYPES": [

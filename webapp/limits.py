@@ -1,14 +1,18 @@
 """Rate limits on signing in, so nobody can guess passwords at speed.
 
 Limits count per client address (the proxy's X-Forwarded-For when `PROXY_HOPS` says how many
-proxies to trust) and per account typed into the form. Counters live in `RATELIMIT_STORAGE_URI`:
-memory (one process) by default; set a shared store such as redis://… when several web
-processes serve the app, or each process counts on its own.
+proxies to trust) and per account typed into the form. Wrong passwords count per account *and*
+address, so a stranger guessing from their address stops there while the owner, from theirs,
+still logs in; a generous ceiling per account across all addresses stops guessing spread over
+many addresses, and the per-address limits stop one address trying many accounts.
+
+Counters live in `RATELIMIT_STORAGE_URI`: memory (one process) by default; set a shared store
+such as redis://… when several web processes serve the app, or each process counts on its own.
 """
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -18,8 +22,14 @@ limiter = Limiter(key_func=get_remote_address)
 
 #: Any login attempt, per address: generous for an office behind one address.
 LOGIN_PER_ADDRESS = "20 per minute;200 per day"
-#: Failed logins per account (by the email typed, whether or not such an account exists).
-FAILED_PER_ACCOUNT = "5 per 5 minutes;30 per day"
+#: Failed logins per account (by the email typed, whether or not such an account exists) from
+#: one address: a guesser there gets a handful of tries.
+FAILED_PER_ACCOUNT_AND_ADDRESS = "5 per 5 minutes;30 per day"
+#: Failed logins per account from all addresses together (`LOGIN_FAILED_PER_ACCOUNT`): only
+#: guessing from a dozen addresses at once reaches it, and then it does lock the owner out.
+FAILED_PER_ACCOUNT = "60 per hour;300 per day"
+#: Wrong current passwords per signed-in account, when changing the password.
+FAILED_PASSWORD_CHECKS = "5 per 5 minutes;30 per day"
 #: Securing accounts and adding passkeys, per address.
 ACCOUNT_CHANGES_PER_ADDRESS = "30 per hour"
 
@@ -31,6 +41,16 @@ TOO_MANY = (
 def account_key() -> str:
     """The account a login is aimed at, as typed (unknown emails count the same way)."""
     return "account:" + normal_email(request.form.get("email", ""))[:254]
+
+
+def account_and_address_key() -> str:
+    """The account a login is aimed at, from this client address."""
+    return f"{account_key()}|address:{get_remote_address()}"
+
+
+def failed_per_account() -> str:
+    """The ceiling on failed logins per account across all addresses (configurable)."""
+    return str(current_app.config.get("LOGIN_FAILED_PER_ACCOUNT") or FAILED_PER_ACCOUNT)
 
 
 def signed_in_key() -> str:

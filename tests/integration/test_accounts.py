@@ -10,6 +10,7 @@ import secrets
 import struct
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import cbor2
@@ -21,6 +22,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, func, select
 from werkzeug.test import TestResponse
 
+from tests.conftest import make_app
 from tests.integration.conftest import TOKEN, Visitor
 from webapp.models import Completion, Passkey, SignIn, User
 
@@ -307,20 +309,52 @@ def test_a_refused_password_change_says_why_and_keeps_the_old_password(
 # Rate limits
 
 
-def test_failed_logins_for_one_account_are_limited_from_any_address(app: Flask) -> None:
+def from_address(address: str) -> dict[str, Any]:
+    return {"environ_base": {"REMOTE_ADDR": address}}
+
+
+def test_wrong_guesses_from_one_address_are_stopped_there_with_a_readable_wait(
+    app: Flask,
+) -> None:
     secure(app.test_client())
-    statuses = [
-        login(app.test_client(), password="guess", environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
-        for n in range(6)
-    ]
+    stranger = from_address("203.0.113.66")
+    statuses = [login(app.test_client(), password="guess", **stranger) for _ in range(6)]
 
     assert [r.status_code for r in statuses] == [401] * 5 + [429]
     page = statuses[-1].get_data(as_text=True)
     assert "Too many attempts" in page and 'value="runner@example.com"' in page
     assert statuses[-1].headers["Retry-After"].isdigit()
-    # Even the right password waits now; another account is not affected.
-    assert login(app.test_client()).status_code == 429
+    # From that address even the right password waits now; another account is not affected.
+    assert login(app.test_client(), **stranger).status_code == 429
+    assert login(app.test_client(), email="other@example.com", **stranger).status_code == 401
+
+
+def test_a_stranger_guessing_elsewhere_does_not_lock_the_owner_out(app: Flask) -> None:
+    secure(app.test_client())
+    for address in ("203.0.113.66", "203.0.113.67", "198.51.100.5"):
+        statuses = [
+            login(app.test_client(), password="guess", **from_address(address)).status_code
+            for _ in range(10)
+        ]
+        assert statuses == [401] * 5 + [429] * 5
+
+    owner = login(app.test_client(), **from_address("192.0.2.10"))
+
+    assert owner.status_code == 303
+
+
+def test_guesses_spread_over_many_addresses_meet_the_accounts_ceiling(tmp_path: Path) -> None:
+    app = make_app(tmp_path, LOGIN_FAILED_PER_ACCOUNT="12 per hour")
+    secure(app.test_client())
+    statuses = [
+        login(app.test_client(), password="guess", **from_address(f"203.0.113.{n}")).status_code
+        for n in range(13)
+    ]
+
+    assert statuses == [401] * 12 + [429]
+    assert login(app.test_client(), **from_address("192.0.2.10")).status_code == 429
     assert login(app.test_client(), email="other@example.com").status_code == 401
+    app.extensions["hipday.store"].engine.dispose()
 
 
 def test_an_unknown_email_is_limited_exactly_like_a_real_one(app: Flask) -> None:

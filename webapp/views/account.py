@@ -14,11 +14,14 @@ from webapp.errors import error_page
 from webapp.guests import current_user
 from webapp.limits import (
     ACCOUNT_CHANGES_PER_ADDRESS,
-    FAILED_PER_ACCOUNT,
+    FAILED_PASSWORD_CHECKS,
+    FAILED_PER_ACCOUNT_AND_ADDRESS,
     LOGIN_PER_ADDRESS,
     TOO_MANY,
+    account_and_address_key,
     account_key,
     failed,
+    failed_per_account,
     limiter,
     signed_in_key,
 )
@@ -119,7 +122,13 @@ def login_page() -> Response:
 
 @bp.post("/login")
 @limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"])
-@limiter.limit(FAILED_PER_ACCOUNT, key_func=account_key, methods=["POST"], deduct_when=failed)
+@limiter.limit(
+    FAILED_PER_ACCOUNT_AND_ADDRESS,
+    key_func=account_and_address_key,
+    methods=["POST"],
+    deduct_when=failed,
+)
+@limiter.limit(failed_per_account, key_func=account_key, methods=["POST"], deduct_when=failed)
 def login() -> Response:
     """Check the email and password; the same answer whichever of the two was wrong."""
     email = auth.normal_email(request.form.get("email", ""))
@@ -157,7 +166,7 @@ def logout() -> Response:
 
 
 @bp.post("/account/password")
-@limiter.limit(FAILED_PER_ACCOUNT, key_func=signed_in_key, methods=["POST"], deduct_when=failed)
+@limiter.limit(FAILED_PASSWORD_CHECKS, key_func=signed_in_key, methods=["POST"], deduct_when=failed)
 def change_password() -> Response:
     """A new password; every other device is logged out."""
     user = current_user()
