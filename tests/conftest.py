@@ -12,6 +12,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,16 @@ from sqlalchemy import Connection, Engine, MetaData, create_engine, make_url, te
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp import create_app
+from webapp.clock import fixed_clock
 from webapp.db import make_engine, migrate
 from webapp.push import new_private_key
 
+#: The moment every test app lives in (a Wednesday morning in March, nothing special about it),
+#: so no test depends on the date, weekday or time zone it runs in. A test that needs another
+#: moment passes its own: `make_app(folder, CLOCK=fixed_clock(...))`.
+TEST_NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+#: The pinned day, in UTC (a guest's zone until they change it).
+TEST_TODAY = TEST_NOW.date()
 #: One Web Push key for the whole run, so no test writes a key file into instance/.
 TEST_VAPID_KEY = new_private_key()
 #: Tests push to a local mock push service over plain http, and don't wait long to retry.
@@ -232,7 +240,8 @@ def empty_database_url(database_dir: Path) -> str:
 def make_app(database_dir: Path, **overrides: object) -> Flask:
     """A fully migrated app on the database of `database_dir` (its SQLite file on SQLite).
 
-    Two apps made with the same folder share their database.
+    Its clock reads `TEST_NOW` unless `CLOCK` says otherwise. Two apps made with the same
+    folder share their database.
     """
     url = database_url(database_dir)
     app = create_app(
@@ -240,6 +249,7 @@ def make_app(database_dir: Path, **overrides: object) -> Flask:
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "DATABASE_URL": url,
+            "CLOCK": fixed_clock(TEST_NOW),
             **PUSH_TEST_CONFIG,
             **overrides,
         }

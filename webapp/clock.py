@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 Clock = Callable[[], datetime]
 
@@ -35,3 +35,14 @@ def now() -> datetime:
     """The current moment by the running app's clock (UTC)."""
     clock: Clock = current_app.extensions["hipday.clock"]
     return clock()
+
+
+def now_or_system() -> datetime:
+    """The running app's clock inside an app context, else the system's.
+
+    Rows stamp their creation with this, so a pinned clock dates them too.
+    """
+    if has_app_context():
+        clock: Clock = current_app.extensions.get("hipday.clock", system_clock)
+        return clock()
+    return system_clock()

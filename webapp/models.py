@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from webapp.clock import now_or_system
+
 
 def utc_now() -> datetime:
-    return datetime.now(UTC)
+    """This moment by the app's clock (the system's outside an app), for row timestamps."""
+    return now_or_system()
 
 
 def new_public_id() -> str:

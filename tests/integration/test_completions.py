@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 
+from tests.conftest import TEST_NOW
 from tests.integration.conftest import Visitor, count_completions
 from webapp.store import Store
 
@@ -91,7 +92,7 @@ BAD_FIELDS = [
     ({"effort": "five"}, "Effort is a number from 1"),
     ({"note": "x" * 501}, "Keep the note under 500 characters."),
     ({"ended_at": "yesterday"}, "That time isn't readable."),
-    ({"ended_at": "2026-11-20T06:00:00Z"}, "The session can't end before it started."),
+    ({"ended_at": "2026-02-20T06:00:00Z"}, "The session can't end before it started."),
     ({"steps_done": "41"}, "Steps done can't exceed the steps."),
     ({"op_id": "!"}, "This form lost its session key."),
 ]
@@ -123,12 +124,12 @@ def test_a_post_without_the_csrf_token_is_refused(visitor: Visitor, store: Store
 def test_a_session_counts_on_the_local_date_it_ended(visitor: Visitor, store: Store) -> None:
     visitor.finish(
         key="tokyo-evening-1",
-        started_at="2026-11-20T14:50:00Z",
-        ended_at="2026-11-20T15:05:00Z",
+        started_at="2026-02-20T14:50:00Z",
+        ended_at="2026-02-20T15:05:00Z",
         time_zone="Asia/Tokyo",
     )
     stored = store.completion_by_op(1, "tokyo-evening-1")
-    assert stored is not None and stored.local_date == date(2026, 11, 21)
+    assert stored is not None and stored.local_date == date(2026, 2, 21)
 
 
 def test_another_visitor_cannot_see_my_session(visitor: Visitor, other_visitor: Visitor) -> None:
@@ -138,6 +139,4 @@ def test_another_visitor_cannot_see_my_session(visitor: Visitor, other_visitor: 
 
 
 def _now_iso(minutes_ago: int = 0) -> str:
-    from datetime import UTC, datetime, timedelta
-
-    return (datetime.now(UTC) - timedelta(minutes=minutes_ago)).isoformat()
+    return (TEST_NOW - timedelta(minutes=minutes_ago)).isoformat()

@@ -15,7 +15,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -30,7 +30,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse, encode_multipart
 
-from tests.conftest import PUSH_TEST_CONFIG, make_app
+from tests.conftest import PUSH_TEST_CONFIG, TEST_TODAY, make_app
 from tests.integration.test_ownership import Account, csrf_token_of, new_account
 from tests.push.service import MockPushService
 from webapp import create_app, portability, scheduler
@@ -372,7 +372,7 @@ def id_values(fuzzed: Fuzzed, account: Account) -> list[str]:
 
 def url_values(fuzzed: Fuzzed, account: Account, rule: Rule) -> st.SearchStrategy[dict[str, str]]:
     """A value for each variable of the route's path: real ids, near misses and garbage."""
-    today = datetime.now(UTC).date()
+    today = TEST_TODAY
     real = id_values(fuzzed, account) + [today.isoformat(), (today + timedelta(1)).isoformat()]
     garbage = st.one_of(
         st.sampled_from(["0", "1", str(2**63), "9" * 30, "-1", "%2F", "..", "a" * 300]),

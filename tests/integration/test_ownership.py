@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from flask import Flask
 from sqlalchemy import Engine, MetaData, Table, select
 from werkzeug.test import TestResponse
 
-from tests.conftest import make_app
+from tests.conftest import TEST_TODAY, make_app
 from tests.integration.conftest import TOKEN, Visitor
 from tests.push.service import Receiver
 from webapp import programs, reminders
@@ -61,8 +61,8 @@ class Account:
 
 
 def local_today() -> date:
-    """A guest's local date: guests start in UTC."""
-    return datetime.now(UTC).date()
+    """A guest's local date on the pinned day: guests start in UTC."""
+    return TEST_TODAY
 
 
 def csrf_token_of(visitor: Visitor, path: str = "/settings") -> str:
@@ -306,7 +306,7 @@ ATTEMPTS = [
             lambda w: w.intruder.visitor.client.post(
                 "/sessions",
                 data={"csrf_token": w.intruder.token, "routine": "desk-reset",
-                      "started_at": "2026-11-20T07:00:00Z", "ended_at": "2026-11-20T07:05:00Z",
+                      "started_at": "2026-02-20T07:00:00Z", "ended_at": "2026-02-20T07:05:00Z",
                       "steps_done": "1", "steps_total": "1", "time_zone": "UTC"},
                 headers={"Idempotency-Key": w.owner.op_id})),
     Attempt("progress.history", "list history (the owner's sessions must not show)", 200,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Flask
 
 from routines.plan import DayKind
+from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp import programs
 from webapp.models import ProgramVersion
@@ -17,8 +18,8 @@ from webapp.store import Store
 
 
 def today() -> date:
-    """The guest's local date: guests start in UTC."""
-    return datetime.now(UTC).date()
+    """The guest's local date on the pinned day: guests start in UTC."""
+    return TEST_TODAY
 
 
 def onboard(visitor: Visitor, **answers: object) -> None:

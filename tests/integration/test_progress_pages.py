@@ -2,8 +2,8 @@
 a session's page and its feedback, whose sessions are whose, and the time zone days follow.
 
 Sessions are sent from a phone in Europe/Berlin (the Visitor's default), and the first one makes
-the guest's days Berlin days. The server's "today" is the real date there, so every date here is
-worked out from `berlin_today()`: the tests hold on any day.
+the guest's days Berlin days. The server's "today" is the pinned day (`TEST_NOW`) there, and every
+date here is worked out from `berlin_today()`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.test import TestResponse
 
+from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor, count_completions
 from webapp.models import Completion, User
 from webapp.store import Store
@@ -38,8 +39,12 @@ HISTORY_ITEM = re.compile(
 # --- helpers -----------------------------------------------------------------------------------
 
 
+def berlin_now() -> datetime:
+    return TEST_NOW.astimezone(BERLIN)
+
+
 def berlin_today() -> date:
-    return datetime.now(BERLIN).date()
+    return berlin_now().date()
 
 
 def at(day: date, hour: int, minute: int = 0, zone: ZoneInfo = BERLIN) -> datetime:
@@ -205,7 +210,7 @@ def test_a_late_synced_session_lands_on_its_own_date_and_mends_the_streak(
 def test_the_history_shows_twenty_sessions_and_htmx_fetches_the_older_ones(
     visitor: Visitor,
 ) -> None:
-    now = datetime.now(BERLIN)
+    now = berlin_now()
     ids = [finish_at(visitor, now - timedelta(hours=2 * n + 1)) for n in range(25)]
 
     page = text(visitor.get("/progress"))
@@ -235,7 +240,7 @@ def test_a_garbled_month_is_not_found_and_another_month_can_be_shown(visitor: Vi
         response = visitor.get(f"/progress?month={month}")
         assert response.status_code == 404, f"month={month!r} answered {response.status_code}"
 
-    this_month = datetime.now(UTC).date().replace(day=1)
+    this_month = TEST_TODAY.replace(day=1)
     previous = (this_month - timedelta(days=1)).replace(day=1)
     page = text(visitor.get(f"/progress?month={month_param(previous)}"))
     assert f'<h2 id="month-heading" tabindex="-1" data-autofocus>{previous:%B %Y}</h2>' in page
@@ -263,7 +268,7 @@ def test_a_garbled_month_is_not_found_and_another_month_can_be_shown(visitor: Vi
 
 
 def test_after_a_full_session_each_exercise_has_a_chart_with_a_table(visitor: Visitor) -> None:
-    finish_at(visitor, datetime.now(BERLIN) - timedelta(minutes=5))
+    finish_at(visitor, berlin_now() - timedelta(minutes=5))
     page = text(visitor.get("/progress"))
 
     select = re.search(r'<select id="exercise" name="exercise">(.*?)</select>', page, re.S)
@@ -297,7 +302,7 @@ def test_after_a_full_session_each_exercise_has_a_chart_with_a_table(visitor: Vi
 
 
 def test_an_unknown_exercise_shows_no_chart_rather_than_an_error(visitor: Visitor) -> None:
-    finish_at(visitor, datetime.now(BERLIN) - timedelta(minutes=5))
+    finish_at(visitor, berlin_now() - timedelta(minutes=5))
     response = visitor.get("/progress?exercise=no-such-exercise")
     assert response.status_code == 200
     assert "No full sessions with this exercise in the last 26 weeks." in text(response)
@@ -310,7 +315,7 @@ def test_an_unknown_exercise_shows_no_chart_rather_than_an_error(visitor: Visito
 
 
 def test_a_session_ended_early_gives_no_chart(visitor: Visitor) -> None:
-    finish_at(visitor, datetime.now(BERLIN) - timedelta(minutes=5), steps_done="12")
+    finish_at(visitor, berlin_now() - timedelta(minutes=5), steps_done="12")
     page = text(visitor.get("/progress"))
     assert '<select id="exercise"' not in page
     assert "once you finish a session in full" in page
@@ -343,7 +348,7 @@ def test_a_sessions_page_shows_its_day_exercises_and_dosage(visitor: Visitor) ->
 def test_feedback_can_be_changed_and_a_wrong_number_is_refused_with_the_form_kept(
     visitor: Visitor, store: Store
 ) -> None:
-    public_id = finish_at(visitor, datetime.now(BERLIN) - timedelta(hours=1), effort="5", pain="0")
+    public_id = finish_at(visitor, berlin_now() - timedelta(hours=1), effort="5", pain="0")
     url = f"/sessions/{public_id}/feedback"
     token = visitor.csrf_token()
 
@@ -381,7 +386,7 @@ def test_feedback_can_be_changed_and_a_wrong_number_is_refused_with_the_form_kep
 
 
 def test_an_htmx_feedback_refusal_swaps_only_the_form(visitor: Visitor, store: Store) -> None:
-    public_id = finish_at(visitor, datetime.now(BERLIN) - timedelta(hours=1))
+    public_id = finish_at(visitor, berlin_now() - timedelta(hours=1))
     refused = visitor.client.post(
         f"/sessions/{public_id}/feedback",
         data={"csrf_token": visitor.csrf_token(), "effort": "4", "pain": "-1", "note": ""},
@@ -400,7 +405,7 @@ def test_an_htmx_feedback_refusal_swaps_only_the_form(visitor: Visitor, store: S
 def test_another_visitor_can_neither_see_nor_change_your_sessions(
     visitor: Visitor, other_visitor: Visitor, store: Store
 ) -> None:
-    public_id = finish_at(visitor, datetime.now(BERLIN) - timedelta(hours=1), note="mine")
+    public_id = finish_at(visitor, berlin_now() - timedelta(hours=1), note="mine")
     before = completion_of(visitor, store, public_id)
 
     assert other_visitor.get(f"/sessions/{public_id}").status_code == 404
@@ -478,7 +483,7 @@ def test_following_the_phone_adopts_the_zone_a_session_was_finished_in(
     assert (user.time_zone, user.time_zone_auto) == ("America/New_York", True)
     assert 'value="1" checked' in text(visitor.get("/settings"))
 
-    finish_at(visitor, datetime.now(UTC) - timedelta(minutes=3), time_zone="Asia/Tokyo")
+    finish_at(visitor, TEST_NOW - timedelta(minutes=3), time_zone="Asia/Tokyo")
     user = user_of(visitor, store)
     assert (user.time_zone, user.time_zone_auto) == ("Asia/Tokyo", True)
 

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlmodel import Session, col, func, select
 from werkzeug.test import TestResponse
 
-from tests.conftest import TEST_VAPID_KEY, make_app
+from tests.conftest import TEST_NOW, TEST_TODAY, TEST_VAPID_KEY, make_app
 from tests.integration.conftest import TOKEN, Visitor
 from tests.push.service import MockPushService, Receiver
 from webapp import reminders, scheduler
@@ -104,8 +104,8 @@ def user_of(store: Store, visitor: Visitor) -> User:
 
 
 def local_today() -> date:
-    """A guest's local date: guests start in UTC."""
-    return datetime.now(UTC).date()
+    """A guest's local date on the pinned day: guests start in UTC."""
+    return TEST_TODAY
 
 
 def answers(**changes: str | list[str]) -> dict[str, str | list[str]]:
@@ -341,7 +341,7 @@ def test_valid_answers_are_saved_and_the_next_reminder_shown(
     assert (desk.enabled, desk.weekdays, desk.every) == (True, "0,1,2,3,4", 90)
     assert (desk.at, desk.until) == (time(9), time(17))
     assert session.next_fire_utc is not None and desk.next_fire_utc is not None
-    assert session.next_fire_utc > datetime.now(UTC)
+    assert session.next_fire_utc > TEST_NOW
     user = store.user(user_id)
     assert user is not None and user.reminders_paused_until == pause
     form = read_form(shown).submitted()
@@ -354,7 +354,7 @@ def test_the_next_reminder_is_shown_in_the_users_time_zone(visitor: Visitor) -> 
     zone_form = {"csrf_token": token, "time_zone": "Asia/Kolkata", "follow_phone": ""}
     assert visitor.client.post("/settings/time-zone", data=zone_form).status_code == 303
     # Six hours from now on the Kolkata clock (UTC+5:30): the next fire, today or tomorrow.
-    due = (datetime.now(ZoneInfo("Asia/Kolkata")) + timedelta(hours=6)).replace(
+    due = (TEST_NOW.astimezone(ZoneInfo("Asia/Kolkata")) + timedelta(hours=6)).replace(
         second=0, microsecond=0
     )
     form = answers(session_at=f"{due:%H:%M}", session_follow="plan", desk_on="")
@@ -382,7 +382,7 @@ def test_changing_the_time_zone_moves_the_next_reminder(
     assert stored is not None
     local = stored.astimezone(zone)
     assert (local.hour, local.minute) == (7, 0), "07:00 on the new zone's clock"
-    assert timedelta(0) < stored - datetime.now(UTC) <= timedelta(days=1)
+    assert timedelta(0) < stored - TEST_NOW <= timedelta(days=1)
     page = text(visitor.get(PAGE))
     assert re.search(rf"Next: {local:%A} {local.day} {local:%B}, 0?7:00, unless", page)
 
@@ -608,7 +608,7 @@ def test_a_subscription_is_stored_labelled_from_the_browser_and_listed(
     public_id = response.get_json()["id"]
     assert isinstance(public_id, str) and public_id
     page = text(visitor.get(PAGE))
-    assert f"Chrome on Android, since {datetime.now(UTC):%d %B %Y}".replace(" 0", " ") in page
+    assert f"Chrome on Android, since {TEST_NOW:%d %B %Y}".replace(" 0", " ") in page
     assert "No device gets reminders yet." not in page
     assert "needs turning on again" not in page
     assert device_ids(page) == [public_id]
@@ -927,13 +927,13 @@ def _reminder_with_token(
     app: Flask, store: Store, rows: ReminderStore, visitor: Visitor
 ) -> tuple[Reminder, str, date]:
     """The visitor's session reminder, due about 23 hours from now, and a Snooze/Skip token."""
-    at = (datetime.now(UTC) - timedelta(hours=1)).strftime("%H:%M")
+    at = (TEST_NOW - timedelta(hours=1)).strftime("%H:%M")
     form = answers(session_at=at, session_follow="plan")
     assert save(visitor, form, token_of(visitor)).status_code == 303
     user = user_of(store, visitor)
     reminder = rows.reminders(user.id or 0)["session"]
     assert reminder.next_fire_utc is not None
-    assert reminder.next_fire_utc > datetime.now(UTC) + timedelta(hours=22)
+    assert reminder.next_fire_utc > TEST_NOW + timedelta(hours=22)
     day = local_today()
     with app.app_context():
         token = reminders.action_token(user, reminder, day)
@@ -950,14 +950,12 @@ def test_snooze_brings_the_reminder_back_in_15_minutes_without_a_csrf_token(
     app: Flask, visitor: Visitor, store: Store, reminder_rows: ReminderStore
 ) -> None:
     reminder, token, _ = _reminder_with_token(app, store, reminder_rows, visitor)
-    before = datetime.now(UTC)
     response = visitor.client.post(ACT, json={"token": token, "action": "snooze"})
-    after = datetime.now(UTC)
     assert response.status_code == 200
     assert response.get_json() == {"message": "Snoozed for 15 minutes."}
     next_fire, quiet_on = _state(reminder_rows, reminder)
     assert next_fire is not None and quiet_on is None
-    assert before + timedelta(minutes=15) <= next_fire <= after + timedelta(minutes=15)
+    assert next_fire == TEST_NOW + timedelta(minutes=15)
 
 
 def test_skip_today_keeps_the_reminder_quiet_that_day(
@@ -1061,7 +1059,7 @@ def test_deleting_the_account_removes_its_reminders_deliveries_and_devices(
         subscribe(person, push_service.subscribe(), token=token)
         subscribe(person, push_service.subscribe(), token=token, user_agent=IPHONE_SAFARI)
         session = reminder_rows.reminders(user_id_of(person))["session"]
-        reminder_rows.set_next_fire(session.id or 0, datetime.now(UTC) - timedelta(minutes=1))
+        reminder_rows.set_next_fire(session.id or 0, TEST_NOW - timedelta(minutes=1))
     with app.app_context():
         report = scheduler.sweep()
     assert report.sent == 2 and len(push_service.received) == 4
@@ -1120,7 +1118,7 @@ def test_scheduler_once_sends_the_due_reminders_and_exits(
     phone = push_service.subscribe()
     subscribe(visitor, phone, token=token)
     session = reminder_rows.reminders(user_id_of(visitor))["session"]
-    due = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+    due = TEST_NOW.replace(microsecond=0) - timedelta(minutes=1)
     reminder_rows.set_next_fire(session.id or 0, due)
 
     result = app.test_cli_runner().invoke(args=["scheduler", "--once"])
@@ -1133,7 +1131,7 @@ def test_scheduler_once_sends_the_due_reminders_and_exits(
     assert (delivery.status, delivery.due_utc) == ("sent", due)
     moved = reminder_rows.reminder_by_id(session.id or 0)
     assert moved is not None and moved.next_fire_utc is not None
-    assert moved.next_fire_utc > datetime.now(UTC)
+    assert moved.next_fire_utc > TEST_NOW
 
     again = app.test_cli_runner().invoke(args=["scheduler", "--once"])
     assert again.exit_code == 0

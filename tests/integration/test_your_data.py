@@ -7,12 +7,13 @@ import html
 import io
 import json
 import zipfile
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from sqlmodel import Session, col, func, select
 
+from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
 from webapp.store import Store
@@ -59,7 +60,7 @@ def text(response: Any) -> str:
 
 
 def next_monday() -> date:
-    today = datetime.now(UTC).date()
+    today = TEST_TODAY
     return today + timedelta(days=7 - today.weekday())
 
 
@@ -79,7 +80,7 @@ def build_history(visitor: Visitor, store: Store) -> int:
     assert visitor.client.post("/plan/vacations", data=vacation).status_code == 303
     visitor.finish(effort="7", pain="2", note="Tight left hip, «better» after")
     visitor.finish(
-        routine="desk-reset", started_at="2026-11-20T12:00:00Z", ended_at="2026-11-20T12:04:00Z",
+        routine="desk-reset", started_at="2026-02-20T12:00:00Z", ended_at="2026-02-20T12:04:00Z",
         steps_done="3", effort="", pain="", note="",
     )  # fmt: skip
     return user_id
@@ -110,7 +111,7 @@ def test_the_json_export_holds_everything_of_the_user_and_nothing_else(
     visitor.client.post("/settings/calendar", data={"csrf_token": visitor.csrf_token()})
     other_visitor.finish(note="A stranger's note")
     response = visitor.get("/settings/data/hipday.json")
-    today = datetime.now(UTC).date().isoformat()
+    today = TEST_TODAY.isoformat()
     assert response.headers["Content-Disposition"] == f'attachment; filename="hipday-{today}.json"'
     assert response.headers["Cache-Control"] == "no-store"
     document = json.loads(response.get_data())
@@ -271,7 +272,7 @@ BAD_FILES = [
      "Session 2: pain must be a number from 0 to 10."),
     (lambda v: exported_with(v, lambda d: d["sessions"][1].update(note="n" * 501)),
      "Session 2: note must be text of at most 500 characters."),
-    (lambda v: exported_with(v, lambda d: d["sessions"][0].update(ended_at="2026-11-20T14:00:00Z")),
+    (lambda v: exported_with(v, lambda d: d["sessions"][0].update(ended_at="2026-02-20T14:00:00Z")),
      "Session 1: a session can last at most 6 hours."),
     (lambda v: exported_with(v, lambda d: d["sessions"][0].update(time_zone="Mars/Olympus")),
      "Session 1: time_zone must be a time zone like Europe/Berlin."),
