@@ -159,8 +159,10 @@
   }
 
   function forgetPagesAfterLogout() {
-    // The pages kept for offline use were the account's: a logged-out device drops them.
-    if (document.querySelector("[data-signed-out]") && navigator.serviceWorker.controller) {
+    // The pages kept for offline use were the account's: a device logged out of it, or whose
+    // account was deleted, drops them.
+    const gone = document.querySelector("[data-signed-out], [data-forget-pages]");
+    if (gone && navigator.serviceWorker.controller) {
       navigator.serviceWorker.controller.postMessage({ type: "forget-pages" });
     }
   }

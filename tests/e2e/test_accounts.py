@@ -20,7 +20,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -110,7 +110,9 @@ def log_session(page: Page, server: LiveServer, routine: Timeline = DESK) -> Non
     """Send a whole session that ended a minute ago, as the player's finish form would."""
     if not page.url.startswith(server.url):
         page.goto(server("/"))
-    ended = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+    # A minute before the server's own "now" (its clock may be pinned), so the session is today's.
+    rendered_at = page.locator("body").get_attribute("data-rendered-at") or ""
+    ended = datetime.fromisoformat(rendered_at) - timedelta(minutes=1)
     steps = str(len(routine.steps))
     response = page.request.post(
         server("/sessions"),
@@ -547,6 +549,47 @@ def test_logging_out_makes_the_worker_forget_the_accounts_saved_pages(
     expect(page.locator("ol.history")).to_have_count(0)
     expect(page.get_by_text("This page isn't saved on your phone yet.")).to_be_visible()
     expect(page.locator("#streak-line")).to_have_count(0)
+
+
+def test_deleting_the_account_makes_the_worker_forget_its_saved_pages(
+    phone: Callable[..., Page], server: LiveServer, console: ConsoleWatch
+) -> None:
+    for noise in OFFLINE_NOISE:
+        console.allow(noise)
+    page = phone()
+    log_session(page, server)
+    page.goto(server("/progress/history"))
+    settle(page)
+    page.reload()
+    session_link = page.locator("ol.history a[href^='/sessions/']").first.get_attribute("href")
+    assert session_link, "the history links to the session"
+    account_pages = [server("/progress"), server("/progress/history"), server(session_link)]
+    for url in account_pages:
+        page.goto(url)
+        expect(page.locator("main")).to_contain_text(DESK.name)
+    wait_until(
+        lambda: all(DESK.name in (saved_copy(page, url) or "") for url in account_pages),
+        "the worker to save the account's pages",
+    )
+
+    page.goto(server("/settings/delete"))
+    page.get_by_label("I understand this deletes everything").check()
+    page.get_by_role("button", name="Delete my account and data").tap()
+    expect(page).to_have_url(server("/goodbye"))
+    wait_until(
+        lambda: (
+            all(saved_copy(page, url) is None for url in account_pages)
+            and saved_copy(page, server("/offline")) is not None
+        ),
+        "the worker to forget the deleted account's pages",
+    )
+
+    page.context.set_offline(True)
+    for url in account_pages:
+        page.goto(url)
+        expect(page.get_by_role("heading", name="No signal", level=1)).to_be_visible()
+        expect(page.get_by_text("This page isn't saved on your phone yet.")).to_be_visible()
+        expect(page.locator("ol.history")).to_have_count(0)
 
 
 # --- 7. accessibility and the keyboard -------------------------------------------------------------

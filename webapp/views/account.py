@@ -25,12 +25,10 @@ from webapp.limits import (
     limiter,
     signed_in_key,
 )
+from webapp.security import FORGET_PAGES
 from webapp.views import accounts, render, store
 
 bp = Blueprint("account", __name__)
-
-#: The Clear-Site-Data a logged-out device gets: cached pages were the account's, not theirs.
-FORGET_PAGES = '"cache"'
 
 
 def _json(status: int, **body: Any) -> Response:

@@ -9,7 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import clock, portability, services
 from webapp.guests import current_user
-from webapp.security import checks_own_csrf, csrf, own_body_limit
+from webapp.security import FORGET_PAGES, checks_own_csrf, csrf, own_body_limit
 from webapp.views import reminder_store, render, store
 
 bp = Blueprint("data", __name__)
@@ -120,7 +120,10 @@ def delete_account() -> Response:
         return _delete_page(CONFIRM, 422)
     store().delete_user(current_user().id or 0)
     session.clear()
-    return redirect(url_for("data.goodbye"), 303)  # type: ignore[return-value]
+    response = redirect(url_for("data.goodbye"), 303)
+    # As after a logout: the pages this phone kept for offline use were the deleted account's.
+    response.headers["Clear-Site-Data"] = FORGET_PAGES
+    return response  # type: ignore[return-value]
 
 
 @bp.get("/goodbye")
