@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ from flask import Flask
 
 from routines.catalog import RoutineKind
 from routines.plan import DayKind, DayStatus
-from tests.conftest import make_app
+from tests.conftest import TEST_NOW, make_app
 from tests.push.conftest import BERLIN, Guest, Hipday, close_app, local
 from tests.push.service import MockPushService
 from webapp import programs, reminders, scheduler
@@ -134,7 +134,7 @@ def test_changing_the_time_zone_moves_the_next_reminder(hipday: Hipday) -> None:
 def test_choosing_a_time_zone_in_settings_moves_the_next_reminder(
     app: Flask, hipday: Hipday
 ) -> None:
-    """Settings → Time zone takes effect on reminders at once (the page uses the real clock)."""
+    """Settings → Time zone takes effect on reminders at once (the page uses the app's clock)."""
     client = app.test_client()
     token = CSRF.search(client.get("/settings").get_data(as_text=True))
     assert token is not None
@@ -142,7 +142,7 @@ def test_choosing_a_time_zone_in_settings_moves_the_next_reminder(
         user = hipday.store.user(session["user_id"])
     assert user is not None
     endpoint = hipday.add_device(user)
-    before = datetime.now(UTC)
+    before = TEST_NOW
     hipday.remind(user, before)
 
     response = client.post(
@@ -151,7 +151,7 @@ def test_choosing_a_time_zone_in_settings_moves_the_next_reminder(
 
     assert response.status_code == 303
     moved = hipday.next_fire(user)
-    assert moved is not None and before < moved <= datetime.now(UTC) + DAY
+    assert moved is not None and before < moved <= TEST_NOW + DAY
     assert moved.astimezone(ZoneInfo(TOKYO)).time() == time(7, 0)
     assert hipday.sweep(moved).sent == 1
     assert len(hipday.messages(endpoint)) == 1
@@ -352,8 +352,8 @@ def _lose_the_race(
     read = loser.reminders.due
     won: list[SweepReport] = []
 
-    def due(now: datetime, limit: int) -> list[Any]:
-        found = read(now, limit)
+    def due(now: datetime, limit: int, **options: Any) -> list[Any]:
+        found = read(now, limit, **options)
         if not won:
             won.append(winner.sweep(now))
         return found
