@@ -14,7 +14,7 @@ from webapp.account_store import Accounts
 from webapp.compression import ClosingCompress
 from webapp.config import default_config, secret_key
 from webapp.db import make_engine
-from webapp.push import application_server_key, load_vapid
+from webapp.push import application_server_key, insecure_endpoints, load_vapid
 from webapp.reminder_store import ReminderStore
 from webapp.store import Store
 from webapp.views import account, data, meta, plan, player, progress, pwa, routines, settings, today
@@ -33,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(default_config(Path(app.instance_path)))
     app.config.update(config or {})
+    insecure_endpoints(app.config)  # refuses to start with the tests' push setting outside tests
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(Path(app.instance_path))
     app.extensions["hipday.catalog"] = load_catalog()

@@ -70,9 +70,18 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "PUSH_WORKERS": 32,
         "PUSH_ATTEMPTS": 3,
         "PUSH_BACKOFF": 1.0,
+        # "Send a test notification" waits this long for all of the devices together.
+        "PUSH_TEST_SECONDS": 10.0,
         # Only tests send to a local mock push service over plain http.
         "PUSH_INSECURE_ENDPOINTS": False,
         "REMINDER_CATCH_UP_MINUTES": 120,
+        # A sweep decides reminders on this many threads and stops waiting for a decision after
+        # this many seconds (it is sent by a later sweep once decided): see webapp/decisions.py.
+        "REMINDER_DECIDE_WORKERS": 4,
+        "REMINDER_DECIDE_SECONDS": 5.0,
+        # Tests only: called with each user before their reminder is decided, to make an
+        # account fail or stall on purpose.
+        "TEST_BEFORE_DECIDING": None,
         # How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers.
         "PROXY_HOPS": int(os.environ.get("HIPDAY_PROXY_HOPS", "0")),
     }

@@ -4,7 +4,8 @@ The sender wraps pywebpush and closes its sharp edges: every push carries a TTL 
 default of 0 drops it for a phone that is offline), a timeout (its default waits for ever),
 Urgency, Topic and Content-Type; the VAPID claims are signed fresh for each push service (the
 library mutates a claims dict you reuse). 404 and 410 mean the browser is gone; 429 and 5xx are
-retried with backoff, honouring Retry-After.
+retried with backoff, honouring Retry-After. Pushes go over HTTPS to public addresses only and
+never follow a redirect (webapp/outbound.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
@@ -32,7 +33,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid02
 from pywebpush import WebPusher, WebPushException
-from requests.adapters import HTTPAdapter
+
+from webapp.outbound import PushSession, refusal
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,7 @@ DEFAULT_SUBJECT = "mailto:reminders@hipday.app"
 MAX_PAYLOAD = 2048
 CLAIMS_LIFETIME = 12 * 3600
 TOPIC_LENGTH = 32
+NO_ANSWER_IN_TIME = "no answer in time"
 
 
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
@@ -101,6 +104,23 @@ def application_server_key(vapid: Vapid02) -> str:
     return _b64url(point)
 
 
+def insecure_endpoints(config: Mapping[str, Any]) -> bool:
+    """Whether pushes may go to plain http and loopback addresses: only in tests, when asked.
+
+    PUSH_INSECURE_ENDPOINTS is read from no environment variable; set to anything but False
+    without TESTING (or to anything but a bool), the app refuses to start rather than guess.
+    """
+    value = config.get("PUSH_INSECURE_ENDPOINTS", False)
+    if value is False:
+        return False
+    if value is True and config.get("TESTING") is True:
+        return True
+    raise RuntimeError(
+        "PUSH_INSECURE_ENDPOINTS lets pushes reach this machine: it is for tests only "
+        "(True together with TESTING), and False everywhere else."
+    )
+
+
 class SubscriptionError(ValueError):
     """A subscription the browser sent that can't be used; the message says why, in words."""
 
@@ -109,14 +129,20 @@ def check_subscription(data: Any, *, allow_insecure: bool = False) -> tuple[str,
     """The endpoint, p256dh and auth of a browser's `PushSubscription.toJSON()`, checked.
 
     Endpoints must be https addresses of a named host (not an address on this network), so
-    the server can't be pointed at itself; `allow_insecure` lets tests use a local mock.
+    the server can't be pointed at itself; `allow_insecure` lets tests use a local mock. This
+    only turns obvious mistakes away early: where a name leads is checked on every connection
+    (webapp/outbound.py), since it can resolve elsewhere by the time a push is sent.
     """
     if not isinstance(data, dict):
         raise SubscriptionError("The browser sent no subscription.")
     endpoint, keys = data.get("endpoint"), data.get("keys")
     if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 2048:
         raise SubscriptionError("The subscription has no usable address.")
-    parts = urlsplit(endpoint)
+    try:
+        parts = urlsplit(endpoint)
+        parts.port  # noqa: B018 -- reading it checks it ("https://[::1", ":99999" raise)
+    except ValueError:
+        raise SubscriptionError("The subscription's address is not a valid web address.") from None
     if not allow_insecure:
         if parts.scheme != "https" or not parts.hostname or _is_ip_or_local(parts.hostname):
             raise SubscriptionError("The subscription's address must be a push service's.")
@@ -206,23 +232,42 @@ class Sender:
         backoff: float = 1.0,
         longest_wait: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
+        insecure_endpoints: bool = False,
     ) -> None:
         self.vapid, self.subject = vapid, subject
         self.timeout, self.workers, self.attempts = timeout, workers, attempts
         self.backoff, self.longest_wait, self.sleep = backoff, longest_wait, sleep
+        # Tests only: plain http and loopback addresses, for the mock push service.
+        self.insecure_endpoints = insecure_endpoints
         self._local = threading.local()
         self._lock = threading.Lock()
         self._sessions: list[requests.Session] = []
         self._pool: ThreadPoolExecutor | None = None
 
-    def send(self, push: Push) -> Result:
-        """Send one push; 429 and 5xx (and no answer) are tried again up to `attempts` times."""
+    def send(self, push: Push, deadline: float | None = None) -> Result:
+        """Send one push; 429 and 5xx (and no answer) are tried again up to `attempts` times.
+
+        `deadline` (a time.monotonic() moment) ends the tries: none starts after it, and each
+        waits for an answer only until then. A 3xx is a failure: redirects are never followed.
+        """
+        refused = self._refused(push.endpoint)
+        if refused:
+            log.warning("push not sent (%s): %s", refused, push.endpoint[:60])
+            return Result(push, Outcome.FAILED, None, 1, refused)
         status: int | None = None
-        detail = ""
+        detail = NO_ANSWER_IN_TIME
+        attempt = 0
         for attempt in range(1, self.attempts + 1):
+            timeout = self._timeout(deadline)
+            if timeout is None:
+                break
             try:
-                response = self._post(push)
+                response = self._post(push, timeout)
             except (requests.RequestException, WebPushException) as error:
+                blocked = refusal(error)
+                if blocked is not None:
+                    log.warning("push not sent (%s): %s", blocked.words, push.endpoint[:60])
+                    return Result(push, Outcome.FAILED, None, attempt, blocked.words)
                 status, detail, wait = None, f"no answer: {type(error).__name__}", None
             else:
                 status = response.status_code
@@ -233,24 +278,64 @@ class Sender:
                 if status in (404, 410):
                     return Result(push, Outcome.GONE, status, attempt, detail)
                 if status != 429 and status < 500:
+                    if status < 400:
+                        detail = f"redirected elsewhere ({status}); not followed"
                     log.warning("push refused with %s %s: %s", status, detail, push.endpoint[:60])
                     return Result(push, Outcome.FAILED, status, attempt, detail)
                 wait = retry_after(response.headers.get("Retry-After"))
             if attempt < self.attempts:
                 pause = wait if wait is not None else self.backoff * 2 ** (attempt - 1)
-                self.sleep(min(pause, self.longest_wait))
-        log.warning("push failed after %s attempts (%s %s)", self.attempts, status, detail)
-        return Result(push, Outcome.FAILED, status, self.attempts, detail)
+                pause = min(pause, self.longest_wait)
+                if deadline is not None and time.monotonic() + pause >= deadline:
+                    break
+                self.sleep(pause)
+        log.warning("push failed after %s attempts (%s %s)", attempt, status, detail)
+        return Result(push, Outcome.FAILED, status, attempt, detail)
 
-    def send_all(self, pushes: Iterable[Push]) -> list[Result]:
-        """Send `pushes` concurrently on a bounded pool; results in the same order."""
+    def _refused(self, endpoint: str) -> str:
+        """Why `endpoint` can't be sent to at all, or "" (where it leads is checked later)."""
+        try:
+            scheme = urlsplit(endpoint).scheme
+        except ValueError:
+            return "refused: not a web address"
+        if scheme == "https" or (self.insecure_endpoints and scheme == "http"):
+            return ""
+        return "refused: push services are reached over https only"
+
+    def _timeout(self, deadline: float | None) -> float | None:
+        """How long one try may wait for an answer; None once the deadline has passed."""
+        if deadline is None:
+            return self.timeout
+        left = deadline - time.monotonic()
+        return min(self.timeout, left) if left > 0 else None
+
+    def send_all(self, pushes: Iterable[Push], within: float | None = None) -> list[Result]:
+        """Send `pushes` concurrently on a bounded pool; results in the same order.
+
+        With `within` seconds, all of them together take about that long at most: a push
+        without an answer by then fails as NO_ANSWER_IN_TIME.
+        """
+        todo = list(pushes)
+        deadline = None if within is None else time.monotonic() + within
+        pool = self._executor()
+        futures = [pool.submit(self.send, push, deadline) for push in todo]
+        done, late = wait(futures, timeout=within)
+        for future in late:
+            future.cancel()  # not started yet; those under way end at the deadline
+        return [
+            future.result()
+            if future in done
+            else Result(push, Outcome.FAILED, None, 0, NO_ANSWER_IN_TIME)
+            for push, future in zip(todo, futures, strict=True)
+        ]
+
+    def _executor(self) -> ThreadPoolExecutor:
         with self._lock:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="hipday-push")
-            pool = self._pool
-        return list(pool.map(self.send, pushes))
+            return self._pool
 
-    def _post(self, push: Push) -> requests.Response:
+    def _post(self, push: Push, timeout: float) -> requests.Response:
         keys = {"p256dh": push.p256dh, "auth": push.auth}
         subscription = {"endpoint": push.endpoint, "keys": keys}
         headers = self._vapid_headers(push.endpoint)
@@ -262,7 +347,7 @@ class Sender:
             }
         )
         pusher = WebPusher(subscription, requests_session=self._session())
-        response = pusher.send(push.payload, headers, ttl=push.ttl, timeout=self.timeout)
+        response = pusher.send(push.payload, headers, ttl=push.ttl, timeout=timeout)
         assert isinstance(response, requests.Response)
         return response
 
@@ -280,9 +365,7 @@ class Sender:
         """One keep-alive session per sending thread (requests sessions aren't thread-safe)."""
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
-            session.mount("https://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
-            session.mount("http://", HTTPAdapter(pool_connections=4, pool_maxsize=4))
+            session = PushSession(insecure=self.insecure_endpoints)
             self._local.session = session
             with self._lock:
                 self._sessions.append(session)

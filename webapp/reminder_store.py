@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import insert, update
-from sqlmodel import col, delete, select
+from sqlmodel import Session, col, delete, select
 
 from webapp.models import PushSubscription, Reminder, ReminderDelivery, ReminderPush, User
 from webapp.store import Queries
+
+#: Reminders go to at most this many devices of one account; an 11th replaces the one that has
+#: gone longest without a push (a guest could otherwise subscribe hundreds, and each reminder
+#: and test would fan out to all of them).
+MAX_DEVICES = 10
+
+
+def last_used(device: PushSubscription) -> datetime:
+    """When a device last got a push, or subscribed if it never has."""
+    return device.last_sent_at or device.created_at
+
+
+def most_recently_used(
+    devices: Sequence[PushSubscription], keep: int = MAX_DEVICES
+) -> list[PushSubscription]:
+    """The `keep` devices used most recently, in their order (an account from before the cap
+    may have more)."""
+    if len(devices) <= keep:
+        return list(devices)
+    newest = sorted(devices, key=lambda d: (_aware(last_used(d)), d.id or 0), reverse=True)
+    kept = {id(device) for device in newest[:keep]}
+    return [device for device in devices if id(device) in kept]
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -111,17 +137,44 @@ class ReminderStore(Queries):
         and subscribes, the endpoint moves to it.
         """
         with self._session() as session:
-            row = session.exec(
-                select(PushSubscription).where(PushSubscription.endpoint == subscription.endpoint)
-            ).first()
-            if row is None:
-                row = subscription
-            else:
-                for name in ("user_id", "p256dh", "auth", "vapid_key", "label"):
-                    setattr(row, name, getattr(subscription, name))
-            session.add(row)
+            row = self._upsert(session, subscription)
             session.commit()
             return row
+
+    @staticmethod
+    def _upsert(session: Session, subscription: PushSubscription) -> PushSubscription:
+        row = session.exec(
+            select(PushSubscription).where(PushSubscription.endpoint == subscription.endpoint)
+        ).first()
+        if row is None:
+            row = subscription
+        else:
+            for name in ("user_id", "p256dh", "auth", "vapid_key", "label"):
+                setattr(row, name, getattr(subscription, name))
+        session.add(row)
+        return row
+
+    def add_device(
+        self, subscription: PushSubscription, keep: int = MAX_DEVICES
+    ) -> tuple[PushSubscription, list[PushSubscription]]:
+        """Store a browser's subscription, keeping the account at `keep` devices at most.
+
+        Returns the row and the devices it replaced: those that have gone longest without a
+        push, beyond the newest `keep - 1` others.
+        """
+        with self._session() as session:
+            row = self._upsert(session, subscription)
+            session.flush()
+            query = select(PushSubscription).where(
+                PushSubscription.user_id == row.user_id, col(PushSubscription.id) != row.id
+            )
+            others = list(session.exec(query))
+            kept = {id(device) for device in most_recently_used(others, keep - 1)}
+            replaced = [device for device in others if id(device) not in kept]
+            for device in replaced:
+                session.delete(device)
+            session.commit()
+            return row, replaced
 
     def remove_subscription(
         self, user_id: int, *, endpoint: str | None = None, public_id: str | None = None
@@ -163,8 +216,11 @@ class ReminderStore(Queries):
 
     # The scheduler
 
-    def due(self, now: datetime, limit: int) -> list[tuple[Reminder, User]]:
-        """Enabled reminders whose next fire is at or before `now`, the most overdue first."""
+    def due(
+        self, now: datetime, limit: int, skip: Collection[int] = ()
+    ) -> list[tuple[Reminder, User]]:
+        """Enabled reminders whose next fire is at or before `now`, the most overdue first;
+        `skip` names reminders not to return (those still being decided)."""
         with self._session() as session:
             query = (
                 select(Reminder, User)
@@ -173,6 +229,8 @@ class ReminderStore(Queries):
                 .order_by(col(Reminder.next_fire_utc), col(Reminder.id))
                 .limit(limit)
             )
+            if skip:
+                query = query.where(col(Reminder.id).not_in(list(skip)))
             return [(reminder, user) for reminder, user in session.exec(query).all()]
 
     def claim(self, claims: Sequence[Claim], now: datetime) -> list[ReminderDelivery]:

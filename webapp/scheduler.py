@@ -11,7 +11,9 @@ the send is written down in that same transaction.
 A sweep, for each due reminder: asks the plan what the reminder's day holds, decides to send or
 stay quiet (rest day, vacation, pause, done, skipped), claims it while moving it to its next fire
 (worked out in the user's time zone), then sends to every device of the user concurrently,
-writing down each device's result as soon as its push service answers. Reminders missed by
+writing down each device's result as soon as its push service answers. Decisions run on a few
+threads under a time budget, so a user whose decision is slow or fails holds back nobody
+(webapp/decisions.py). Reminders missed by
 downtime are sent late, once, within the catch-up window; older ones are skipped.
 
 A scheduler killed mid-send leaves its claims unfinished. The next one sends them to the devices
@@ -28,11 +30,11 @@ import os
 import signal
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from flask import Flask, current_app
 from sqlalchemy import Connection, Engine, create_engine, text
@@ -42,9 +44,10 @@ from sqlalchemy.pool import NullPool
 from routines.reminders import too_late
 from routines.streaks import zone
 from webapp import clock, reminders
+from webapp.decisions import Decided, Decisions
 from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
-from webapp.push import Outcome, Push, Result, Sender
-from webapp.reminder_store import Claim, ReminderStore
+from webapp.push import Outcome, Push, Result, Sender, insecure_endpoints
+from webapp.reminder_store import Claim, ReminderStore, most_recently_used
 from webapp.store import Store
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,17 @@ BATCH = 500
 #: sweep that can't be sure it is alone; the scheduler holding the lock takes over at once.
 LEASE = timedelta(minutes=5)
 KEEP_DELIVERIES = timedelta(days=30)
+#: A reminder whose next fire can't be worked out (its decision failed) is tried again after this.
+RETRY_AFTER_FAILURE = timedelta(hours=1)
+TOO_LATE = "too late"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What deciding one due reminder came to: the claim, and why it sends nothing if so."""
+
+    claim: Claim
+    quiet: str | None = None  # a Quiet reason's words, or TOO_LATE
 
 
 @dataclass
@@ -70,13 +84,16 @@ class SweepReport:
     no_device: int = 0
     gone: int = 0  # subscriptions deleted because the push service said they are gone
     resumed: int = 0  # sends finished for a scheduler that stopped
+    errors: int = 0  # reminders whose decision failed (logged, moved on to their next fire)
+    deciding: int = 0  # decisions past their time budget, still running when the sweep ended
 
     def __str__(self) -> str:
         quiet = sum(self.quiet.values())
         return (
             f"{self.due} due, {self.claimed} claimed, {self.sent} sent, {quiet} quiet, "
             f"{self.too_late} too late, {self.failed} failed, {self.no_device} without a device, "
-            f"{self.gone} gone devices, {self.resumed} resumed"
+            f"{self.gone} gone devices, {self.resumed} resumed, {self.errors} failed to decide, "
+            f"{self.deciding} still deciding"
         )
 
 
@@ -95,10 +112,7 @@ class RecordingSender(Sender):
         """
         if not pushes:
             return []
-        with self._lock:
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="hipday-push")
-            pool = self._pool
+        pool = self._executor()
         futures = [pool.submit(self.send, push) for push in pushes]
         index: dict[Future[Result], int] = {future: i for i, future in enumerate(futures)}
         pending = set(futures)
@@ -126,8 +140,19 @@ def sender() -> RecordingSender:
             workers=config["PUSH_WORKERS"],
             attempts=config["PUSH_ATTEMPTS"],
             backoff=config["PUSH_BACKOFF"],
+            insecure_endpoints=insecure_endpoints(config),
         )
         current_app.extensions["hipday.sender"] = made
+    return made
+
+
+def decisions() -> Decisions[Decision]:
+    """The decisions under way in this process (one that ran past its budget outlives a sweep)."""
+    made: Decisions[Decision] | None = current_app.extensions.get("hipday.decisions")
+    if made is None:
+        config = current_app.config
+        made = Decisions(config["REMINDER_DECIDE_WORKERS"], config["REMINDER_DECIDE_SECONDS"])
+        made = current_app.extensions.setdefault("hipday.decisions", made)
     return made
 
 
@@ -136,6 +161,10 @@ def sweep(now: datetime | None = None, *, alone: bool = False) -> SweepReport:
 
     `alone`: this process holds the scheduler lock, so any send still unfinished was left by a
     scheduler that stopped, and is finished now rather than after its lease.
+
+    Reminders are decided in worker threads under a time budget (see webapp/decisions.py): a
+    decision that fails is logged and its reminder moved on, one still running after its budget
+    is sent by the first sweep after it ends; the others are claimed and sent meanwhile.
     """
     now = now or clock.now()
     window = timedelta(minutes=current_app.config["REMINDER_CATCH_UP_MINUTES"])
@@ -143,18 +172,83 @@ def sweep(now: datetime | None = None, *, alone: bool = False) -> SweepReport:
     store: Store = current_app.extensions["hipday.store"]
     reminder_store: ReminderStore = current_app.extensions["hipday.reminders"]
     _resume(reminder_store, now, window, report, timedelta(0) if alone else LEASE)
-    for _ in range(1000):  # each round moves what it sees past `now`; the bound is a safeguard
-        due = reminder_store.due(now, BATCH)
-        if not due:
-            break
-        report.due += len(due)
-        claims = [_decide(store, reminder, user, now, window, report) for reminder, user in due]
-        won = reminder_store.claim(claims, now)
-        report.claimed += len(won)
-        _deliver(reminder_store, won, {r.id or 0: (u, r.kind) for r, u in due}, report)
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def decide(reminder: Reminder, user: User) -> Decision:
+        with app.app_context():
+            return _decide(store, reminder, user, now, window)
+
+    deciding = decisions()
+    try:
+        for _ in range(1000):  # each round moves what it sees past `now`; the bound is a safeguard
+            due = reminder_store.due(now, BATCH, skip=deciding.busy())
+            report.due += len(due)
+            deciding.start(due, decide)
+            ended = deciding.ended()  # with any decided since the last sweep
+            if not due and not ended:
+                break
+            _settle(ended, reminder_store, now, window, report)
+    finally:
+        deciding.close()
+    report.deciding = len(deciding.busy())
+    if report.deciding:
+        log.warning(
+            "%s reminders are still being decided after %s s", report.deciding, deciding.budget
+        )
     if now.minute == 0:
         reminder_store.prune(now - KEEP_DELIVERIES)
     return report
+
+
+def _settle(
+    ended: Sequence[Decided[Decision]],
+    reminder_store: ReminderStore,
+    now: datetime,
+    window: timedelta,
+    report: SweepReport,
+) -> None:
+    """Claim the reminders whose decisions ended, and send them together."""
+    claims = [_claim(decided, now, window, report) for decided in ended]
+    won = reminder_store.claim(claims, now)
+    report.claimed += len(won)
+    whose = {d.reminder.id or 0: (d.user, d.reminder.kind) for d in ended}
+    _deliver(reminder_store, won, whose, report)
+
+
+def _claim(
+    decided: Decided[Decision], now: datetime, window: timedelta, report: SweepReport
+) -> Claim:
+    """The claim of one ended decision; a failed one moves its reminder on, sending nothing."""
+    if decided.error is not None or decided.result is None:
+        reminder, user = decided.reminder, decided.user
+        log.error(
+            "deciding reminder %s of user %s failed; it moves on to its next fire",
+            reminder.id,
+            user.id,
+            exc_info=decided.error,
+        )
+        report.errors += 1
+        assert reminder.id is not None and reminder.next_fire_utc is not None
+        return Claim(
+            reminder.id, reminder.next_fire_utc, _next_after_failure(reminder, user, now), None
+        )
+    claim, quiet = decided.result.claim, decided.result.quiet
+    if claim.payload is not None and too_late(claim.moment or claim.due, now, window):
+        quiet, claim = TOO_LATE, replace(claim, payload=None)  # decided long before this sweep
+    if quiet == TOO_LATE:
+        report.too_late += 1
+    elif quiet is not None:
+        report.quiet[quiet] = report.quiet.get(quiet, 0) + 1
+    return claim
+
+
+def _next_after_failure(reminder: Reminder, user: User, now: datetime) -> datetime | None:
+    """The reminder's next fire, or in an hour when even that can't be worked out."""
+    try:
+        return reminders.schedule(reminder, user, now)
+    except Exception:
+        log.exception("reminder %s has no next fire; it is tried again in an hour", reminder.id)
+        return now + RETRY_AFTER_FAILURE
 
 
 def _decide(
@@ -163,13 +257,15 @@ def _decide(
     user: User,
     now: datetime,
     window: timedelta,
-    report: SweepReport,
-) -> Claim:
+) -> Decision:
     """Send or stay quiet, and when the reminder fires next.
 
     After downtime the stored fire may be older than the catch-up window while a later slot
     (this morning's, after a weekend off) is still inside it: that slot is sent, late, once.
     """
+    hook = current_app.config.get("TEST_BEFORE_DECIDING")
+    if hook is not None:
+        hook(user)
     stored = reminder.next_fire_utc
     assert stored is not None and reminder.id is not None
     next_fire = reminders.schedule(reminder, user, now)
@@ -177,18 +273,16 @@ def _decide(
     if too_late(stored, now, window):
         latest = reminders.schedule(reminder, user, now - window - timedelta(microseconds=1))
         if latest is None or latest > now:
-            report.too_late += 1
-            return Claim(reminder.id, stored, next_fire, None)
+            return Decision(Claim(reminder.id, stored, next_fire, None), TOO_LATE)
         due = latest
     local_due = due.astimezone(zone(user.time_zone))
     catalog = current_app.extensions["hipday.catalog"]
     today = reminders.day_of(store, catalog, user, reminder, local_due.date())
     quiet = reminders.why_quiet(reminder, today)
     if quiet is not None:
-        report.quiet[quiet.value] = report.quiet.get(quiet.value, 0) + 1
-        return Claim(reminder.id, stored, next_fire, None)
+        return Decision(Claim(reminder.id, stored, next_fire, None), quiet.value)
     message = reminders.message(catalog, user, reminder, today, local_due)
-    return Claim(reminder.id, stored, next_fire, reminders.encode(message), moment=due)
+    return Decision(Claim(reminder.id, stored, next_fire, reminders.encode(message), moment=due))
 
 
 def _deliver(
@@ -227,9 +321,10 @@ def _deliver(
         assert delivery.id is not None
         done = already.get(delivery.id, {})
         outcomes[delivery.id] = list(done.values())
-        for device in devices.get(owners[delivery.id], []):
-            # One made under an older key can't receive (the page replaces it).
-            if device.vapid_key == key and device.id is not None and device.id not in done:
+        # One made under an older key can't receive (the page replaces it).
+        current = [d for d in devices.get(owners[delivery.id], []) if d.vapid_key == key]
+        for device in most_recently_used(current):
+            if device.id is not None and device.id not in done:
                 kind = whose[delivery.reminder_id][1]
                 pushes.append((delivery.id, device.id, _push(device, delivery, kind)))
 
@@ -304,18 +399,30 @@ def _resume(
     _deliver(reminder_store, taken, whose, report, already)
 
 
-def send_test(user: User) -> tuple[int, int]:
-    """Send the test notification to each of the user's devices: (delivered, devices)."""
+class Reached(NamedTuple):
+    """How the test notification went: delivered to how many of how many devices."""
+
+    delivered: int
+    devices: int
+    unanswered: int  # devices whose push service didn't answer within the deadline
+
+
+def send_test(user: User) -> Reached:
+    """Send the test notification to each of the user's devices, all within PUSH_TEST_SECONDS."""
     reminder_store: ReminderStore = current_app.extensions["hipday.reminders"]
     key = current_app.extensions["hipday.vapid_public"]
     devices = [d for d in reminder_store.subscriptions(user.id or 0) if d.vapid_key == key]
+    devices = most_recently_used(devices)
     body = reminders.encode(reminders.test_message()).encode()
     pushes = [
         Push(d.endpoint, d.p256dh, d.auth, body, topic="hipday-test", ttl=600) for d in devices
     ]
-    results = sender().send_all(pushes)
+    results = sender().send_all(pushes, within=current_app.config["PUSH_TEST_SECONDS"])
     reminder_store.forget_endpoints([r.push.endpoint for r in results if r.outcome is Outcome.GONE])
-    return sum(r.outcome is Outcome.SENT for r in results), len(devices)
+    sent = [r.push.endpoint for r in results if r.outcome is Outcome.SENT]
+    reminder_store.mark_sent(sent, clock.now())
+    unanswered = sum(r.status is None and not r.detail.startswith("refused") for r in results)
+    return Reached(len(sent), len(devices), unanswered)
 
 
 # One scheduler at a time

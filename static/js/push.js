@@ -152,16 +152,23 @@
     throw plainError(typeof message === "string" && message ? message : TEXT.failed, response.status);
   }
 
-  /** Tell the server about `subscription`, made under the page's key. */
+  /** Tell the server about `subscription`, made under the page's key; its note, if any (such
+   * as which device this one replaced). */
   async function save(subscription) {
     const json = subscription.toJSON();
-    await post(devicesUrl, {
+    const response = await post(devicesUrl, {
       endpoint: json.endpoint,
       expirationTime: json.expirationTime ?? null,
       keys: json.keys,
       key: pushKey,
     });
     write(STORE.sent, { endpoint: json.endpoint, key: pushKey, at: Date.now() });
+    try {
+      const note = (await response.json()).message;
+      return typeof note === "string" ? note : "";
+    } catch (error) {
+      return "";
+    }
   }
 
   /** Ask the server to drop `endpoint`: now if it can be reached, else on a later page. */
@@ -304,14 +311,15 @@
       }
       const made = !subscription;
       if (!subscription) subscription = await subscribe(registration);
+      let note = "";
       try {
-        await save(subscription);
+        note = await save(subscription);
       } catch (error) {
         // The server doesn't have it, so the phone doesn't keep it either: on means on both.
         if (made) await subscription.unsubscribe().catch(() => {});
         throw error;
       }
-      await render();
+      await render(note || undefined);
       changed();
       if (offButton) offButton.focus();
     } catch (error) {

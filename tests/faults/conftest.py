@@ -154,8 +154,10 @@ class Children:
         return child, url
 
     def scheduler(self, name: str, database: str) -> Child:
-        """`flask --app webapp scheduler`, as `make run` starts it."""
-        return self.start(name, [str(BIN / "flask"), "--app", "webapp", "scheduler"], database)
+        """`flask --app webapp scheduler`, as `make run` starts it, but allowed to push to the
+        mock push service on 127.0.0.1 over http (a test-only setting, so given in code)."""
+        app = "webapp:create_app({'TESTING': True, 'PUSH_INSECURE_ENDPOINTS': True})"
+        return self.start(name, [str(BIN / "flask"), "--app", app, "scheduler"], database)
 
     def close(self) -> None:
         for child in self.started:

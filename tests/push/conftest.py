@@ -19,6 +19,7 @@ from py_vapid import Vapid02
 
 from routines.catalog import Catalog
 from tests.conftest import TEST_VAPID_KEY, make_app
+from tests.push.dns import FakeDns, fake_dns
 from tests.push.service import MockPushService
 from webapp import programs, reminders
 from webapp.models import Completion, PushSubscription, Reminder, User
@@ -52,6 +53,12 @@ def app(tmp_path: Path) -> Iterator[Flask]:
     application = make_app(tmp_path)
     yield application
     close_app(application)
+
+
+@pytest.fixture
+def dns(monkeypatch: pytest.MonkeyPatch) -> FakeDns:
+    """Made-up names answered as the test says: `dns.answers["push.example.net"] = [...]`."""
+    return fake_dns(monkeypatch)
 
 
 @pytest.fixture

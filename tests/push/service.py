@@ -41,7 +41,16 @@ DIGITS: Final = re.compile(r"[0-9]+")
 HANG: Final = "hang"
 PUSH_PREFIX: Final = "/push/"
 
-Behaviour = int | tuple[int, int] | str
+
+@dataclass(frozen=True)
+class Redirect:
+    """A scripted answer that points the push elsewhere: `status` with `Location: location`."""
+
+    location: str
+    status: int = 307
+
+
+Behaviour = int | tuple[int, int] | str | Redirect
 
 
 def b64url(data: bytes) -> str:
@@ -139,6 +148,10 @@ def _checked_behaviour(behaviour: Behaviour) -> Behaviour:
     """The behaviour itself if the service knows how to act it out; ValueError otherwise."""
     if behaviour == HANG:
         return behaviour
+    if isinstance(behaviour, Redirect):
+        if not 300 <= behaviour.status <= 399:
+            raise ValueError(f"a redirect needs a 3xx status, got {behaviour.status}")
+        return behaviour
     if isinstance(behaviour, tuple):
         if len(behaviour) != 2 or not isinstance(behaviour[1], int) or behaviour[1] < 0:
             raise ValueError(f"expected (status, retry_after_seconds), got {behaviour!r}")
@@ -156,6 +169,9 @@ def _scripted_answer(behaviour: Behaviour) -> _Answer | None:
     """The answer a scripted behaviour gives, or None for a hang."""
     if behaviour == HANG:
         return None
+    if isinstance(behaviour, Redirect):
+        reason = f"scripted {behaviour.status} {http.HTTPStatus(behaviour.status).phrase}"
+        return _Answer(behaviour.status, reason, (("Location", behaviour.location),))
     retry_after: int | None
     if isinstance(behaviour, tuple):
         status, retry_after = behaviour
@@ -276,8 +292,17 @@ class MockPushService:
     without any checks, as a baseline for benchmarks.
     """
 
-    def __init__(self, *, hang_seconds: float = 30.0, vapid_public_key: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        hang_seconds: float = 30.0,
+        vapid_public_key: str | None = None,
+        host_name: str | None = None,
+    ) -> None:
         self.hang_seconds = hang_seconds
+        # A name for the endpoints and the expected `aud` instead of 127.0.0.1 (a test's own
+        # resolver answers it); the service still listens on 127.0.0.1.
+        self.host_name = host_name
         self.vapid_public_key = vapid_public_key
         self._expected_key = None if vapid_public_key is None else unb64url(vapid_public_key)
         self.received: list[Received] = []  # accepted pushes, oldest first
@@ -303,7 +328,7 @@ class MockPushService:
             raise RuntimeError("a MockPushService can only be started once")
         self._server = _Server(self)
         host, port = self._server.server_address[:2]
-        self._url = f"http://{host!s}:{port}"
+        self._url = f"http://{self.host_name or host!s}:{port}"
         self._thread = threading.Thread(
             target=self._server.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -369,7 +394,7 @@ class MockPushService:
         """Queue how the next pushes to `endpoint` are answered, in order, before normal 201s.
 
         A behaviour is an error status (429 comes with `Retry-After: 1`), a
-        `(status, retry_after_seconds)` pair, or "hang": hold the request open for
+        `(status, retry_after_seconds)` pair, a `Redirect`, or "hang": hold the request open for
         `hang_seconds` (or until stop()) and then close the connection without answering.
         """
         checked = [_checked_behaviour(behaviour) for behaviour in behaviours]

@@ -178,7 +178,7 @@ def vapid(tmp_path: Path) -> Vapid02:
 @pytest.fixture
 def sender(vapid: Vapid02) -> Iterator[Sender]:
     """Our sender, signing with the test key; its waits between attempts are not slept."""
-    made = Sender(vapid, SUBJECT, timeout=5, sleep=lambda seconds: None)
+    made = Sender(vapid, SUBJECT, timeout=5, sleep=lambda seconds: None, insecure_endpoints=True)
     yield made
     made.close()
 
@@ -230,7 +230,9 @@ def test_a_push_signed_with_another_servers_key_is_refused(
     before it checks the signature, and answers 400 "Invalid Crypto-Key header sent".
     """
     subscription = service.subscribe(application_server_key(vapid))
-    stranger = Sender(Vapid02.from_string(new_private_key()), SUBJECT, timeout=5)
+    stranger = Sender(
+        Vapid02.from_string(new_private_key()), SUBJECT, timeout=5, insecure_endpoints=True
+    )
     try:
         result = stranger.send(push_to(subscription, payload(MESSAGE)))
     finally:
@@ -244,7 +246,8 @@ class ForgingSender(Sender):
     """A sender that names the test key after k= but signs the token with its own key."""
 
     def __init__(self, claimed_key: str) -> None:
-        super().__init__(Vapid02.from_string(new_private_key()), SUBJECT, timeout=5)
+        key = Vapid02.from_string(new_private_key())
+        super().__init__(key, SUBJECT, timeout=5, insecure_endpoints=True)
         self.claimed_key = claimed_key
 
     def _vapid_headers(self, endpoint: str) -> dict[str, str]:

@@ -54,7 +54,9 @@ def vapid() -> Vapid02:
 
 @pytest.fixture
 def sender(vapid: Vapid02, waits: list[float]) -> Iterator[Sender]:
-    made = Sender(vapid, SUBJECT, timeout=2.0, backoff=BACKOFF, sleep=waits.append)
+    made = Sender(
+        vapid, SUBJECT, timeout=2.0, backoff=BACKOFF, sleep=waits.append, insecure_endpoints=True
+    )
     yield made
     made.close()
 
@@ -194,7 +196,9 @@ def test_a_hanging_push_service_fails_without_holding_up_the_others(
     """One stuck push service costs its own users their reminder, and nobody else theirs."""
     stuck, *fine = [push_service.subscribe() for _ in range(4)]
     push_service.script(stuck["endpoint"], "hang", "hang", "hang")
-    sender = Sender(vapid, SUBJECT, timeout=0.5, backoff=BACKOFF, sleep=waits.append)
+    sender = Sender(
+        vapid, SUBJECT, timeout=0.5, backoff=BACKOFF, sleep=waits.append, insecure_endpoints=True
+    )
     try:
         results = sender.send_all([push_to(stuck)] + [push_to(s) for s in fine])
     finally:

@@ -678,7 +678,7 @@ def test_the_test_notification_reaches_every_current_device(hipday: Hipday) -> N
     with hipday.app.app_context():
         result = scheduler.send_test(guest.user)
 
-    assert result == (2, 3)
+    assert result == (2, 3, 0)
     for endpoint in guest.endpoints[:2]:
         [message] = hipday.messages(endpoint)
         assert message["title"] == "Reminders work on this device"
@@ -692,5 +692,5 @@ def test_the_test_notification_without_a_device_reaches_none(hipday: Hipday) -> 
     """Without a subscribed device the test button sends nothing and says so (0 of 0)."""
     guest = hipday.guest(devices=0)
     with hipday.app.app_context():
-        assert scheduler.send_test(guest.user) == (0, 0)
+        assert scheduler.send_test(guest.user) == (0, 0, 0)
     assert hipday.service.received == []

@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, redirect, url_for
+from flask_limiter.errors import RateLimitExceeded
 from htmx_flask import request
 
 from routines.streaks import zone
 from webapp import clock, reminders, scheduler
 from webapp.devices import device_label
 from webapp.guests import current_user, known_user
+from webapp.limits import limiter
 from webapp.models import PushSubscription, Reminder, User
-from webapp.push import SubscriptionError, check_subscription
+from webapp.push import SubscriptionError, check_subscription, insecure_endpoints
+from webapp.reminder_store import MAX_DEVICES
+from webapp.scheduler import Reached
 from webapp.security import csrf
 from webapp.views import catalog, reminder_store, render, store
 from webapp.views.plan import choices, local_today
@@ -20,6 +24,12 @@ from webapp.views.plan import choices, local_today
 bp = Blueprint("reminders", __name__)
 
 EVERY_CHOICES = (30, 45, 60, 75, 90, 120, 150, 180)
+#: "Send a test notification", per account: enough to try again, too few to flood anyone.
+TESTS_PER_ACCOUNT = "5 per minute"
+TOO_MANY_TESTS = (
+    "That's several test notifications in a minute. Wait a minute, then try again if one "
+    "still hasn't shown."
+)
 
 
 def _json(status: int, **body: Any) -> Response:
@@ -51,6 +61,7 @@ def _page(
         next_session=_next_text(saved.get("session"), user),
         next_desk=_next_text(saved.get("desk"), user),
         devices=_devices(user),
+        max_devices=MAX_DEVICES,
         test_result=test_result,
         time_zone=user.time_zone,
     )
@@ -62,6 +73,11 @@ def _devices(user: User) -> list[dict[str, Any]]:
         {"device": d, "current": d.vapid_key == key}
         for d in reminder_store().subscriptions(user.id or 0)
     ]
+
+
+def _devices_list(user: User) -> Response:
+    devices = _devices(user)
+    return render("pages/reminders.html", "devices_list", devices=devices, max_devices=MAX_DEVICES)
 
 
 @bp.get("/settings/reminders")
@@ -86,7 +102,7 @@ def devices() -> Response:
     """The devices list alone (htmx refreshes it after this phone subscribes)."""
     if not request.htmx:
         return redirect(url_for("reminders.page", _anchor="devices"), 303)  # type: ignore[return-value]
-    return render("pages/reminders.html", "devices_list", devices=_devices(current_user()))
+    return _devices_list(current_user())
 
 
 @bp.post("/settings/reminders/devices")
@@ -95,7 +111,7 @@ def subscribe() -> Response:
     data = request.get_json(silent=True)
     try:
         endpoint, p256dh, auth = check_subscription(
-            data, allow_insecure=current_app.config["PUSH_INSECURE_ENDPOINTS"]
+            data, allow_insecure=insecure_endpoints(current_app.config)
         )
     except SubscriptionError as error:
         return _json(400, error=str(error))
@@ -103,7 +119,7 @@ def subscribe() -> Response:
     if isinstance(data, dict) and data.get("key") not in (None, key):
         message = "This page is out of date: reload it and turn reminders on again."
         return _json(409, error=message)
-    row = reminder_store().add_subscription(
+    row, replaced = reminder_store().add_device(
         PushSubscription(
             user_id=current_user().id or 0,
             endpoint=endpoint,
@@ -111,9 +127,24 @@ def subscribe() -> Response:
             auth=auth,
             vapid_key=key,
             label=device_label(request.headers.get("User-Agent", "")),
+            created_at=clock.now(),
         )
     )
-    return _json(201, id=row.public_id)
+    if not replaced:
+        return _json(201, id=row.public_id)
+    return _json(201, id=row.public_id, message=_replaced_text(replaced))
+
+
+def _replaced_text(replaced: list[PushSubscription]) -> str:
+    """ "Reminders are on. They go to 10 devices at most, so this one replaced …"."""
+    names = ", ".join(
+        f"{d.label or 'a browser'} (since {d.created_at.day} {d.created_at:%B %Y})"
+        for d in replaced
+    )
+    return (
+        f"Reminders are on. They go to {MAX_DEVICES} devices at most, so this one replaced "
+        f"the one that had gone longest without a reminder: {names}."
+    )
 
 
 @bp.post("/settings/reminders/devices/remove")
@@ -130,25 +161,52 @@ def unsubscribe() -> Response:
     public_id = request.form.get("device", "")
     removed = reminder_store().remove_subscription(user.id or 0, public_id=public_id)
     if request.htmx:  # gone either way: show the list as it is now
-        return render("pages/reminders.html", "devices_list", devices=_devices(user))
+        return _devices_list(user)
     if not removed:
         return _page(status=404, test_result="That device isn't on your list any more.")
     return redirect(url_for("reminders.page", _anchor="devices"), 303)  # type: ignore[return-value]
 
 
+def _test_key() -> str:
+    """Test notifications count per account (by its public id, which no other account has)."""
+    return f"test-notification:{current_user().public_id}"
+
+
 @bp.post("/settings/reminders/test")
+@limiter.limit(TESTS_PER_ACCOUNT, key_func=_test_key, methods=["POST"])
 def test() -> Response:
     """Send a test notification to every device of yours, and say how it went."""
-    delivered, count = scheduler.send_test(current_user())
-    if count == 0:
-        result = "No device has reminders on yet. Turn them on for this phone first."
-    elif delivered == count:
-        result = f"Sent to {count} device{'s' if count > 1 else ''}. It should show in a moment."
-    else:
-        result = f"Sent to {delivered} of {count} devices; the others didn't accept it."
+    sent = scheduler.send_test(current_user())
+    return _test_answer(_test_text(sent), 200 if sent.delivered else 409)
+
+
+def _test_text(sent: Reached) -> str:
+    """How the test notification went, in words."""
+    if sent.devices == 0:
+        return "No device has reminders on yet. Turn them on for this phone first."
+    if sent.delivered == sent.devices:
+        plural = "s" if sent.devices > 1 else ""
+        return f"Sent to {sent.devices} device{plural}. It should show in a moment."
+    words = f"Sent to {sent.delivered} of {sent.devices} devices"
+    if sent.unanswered:
+        words += f"; {sent.unanswered} didn't answer in time"
+    if sent.devices - sent.delivered - sent.unanswered:
+        words += "; the others didn't accept it"
+    return words + "."
+
+
+def _test_answer(result: str, status: int) -> Response:
     if request.htmx:  # htmx swaps only 2xx (and 422) answers; the words say how it went
         return render("pages/reminders.html", "test_result_block", test_result=result)
-    return _page(status=200 if delivered else 409, test_result=result)
+    return _page(status=status, test_result=result)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_tests(error: RateLimitExceeded) -> Response:
+    """The test button pressed too often says so where its answer shows."""
+    response = _test_answer(TOO_MANY_TESTS, 429)
+    response.headers["Retry-After"] = "60"
+    return response
 
 
 @bp.post("/reminders/act")
