@@ -9,18 +9,26 @@ does, without any network beyond 127.0.0.1.
 
 from __future__ import annotations
 
+import socket
+import ssl
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from py_vapid import Vapid02
 
 from tests.conftest import TEST_VAPID_KEY, database_url
 from tests.push.conftest import TEST_PUBLIC_KEY
 from tests.push.dns import FakeDns
-from tests.push.service import MockPushService, Redirect
+from tests.push.service import MockPushService, Receiver, Redirect
 from webapp import create_app
 from webapp.outbound import public_address
 from webapp.push import Outcome, Push, Sender, insecure_endpoints, payload
@@ -47,6 +55,69 @@ def internal() -> Iterator[MockPushService]:
     """Something on this machine that only local programs should reach (an admin page)."""
     with MockPushService() as service:
         yield service
+
+
+class TlsServer:
+    """A TLS server on 127.0.0.1 with a self-signed certificate for `name`; it notes the name
+    each client asks for (SNI) and answers nothing else."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        key = ec.generate_private_key(ec.SECP256R1())
+        subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+        now = datetime.now(UTC)
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .sign(key, hashes.SHA256())
+        )
+        (folder / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        (folder / "key.pem").write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
+        self.context.sni_callback = self._asked
+        self.names_asked: list[str | None] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _asked(self, connection: Any, name: str | None, context: Any) -> None:
+        self.names_asked.append(name)
+
+    def _serve(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            client.settimeout(2)
+            with client:
+                try:
+                    self.context.wrap_socket(client, server_side=True).close()
+                except (ssl.SSLError, OSError):
+                    pass  # the client refuses the certificate, as it should
+
+    def __enter__(self) -> TlsServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.listener.close()
 
 
 def sender(vapid: Vapid02, *, insecure_endpoints: bool) -> Sender:
@@ -237,3 +308,20 @@ def test_the_tests_push_setting_outside_tests_stops_the_app_from_starting(
     base = {"DATABASE_URL": database_url(tmp_path), "VAPID_PRIVATE_KEY": TEST_VAPID_KEY}
     with pytest.raises(RuntimeError, match="for tests only"):
         create_app({**base, "SECRET_KEY": "test-secret", **config})
+
+
+def test_tls_is_still_checked_for_the_name_not_the_address(
+    dns: FakeDns, vapid: Vapid02, tmp_path: Path
+) -> None:
+    """Connecting to the checked address keeps TLS about the name: the server is asked for
+    push.example.net (SNI), and a certificate no authority vouches for is refused."""
+    dns.answers[NAME] = ["127.0.0.1"]
+    with TlsServer(tmp_path, NAME) as server:
+        endpoint = f"https://{NAME}:{server.port}/push/a-phone"
+        subscription = {"endpoint": endpoint, "keys": Receiver().subscription(endpoint)["keys"]}
+
+        result = send_once(vapid, push_to(subscription), insecure_endpoints=True)
+
+    assert (result.outcome, result.status) == (Outcome.FAILED, None)
+    assert "SSLError" in result.detail
+    assert server.names_asked == [NAME] * result.attempts
