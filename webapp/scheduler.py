@@ -264,7 +264,7 @@ def _decide(
     (this morning's, after a weekend off) is still inside it: that slot is sent, late, once.
     """
     hook = current_app.config.get("TEST_BEFORE_DECIDING")
-    if hook is not None:
+    if hook is not None and current_app.config.get("TESTING"):  # inert outside tests
         hook(user)
     stored = reminder.next_fire_utc
     assert stored is not None and reminder.id is not None
