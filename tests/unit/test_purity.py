@@ -22,6 +22,7 @@ def imported_roots(source: Path) -> set[str]:
 def test_routines_imports_only_the_standard_library() -> None:
     allowed = set(sys.stdlib_module_names) | {"routines", "__future__"}
     offenders = {
-        path.name: sorted(imported_roots(path) - allowed) for path in ROUTINES.glob("*.py")
+        str(path.relative_to(ROUTINES)): sorted(imported_roots(path) - allowed)
+        for path in ROUTINES.rglob("*.py")
     }
     assert {name: bad for name, bad in offenders.items() if bad} == {}
