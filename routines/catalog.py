@@ -7,6 +7,7 @@ never reaches a user as a broken session.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from routines.dosage import Dosage, DosageKind, dosage_problems
+from routines.figures import Figure, FigureError, Motion, figure_problems, read_figure
 
 LIBRARY_DIR = Path(__file__).parent / "library"
 
@@ -136,6 +138,7 @@ class Routine:
 class Catalog:
     exercises: Mapping[str, Exercise]
     routines: Mapping[str, Routine]
+    figures: Mapping[str, Figure] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
 
     def exercise(self, slug: str) -> Exercise | None:
         return self.exercises.get(slug)
@@ -163,13 +166,15 @@ def load_catalog(directory: Path = LIBRARY_DIR) -> Catalog:
     """Read and validate every `*.toml` file in `directory`."""
     raw_exercises: list[tuple[str, dict[str, Any]]] = []
     raw_routines: list[tuple[str, dict[str, Any]]] = []
+    raw_figures: dict[str, tuple[str, Any]] = {}
     for path in sorted(directory.glob("*.toml")):
         document = _read_toml(path)
-        unknown = set(document) - {"exercise", "routine"}
+        unknown = set(document) - {"exercise", "routine", "figure"}
         if unknown:
             raise LibraryError(path.name, "top level", sorted(unknown)[0], "unknown table")
         raw_exercises += [(path.name, e) for e in _entries(path.name, document, "exercise")]
         raw_routines += [(path.name, r) for r in _entries(path.name, document, "routine")]
+        raw_figures |= {slug: (path.name, f) for slug, f in _figure_tables(path.name, document)}
     exercises = _build_exercises(raw_exercises)
     routines: dict[str, Routine] = {}
     for file, raw in raw_routines:
@@ -177,7 +182,12 @@ def load_catalog(directory: Path = LIBRARY_DIR) -> Catalog:
         if routine.slug in routines:
             raise LibraryError(file, f"routine '{routine.slug}'", "slug", "used twice")
         routines[routine.slug] = routine
-    return Catalog(MappingProxyType(exercises), MappingProxyType(routines))
+    figures = _build_figures(
+        raw_figures, exercises, {e[1].get("slug"): e[0] for e in raw_exercises}
+    )
+    return Catalog(
+        MappingProxyType(exercises), MappingProxyType(routines), MappingProxyType(figures)
+    )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -192,6 +202,59 @@ def _entries(file: str, document: dict[str, Any], table: str) -> list[dict[str, 
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         raise LibraryError(file, "top level", table, f"write each one as [[{table}]]")
     return entries
+
+
+def _figure_tables(file: str, document: dict[str, Any]) -> list[tuple[str, Any]]:
+    tables = document.get("figure", {})
+    if not isinstance(tables, dict):
+        raise LibraryError(file, "top level", "figure", "write each one as [figure.<slug>]")
+    return list(tables.items())
+
+
+#: The kit an exercise names, and the prop that draws it.
+KIT_PROPS = {
+    Equipment.MINI_BAND: "band",
+    Equipment.LONG_BAND: "long_band",
+    Equipment.STRAP: "strap",
+    Equipment.CHAIR: "chair",
+}
+
+
+def _build_figures(
+    raw: Mapping[str, tuple[str, Any]], exercises: Mapping[str, Exercise], files: Mapping[Any, str]
+) -> dict[str, Figure]:
+    """Every exercise's figure, read and checked; an exercise without one stops the load."""
+    for slug, (file, _) in raw.items():
+        if slug not in exercises:
+            raise LibraryError(file, f"figure '{slug}'", "slug", f"no exercise '{slug}'")
+    figures: dict[str, Figure] = {}
+    for slug, exercise in exercises.items():
+        if slug not in raw:
+            problem = f"missing; add a [figure.{slug}] table"
+            raise LibraryError(files[slug], f"exercise '{slug}'", "figure", problem)
+        file, table = raw[slug]
+        try:
+            figures[slug] = _figure(exercise, table)
+        except FigureError as error:
+            raise LibraryError(file, f"exercise '{slug}'", error.field, error.problem) from None
+    return figures
+
+
+def _figure(exercise: Exercise, table: Any) -> Figure:
+    """One exercise's figure: its motion follows the dosage, its props the exercise's kit."""
+    hold = exercise.default_dosage.kind is DosageKind.HOLD
+    motion = Motion.EASE_IN if hold else Motion.CYCLE
+    figure = read_figure(exercise.slug, table, motion, exercise.per_side)
+    prop = KIT_PROPS.get(exercise.equipment)
+    if prop and prop == "chair" and figure.chair_contact is None:
+        raise FigureError("figure.props.chair", "the exercise uses a chair: draw it")
+    if prop and prop != "chair" and getattr(figure.props, prop) is None:
+        raise FigureError(
+            f"figure.props.{prop}", f"the exercise uses a {exercise.equipment}: draw it"
+        )
+    for field, problem in figure_problems(figure):
+        raise FigureError(field, problem)
+    return figure
 
 
 def _build_exercises(raw: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Exercise]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from functools import cache
 
 from routines.figures.body import SEGMENTS
 from routines.figures.camera import screen
@@ -25,8 +26,12 @@ JOIN_TOLERANCE = 0.01
 Problem = tuple[str, str]
 
 
-def figure_problems(figure: Figure) -> list[Problem]:
-    """Every way `figure` breaks the geometry rules, as (field, problem) pairs."""
+@cache
+def figure_problems(figure: Figure) -> tuple[Problem, ...]:
+    """Every way `figure` breaks the geometry rules, as (field, problem) pairs.
+
+    Cached: every app (and test) loads the same library, and an equal figure checks the same.
+    """
     problems: list[Problem] = []
     frames = placed_keyframes(figure)
     for index, (keyframe, points) in enumerate(zip(figure.keyframes, frames, strict=True)):
@@ -37,7 +42,7 @@ def figure_problems(figure: Figure) -> list[Problem]:
         if figure.placement is Placement.STANDING and not _foot_down(points):
             problems.append((where, "a standing figure needs a foot on the floor"))
     problems += [("figure.pose", p) for p in _rig_problems(figure)]
-    return problems
+    return tuple(problems)
 
 
 def _stretched(points: dict[str, Vec]) -> Iterator[str]:

@@ -112,13 +112,26 @@ exercise = "hip-circles"
 """
 
 
+GOOD_FIGURE = """
+[figure.hip-circles]
+label = "Standing on the left leg, the right knee lifts."
+view = "side"
+placement = "standing"
+works = ["right leg"]
+[[figure.hip-circles.pose]]
+anchor = "left foot"
+[[figure.hip-circles.pose]]
+right_hip = { flex = 60 }
+"""
+
+
 def load_text(tmp_path: Path, text: str) -> None:
     (tmp_path / "broken.toml").write_text(textwrap.dedent(text))
     load_catalog(tmp_path)
 
 
 def test_a_good_file_loads(tmp_path: Path) -> None:
-    (tmp_path / "good.toml").write_text(GOOD_EXERCISE + GOOD_ROUTINE)
+    (tmp_path / "good.toml").write_text(GOOD_EXERCISE + GOOD_ROUTINE + GOOD_FIGURE)
     catalog = load_catalog(tmp_path)
     assert catalog.routines["loosen"].prescriptions[0].dosage.hold_seconds == 20
 

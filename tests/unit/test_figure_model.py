@@ -197,7 +197,7 @@ def test_a_good_figure_reads_and_each_keyframe_starts_from_the_one_before() -> N
     read_back = read({})
     assert read_back.keyframes[1].pose.angle("neck", "flex") == 15
     assert read_back.keyframes[1].pose.angle("right_hip", "flex") == 45
-    assert figure_problems(read_back) == []
+    assert figure_problems(read_back) == ()
 
 
 BROKEN = [
