@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from routines.bounds import EARLIEST_DATE, latest_session_day
 from routines.plan import DayStatus, Plan, PlannedDay, Week
 
 DAYS_PER_FREEZE = 7
@@ -157,12 +158,16 @@ def record(
     """Mark every day from the first session (or `since`, if earlier) to today.
 
     Sessions dated after `today` (a phone in a zone ahead of the user's) are kept, not dropped.
+    Days outside the limits of `routines.bounds` (rows saved before they were enforced) are
+    left out of the walk, so it never runs past `date` or for millions of days.
     """
     sessions = list(logged)
-    count = Counter(s.day for s in sessions)
+    first, last_allowed = EARLIEST_DATE, latest_session_day(today)
+    count = Counter(s.day for s in sessions if first <= s.day <= last_allowed)
     minutes: Counter[date] = Counter()
     for session in sessions:
         minutes[session.day] += session.minutes
+    since = max(since, first) if since is not None else None
     starts = [d for d in (min(count, default=None), since) if d is not None]
     if not starts:
         return Record((), 0, 0, 0, 0, 0, 0)

@@ -4,15 +4,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from routines.bounds import PLAN_HORIZON
 from routines.catalog import Catalog, Equipment, Goal
 from routines.plan import Experience, History, Plan, PlannedDay, Program, build_plan
+from webapp import clock, inputs
 from webapp.db import migrate
 from webapp.programs import WEEKDAYS
 from webapp.store import Store
@@ -28,6 +29,16 @@ def init_command() -> None:
 
 
 WEEKDAY_NUMBERS = {name: number for number, name in enumerate(WEEKDAYS)}
+#: A plan printed reaches at most as far as a plan may: PLAN_HORIZON.
+MOST_WEEKS = PLAN_HORIZON.days // 7
+
+
+def _whole(option: str, text: str, low: int, high: int) -> int:
+    """The option's whole number, read by `webapp.inputs`; else the reason, on one line."""
+    try:
+        return inputs.whole(text, low, high)
+    except inputs.Refused as refused:
+        raise click.ClickException(refused.about(option)) from None
 
 
 def _parse_days(text: str) -> tuple[int, ...]:
@@ -43,25 +54,25 @@ def _parse_days(text: str) -> tuple[int, ...]:
 @click.option("--goal", required=True, help="running, desk, lifting or general")
 @click.option("--days", required=True, help="weekdays for longer sessions, e.g. mon,wed,fri")
 @click.option("--start", "start_text", required=True, help="first day, YYYY-MM-DD")
-@click.option("--weeks", type=int, default=4, show_default=True)
+@click.option("--weeks", "weeks_text", default="4", show_default=True, help=f"1 to {MOST_WEEKS}")
 @click.option("--experience", default="new", show_default=True, help="new, some or trained")
 @click.option("--equipment", default="", help="kit at hand, e.g. 'mini band,strap'")
-@click.option("--deload-every", type=int, default=4, show_default=True, help="3 or 4")
+@click.option("--deload-every", "deload_text", default="4", show_default=True, help="3 or 4")
 @click.option("--json", "as_json", is_flag=True, help="print the plan as JSON")
 def plan_command(
     goal: str,
     days: str,
     start_text: str,
-    weeks: int,
+    weeks_text: str,
     experience: str,
     equipment: str,
-    deload_every: int,
+    deload_text: str,
     as_json: bool,
 ) -> None:
     """Print a fresh plan (no history) for the given program."""
+    weeks = _whole("--weeks", weeks_text, 1, MOST_WEEKS)
+    deload_every = _whole("--deload-every", deload_text, 3, 4)
     program = _program(goal, days, start_text, experience, equipment, deload_every)
-    if weeks < 1:
-        raise click.ClickException("--weeks must be 1 or more")
     catalog: Catalog = current_app.extensions["hipday.catalog"]
     plan = build_plan(program, History(), catalog, program.start, weeks)
     if as_json:
@@ -79,11 +90,9 @@ def _program(
     goal: str, days: str, start_text: str, experience: str, equipment: str, deload_every: int
 ) -> Program:
     try:
-        start = date.fromisoformat(start_text)
-    except ValueError:
-        raise click.ClickException(
-            f"--start '{start_text}' is not a date like 2026-11-23"
-        ) from None
+        start = inputs.plan_day(start_text, clock.now().date())
+    except inputs.Refused as refused:
+        raise click.ClickException(refused.about("--start")) from None
     choices = {
         "goal": (goal, Goal),
         "experience": (experience, Experience),

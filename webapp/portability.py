@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from routines import bounds
 from routines.dosage import DosageKind
-from webapp import programs, services
+from webapp import inputs, programs, services
 from webapp.models import (
     Completion,
     CompletionExercise,
@@ -34,8 +35,12 @@ MOST_EXERCISES = 200  # in one session
 MOST_VERSIONS = 1_000
 MOST_EVENTS = 10_000
 MESSAGES_SHOWN = 5
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+#: A routine's or exercise's short name, as long as their columns hold.
+SLUG_LENGTH = min(
+    services.column_length(Completion, "routine_slug"),
+    services.column_length(CompletionExercise, "exercise_slug"),
+)
+SLUG = re.compile(rf"[a-z0-9][a-z0-9-]{{0,{SLUG_LENGTH - 1}}}")
 SLUG_RULE = "must be the {}'s short name, like {}: lowercase letters, digits and dashes."
 #: A spreadsheet runs a text cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -365,22 +370,32 @@ class Reader:
             raise self.fail(f"{key} {message}")
         return value
 
-    def day(self, key: str, optional: bool = False) -> Any:
+    def day(self, key: str, today: date, optional: bool = False) -> Any:
+        """A plan's date: from 2000 to `bounds.PLAN_HORIZON` after `today`."""
         if optional and self.fields.get(key) is None:
             return None
-        message = "must be a date like 2026-11-20."
         try:
-            return date.fromisoformat(self.text(key, message, DATE.match))
-        except ValueError:
-            raise self.fail(f"{key} {message}") from None
+            return inputs.plan_day(self.text(key, inputs.READABLE_DAY), today)
+        except inputs.Refused as refused:
+            raise self.fail(refused.about(key)) from None
 
-    def moment(self, key: str) -> datetime:
-        message = "must be a time like 2026-11-20T07:00:00Z."
+    def moment(self, key: str, now: datetime) -> datetime:
+        """A session's start or end, within the limits, in UTC."""
         try:
-            moment = datetime.fromisoformat(self.text(key, message))
-            return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
-        except (ValueError, OverflowError):
-            raise self.fail(f"{key} {message}") from None
+            return inputs.moment(self.text(key, inputs.READABLE_MOMENT), now)
+        except inputs.Refused as refused:
+            raise self.fail(refused.about(key)) from None
+
+    def local_date(self, key: str, ended: datetime) -> date:
+        """The date a session counts on: its end's date in some real UTC offset."""
+        try:
+            day = inputs.day(self.text(key, inputs.READABLE_DAY))
+        except inputs.Refused as refused:
+            raise self.fail(refused.about(key)) from None
+        problem = bounds.local_date_problem(day, ended)
+        if problem:
+            raise self.fail(f"{key} {problem}")
+        return day
 
     def choice(self, key: str, choices: Sequence[str]) -> Any:
         return self.text(key, f"must be one of: {', '.join(choices)}.", choices.__contains__)
@@ -414,8 +429,9 @@ def parse_import(raw: bytes, now: datetime) -> ImportPlan | list[str]:
         return [str(problem)]
     problems: list[str] = []
     seen: dict[str, str] = {}
-    versions = _each("Program version", lists[0], _version_record, problems)
-    events = _each("Plan change", lists[1], _event_record, problems)
+    today = now.date()  # the import has no zone of its own; a day's difference is no matter
+    versions = _each("Program version", lists[0], lambda v: _version_record(v, today), problems)
+    events = _each("Plan change", lists[1], lambda e: _event_record(e, today), problems)
     sessions = _each("Session", lists[2], lambda s: _session_record(s, now, seen), problems)
     if problems:
         more = ["…and more problems after these."] if len(problems) > MESSAGES_SHOWN else []
@@ -427,6 +443,7 @@ def parse_import(raw: bytes, now: datetime) -> ImportPlan | list[str]:
 
 
 TIME_ZONE = "must be a time zone like Europe/Berlin."
+OP_ID_RULE = f"must be 8 to {services.OP_ID_LENGTH} letters, digits, - or _."
 LISTS = {"program_versions": MOST_VERSIONS, "plan_events": MOST_EVENTS, "sessions": MOST_SESSIONS}
 
 
@@ -449,11 +466,11 @@ def _each(
 
 def _session_record(session: Reader, now: datetime, seen: dict[str, str]) -> SessionRecord:
     """The finish form's rules; the routine may be one this library no longer has."""
-    op_id = session.text("op_id", "must be 8 to 64 letters, digits, - or _.", services.OP_ID.match)
+    op_id = session.text("op_id", OP_ID_RULE, services.is_op_id)
     if op_id in seen:
         raise session.fail(f"op_id is the same as {seen[op_id].lower()}'s.")
     seen[op_id] = session.where
-    started, ended = session.moment("started_at"), session.moment("ended_at")
+    started, ended = session.moment("started_at", now), session.moment("ended_at", now)
     if ended < started:
         raise session.fail("ended_at can't come before started_at.")
     if ended - started > services.LONGEST_SESSION:
@@ -466,8 +483,8 @@ def _session_record(session: Reader, now: datetime, seen: dict[str, str]) -> Ses
     exercises = session.items("exercises", MOST_EXERCISES)
     return SessionRecord(
         op_id=op_id,
-        routine=session.text("routine", SLUG_RULE.format("routine", "desk-reset"), SLUG.match),
-        started_at=started, ended_at=ended, local_date=session.day("local_date"),
+        routine=session.text("routine", SLUG_RULE.format("routine", "desk-reset"), SLUG.fullmatch),
+        started_at=started, ended_at=ended, local_date=session.local_date("local_date", ended),
         time_zone=session.text("time_zone", TIME_ZONE, services.is_time_zone),
         steps_done=done, steps_total=total,
         effort=session.whole("effort", 1, 10, optional=True),
@@ -482,7 +499,9 @@ def _exercise_record(session: Reader, number: int, fields: Any) -> ExerciseRecor
     if not isinstance(fields, dict):
         raise exercise.fail("must be an object, in { }.")
     return ExerciseRecord(
-        exercise=exercise.text("exercise", SLUG_RULE.format("exercise", "hip-circles"), SLUG.match),
+        exercise=exercise.text(
+            "exercise", SLUG_RULE.format("exercise", "hip-circles"), SLUG.fullmatch
+        ),
         kind=exercise.choice("kind", [k.value for k in DosageKind]),
         sets=exercise.whole("sets", 1, 100),
         amount=exercise.whole("amount", 0, 10_000),
@@ -490,7 +509,7 @@ def _exercise_record(session: Reader, number: int, fields: Any) -> ExerciseRecor
     )  # fmt: skip
 
 
-def _version_record(version: Reader) -> VersionRecord:
+def _version_record(version: Reader, today: date) -> VersionRecord:
     """The program form's rules, through `programs.parse_program` itself."""
     days = version.items("session_days", 7)
     equipment = version.items("equipment", len(programs.EQUIPMENT_CHOICES) + 1)
@@ -506,7 +525,7 @@ def _version_record(version: Reader) -> VersionRecord:
     )  # fmt: skip
     if answers.errors:
         raise version.fail(PROGRAM_MESSAGES[next(iter(answers.errors))])
-    effective_from, start = version.day("effective_from"), version.day("start")
+    effective_from, start = version.day("effective_from", today), version.day("start", today)
     if start > effective_from:
         raise version.fail("start can't come after effective_from.")
     return VersionRecord(
@@ -525,9 +544,9 @@ PROGRAM_MESSAGES = {
 }  # fmt: skip
 
 
-def _event_record(event: Reader) -> EventRecord:
-    kind, day = event.choice("kind", ["skip", "move", "vacation"]), event.day("day")
-    until = event.day("until", optional=True)
+def _event_record(event: Reader, today: date) -> EventRecord:
+    kind, day = event.choice("kind", ["skip", "move", "vacation"]), event.day("day", today)
+    until = event.day("until", today, optional=True)
     if kind == "skip" and until is not None:
         raise event.fail("until must be empty (null) for a skip.")
     if kind != "skip" and until is None:

@@ -31,7 +31,7 @@ from routines.reminders import (
 )
 from routines.session import estimated_minutes
 from routines.streaks import zone
-from webapp import programs
+from webapp import inputs, programs
 from webapp.models import Reminder, User
 from webapp.reminder_store import ReminderStore
 from webapp.store import Store
@@ -95,8 +95,8 @@ def reminder_form(reminders: Mapping[str, Reminder], user: User, today: date) ->
 
 def _clock(text: str) -> time | None:
     try:
-        return time.fromisoformat(text) if len(text) == 5 else None
-    except ValueError:
+        return inputs.time_of_day(text)
+    except inputs.Refused:
         return None
 
 
@@ -127,29 +127,46 @@ def parse_reminders(
         errors["days"] = "Days must be weekdays, Monday to Sunday."
     if answers.session_on and not answers.session_follow_plan and not answers.session_days:
         errors["session_days"] = "Choose at least one day, or follow your plan's session days."
-    every = answers.desk_every
-    if not every.isdigit() or int(every) not in DESK_EVERY_MINUTES:
+    every = _every(answers.desk_every)
+    if every is None:
         errors["desk_every"] = "A desk break comes every 30 to 180 minutes."
     start, end = _clock(answers.desk_from), _clock(answers.desk_until)
     if start is None or end is None:
         errors["desk_hours"] = "Give your working hours as hours and minutes, like 09:00 and 17:00."
     elif end <= start:
         errors["desk_hours"] = "Your working day must end after it starts."
-    elif "desk_every" not in errors and _minutes(end) - _minutes(start) <= int(every):
+    elif every is not None and _minutes(end) - _minutes(start) <= every:
         errors["desk_hours"] = "Your working hours are shorter than one interval between breaks."
     if answers.desk_on and not answers.desk_days:
         errors["desk_days"] = "Choose at least one day for desk breaks."
     if answers.paused_until:
-        try:
-            until = date.fromisoformat(answers.paused_until)
-        except ValueError:
-            errors["paused_until"] = "Give the date as year, month and day, like 2026-12-24."
-        else:
-            if until < today:
-                errors["paused_until"] = "That date has passed; pick today or a later day."
-            elif (until - today).days > 366:
-                errors["paused_until"] = "Pause for a year at most."
+        problem = _pause_problem(answers.paused_until, today)
+        if problem:
+            errors["paused_until"] = problem
     return answers
+
+
+def _every(text: str) -> int | None:
+    """The minutes between desk breaks, if they are one of the choices."""
+    try:
+        every = inputs.whole(text, min(DESK_EVERY_MINUTES), max(DESK_EVERY_MINUTES))
+    except inputs.Refused:
+        return None
+    return every if every in DESK_EVERY_MINUTES else None
+
+
+def _pause_problem(text: str, today: date) -> str | None:
+    try:
+        until = inputs.day(text)
+    except inputs.Refused as refused:
+        if refused.reason == inputs.READABLE_DAY:
+            return "Give the date as year, month and day, like 2026-12-24."
+        until = date.min  # before 2000: long past
+    if until < today:
+        return "That date has passed; pick today or a later day."
+    if (until - today).days > 366:
+        return "Pause for a year at most."
+    return None
 
 
 def _day_numbers(days: list[str]) -> str:
@@ -176,12 +193,12 @@ def save_reminders(
         weekdays=_day_numbers(answers.desk_days),
         at=_clock(answers.desk_from) or DEFAULT_DESK[0],
         until=_clock(answers.desk_until) or DEFAULT_DESK[1],
-        every=int(answers.desk_every),
+        every=_every(answers.desk_every) or DEFAULT_DESK[2],
     )
     for reminder in (session, desk):
         reminder.next_fire_utc = schedule(reminder, user, now)
         reminders.save_reminder(reminder)
-    pause = date.fromisoformat(answers.paused_until) if answers.paused_until else None
+    pause = inputs.day(answers.paused_until) if answers.paused_until else None
     reminders.set_pause(user_id, pause)
     user.reminders_paused_until = pause
 
@@ -285,8 +302,8 @@ def read_token(token: str) -> tuple[str, int, date] | None:
     serializer = URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
     try:
         data = serializer.loads(token, max_age=TOKEN_MAX_AGE)
-        return str(data["u"]), int(data["r"]), date.fromisoformat(data["d"])
-    except (BadSignature, KeyError, TypeError, ValueError):
+        return str(data["u"]), int(data["r"]), inputs.day(data["d"])
+    except (BadSignature, KeyError, TypeError, ValueError):  # inputs.Refused is a ValueError
         return None
 
 

@@ -5,16 +5,32 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from routines import bounds
 from routines.catalog import Catalog, Routine
 from routines.dosage import AMOUNT_FIELD
 from routines.session import Session, compile_session
 from routines.streaks import local_day, zone
+from webapp import inputs
 from webapp.models import Completion, CompletionExercise, User
 from webapp.store import Store
 
-OP_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+def column_length(model: type[SQLModel], name: str) -> int:
+    """The most characters the text column `name` of `model`'s table holds."""
+    length = getattr(inspect(model).columns[name].type, "length", None)  # String, AutoString
+    if not isinstance(length, int):
+        raise TypeError(f"{model.__name__}.{name} is not a text column of a fixed length")
+    return length
+
+
+#: A session's idempotency key: as long as its column holds, and not one character more.
+OP_ID_LENGTH = column_length(Completion, "op_id")
+OP_ID = re.compile(rf"[A-Za-z0-9_-]{{8,{OP_ID_LENGTH}}}")
 NOTE_LIMIT = 500
 LONGEST_SESSION = timedelta(hours=6)
 CLOCK_SKEW = timedelta(minutes=10)
@@ -78,21 +94,21 @@ def parse_completion(
     routine = catalog.routine(values["routine"])
     if routine is None:
         checked.errors["routine"] = "We don't know that routine. Pick one from the library."
-    if not op_id or not OP_ID.match(op_id):
+    if not is_op_id(op_id):
         checked.errors["op_id"] = MESSAGES["op_id"]
     effort = _number(checked, "effort", 1, 10, MESSAGES["effort"])
     pain = _number(checked, "pain", 0, 10, MESSAGES["pain"])
     if len(values["note"]) > NOTE_LIMIT:
         checked.errors["note"] = f"Keep the note under {NOTE_LIMIT} characters."
-    ended = _moment(checked, "ended_at", now)
-    started = _moment(checked, "started_at", ended - timedelta(minutes=5))
+    ended = _moment(checked, "ended_at", now, now)
+    started = _moment(checked, "started_at", ended - timedelta(minutes=5), now)
+    time_zone = values["time_zone"] if is_time_zone(values["time_zone"]) else user.time_zone
     if not checked.errors.keys() & {"started_at", "ended_at"}:
-        _check_times(checked, started, ended, now)
+        _check_times(checked, started, ended, now, time_zone)
     total = _number(checked, "steps_total", 1, 10_000, MESSAGES["steps_total"], required=True)
     done = _number(checked, "steps_done", 0, total or 0, MESSAGES["steps_done"], required=True)
     if checked.errors or routine is None or op_id is None:
         return checked
-    time_zone = values["time_zone"] if is_time_zone(values["time_zone"]) else user.time_zone
     return CompletionEntry(
         routine, op_id, started, ended, done or 0, total or 1, effort, pain, values["note"],
         time_zone,
@@ -116,6 +132,11 @@ def parse_feedback(form: Mapping[str, str]) -> Feedback | CompletionForm:
     return checked if checked.errors else Feedback(effort, pain, checked.values["note"])
 
 
+def is_op_id(text: str | None) -> bool:
+    """Whether `text` is a session key: 8 letters, digits, - or _, up to its column's length."""
+    return text is not None and OP_ID.fullmatch(text) is not None
+
+
 def is_time_zone(name: str) -> bool:
     """Whether `name` is an IANA time zone this machine knows."""
     return bool(name) and zone(name).key == name
@@ -127,6 +148,8 @@ MESSAGES = {
     "pain": "Pain is a number from 0 (none) to 10 (the worst).",
     "steps_total": "The number of steps is missing. Reload the page and finish again.",
     "steps_done": "Steps done can't exceed the steps.",
+    "future": "The session's end is in the future. Check your phone's clock.",
+    "time": "That time isn't readable. Reload the page and finish again.",
 }
 FORM_FIELDS = (
     "routine", "started_at", "ended_at", "steps_done", "steps_total",
@@ -141,31 +164,38 @@ def _number(
     raw = form.values[name]
     if not raw and not required:
         return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    try:
+        return inputs.whole(raw, low, high)
+    except inputs.Refused:
         form.errors[name] = message
         return None
-    return int(raw)
 
 
-def _moment(form: CompletionForm, name: str, default: datetime) -> datetime:
+def _moment(form: CompletionForm, name: str, default: datetime, now: datetime) -> datetime:
+    """The moment typed in `name`, within the limits; else `default` and a message for it."""
     raw = form.values[name]
     if not raw:
         return default
     try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        form.errors[name] = "That time isn't readable. Reload the page and finish again."
+        return inputs.moment(raw, now)
+    except inputs.Refused as refused:
+        unreadable = refused.reason == inputs.READABLE_MOMENT
+        form.errors[name] = MESSAGES["time"] if unreadable else refused.about("The session's times")
         return default
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _check_times(form: CompletionForm, started: datetime, ended: datetime, now: datetime) -> None:
-    if ended < started:
+def _check_times(
+    form: CompletionForm, started: datetime, ended: datetime, now: datetime, time_zone: str
+) -> None:
+    local_date = bounds.local_date_problem(local_day(ended, time_zone), ended)
+    if local_date:
+        form.errors["ended_at"] = f"The session's local date {local_date}"
+    elif ended < started:
         form.errors["ended_at"] = "The session can't end before it started."
     elif ended - started > LONGEST_SESSION:
         form.errors["ended_at"] = "A session can last at most 6 hours."
     elif ended > now + CLOCK_SKEW:
-        form.errors["ended_at"] = "The session's end is in the future. Check your phone's clock."
+        form.errors["ended_at"] = MESSAGES["future"]
 
 
 def log_session(store: Store, user: User, entry: CompletionEntry) -> tuple[Completion, bool]:

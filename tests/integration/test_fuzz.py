@@ -15,7 +15,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -226,8 +226,32 @@ NASTY = (
     "Europe/Berlin", "Not/AZone", "../UTC", "é", "🦵" * 50, "\u202e", "%00", "a@b.co",
     "snooze", "skip", "pre-run-warm-up", "desk-reset", "hip-er-strength", "mon", "sun",
 )  # fmt: skip
+#: Numbers and dates at and past every limit (README, "Input limits"): digits that Python's
+#: isdigit() and int() take but Hipday doesn't, numbers too long for int(), dates and moments
+#: at the ends of `datetime` and at offsets no clock on Earth shows.
+EXTREMES = (
+    "²", "1²", "٣", "٣٠", "５", "𝟗", "9" * 5000, "0" * 5000 + "1", "1" + "0" * 20,
+    "0001-01-01", "1999-12-31", "2000-01-01", "9999-12-31", "２０２６-03-04", "０７:００",
+    "0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00-12:00",
+    "9999-12-31T23:59:59-12:00", "9999-12-31T23:59:59.999999Z", "2026-03-04T09:00:00+23:59",
+    "2026-03-04T09:00:00-23:59", "1999-12-31T23:59:59Z", "2000-01-01T00:00:00+14:00",
+)  # fmt: skip
+#: Any UTC offset Python can hold, most of them unreal.
+OFFSETS = st.integers(-(24 * 60 - 1), 24 * 60 - 1).map(lambda m: timezone(timedelta(minutes=m)))
+#: The values above half the time, else any moment at any offset, a date near or past a limit,
+#: or a number past any field's range.
+EXTREME_VALUES = st.one_of(
+    st.sampled_from(EXTREMES),
+    st.one_of(
+        st.datetimes(timezones=OFFSETS).map(datetime.isoformat),
+        st.dates(max_value=date(2000, 1, 2)).map(date.isoformat),
+        st.dates(min_value=date(2027, 1, 1)).map(date.isoformat),
+        st.integers(10**8, 10**30).map(str),
+    ),
+)
 SCALARS = st.one_of(
     st.sampled_from(NASTY),
+    EXTREME_VALUES,
     st.text(max_size=40),
     st.integers(-(10**20), 10**20).map(str),
     st.dates().map(date.isoformat),
@@ -276,7 +300,9 @@ def pages_to_read(app: Flask, account: Account) -> list[str]:
         for r in app.url_map.iter_rules()
         if "GET" in (r.methods or ()) and not r.arguments and r.endpoint != "static"
     ]
-    return paths + [f"/sessions/{account.session_id}", f"/plan/{account.planned_day}"]
+    return paths + [
+        f"/sessions/{account.session_id}", f"/plan/{account.planned_day}", "/play/desk-reset",
+    ]  # fmt: skip
 
 
 def read_forms(app: Flask, accounts: list[Account]) -> Known:
@@ -376,6 +402,7 @@ def url_values(fuzzed: Fuzzed, account: Account, rule: Rule) -> st.SearchStrateg
     real = id_values(fuzzed, account) + [today.isoformat(), (today + timedelta(1)).isoformat()]
     garbage = st.one_of(
         st.sampled_from(["0", "1", str(2**63), "9" * 30, "-1", "%2F", "..", "a" * 300]),
+        st.sampled_from(EXTREMES),
         st.text(min_size=1, max_size=30),
         st.integers(0, 2**70).map(str),
     )
@@ -450,7 +477,33 @@ def uploads(account: Account) -> st.SearchStrategy[bytes | None]:
     edited = st.tuples(keys, JSON_VALUES).map(
         lambda kv: json.dumps({**export, kv[0]: kv[1]}).encode()
     )
-    return st.one_of(st.just(account.export), edited, st.binary(max_size=300), st.none())
+    return st.one_of(
+        st.just(account.export), edited, extreme_rows(export), st.binary(max_size=300), st.none()
+    )
+
+
+#: The dated and counted fields of an export's rows.
+ROW_FIELDS = {
+    "sessions": ("started_at", "ended_at", "local_date", "steps_done", "steps_total", "effort",
+                 "pain", "op_id"),
+    "program_versions": ("effective_from", "start", "deload_every"),
+    "plan_events": ("day", "until"),
+}  # fmt: skip
+
+
+def extreme_rows(export: dict[str, Any]) -> st.SearchStrategy[bytes]:
+    """The export with one field of one of its rows at or past a limit, as text or a number."""
+    rows = st.sampled_from([(k, n, f) for k in ROW_FIELDS for n in range(len(export[k]))
+                            for f in ROW_FIELDS[k]])  # fmt: skip
+    value = st.one_of(EXTREME_VALUES, st.integers(-(10**30), 10**30))
+
+    def edit(found: tuple[tuple[str, int, str], Any]) -> bytes:
+        (key, index, name), new = found
+        document = json.loads(json.dumps(export))
+        document[key][index][name] = new
+        return json.dumps(document).encode()
+
+    return st.tuples(rows, value).map(edit)
 
 
 @dataclass(frozen=True)
@@ -569,6 +622,60 @@ def test_random_posts_never_fail_and_refusals_say_why_and_change_nothing(
     post_anything()
 
 
+#: The routes that take a form a page of the app shows.
+FORM_RULES = [r for r in POST_RULES if r.endpoint not in ("reminders.act",)]
+
+
+def extreme_request(data: st.DataObject, fuzzed: Fuzzed, rule: Rule) -> Request:
+    """The route's own form as its page shows it, from its owner with a good CSRF token, with
+    some fields (or the imported file's rows) at or past a limit."""
+    visitor = data.draw(st.sampled_from(("guest", "secured")), label="visitor")
+    account = fuzzed.account(visitor)
+    own = fuzzed.known.fields.get(rule.endpoint, {})
+    real = id_values(fuzzed, account)
+    pairs = [
+        (name, data.draw(st.one_of(st.sampled_from(sorted(own[name]) + real), EXTREME_VALUES),
+                         label=name))
+        for name in sorted(own)
+        if name not in ("csrf_token", "file")
+    ]  # fmt: skip
+    payload: list[tuple[str, Any]] = [*pairs, ("csrf_token", account.token)]
+    if rule.endpoint == "data.import_file":
+        payload.append(("file", data.draw(extreme_rows(json.loads(account.export)), label="file")))
+    headers = {"HX-Request": "true"} if data.draw(st.booleans(), label="htmx") else {}
+    return Request(
+        visitor, "form", own_path(rule, account), "multipart", payload, "multipart/form-data",
+        headers,
+    )  # fmt: skip
+
+
+def own_path(rule: Rule, account: Account) -> str:
+    """The route's path, naming the account's own session, planned day or vacation."""
+    values = {name: account.session_id for name in rule.arguments}
+    if rule.arguments == {"day"}:
+        values = {"day": account.planned_day}
+    elif rule.arguments == {"event_id"}:
+        values = {"event_id": str(account.vacation_id)}
+    return path_of(rule, values)
+
+
+@pytest.mark.parametrize("rule", FORM_RULES, ids=[r.endpoint for r in FORM_RULES])
+def test_extreme_numbers_and_dates_in_a_form_never_fail_and_refusals_change_nothing(
+    fuzzed: Fuzzed, rule: Rule
+) -> None:
+    """Unicode digits, 5,000-digit numbers, year 1 and 9999, offsets no clock shows: in every
+    field of every form, posted the way its page would."""
+    if rule.endpoint not in fuzzed.known.fields:
+        pytest.skip("no page shows a form for this route: JSON only, fuzzed above")
+
+    @settings(max_examples=EXAMPLES, deadline=None, phases=PHASES)
+    @given(data=st.data())
+    def post_extremes(data: st.DataObject) -> None:
+        check(fuzzed, rule, extreme_request(data, fuzzed, rule))
+
+    post_extremes()
+
+
 def oversized(limit: int, token: str) -> list[tuple[str, Any, str | None, dict[str, str]]]:
     """Bodies one byte over `limit`: a form, a file upload, JSON and a plain body."""
     header = {"X-CSRFToken": token}
@@ -590,12 +697,7 @@ def test_a_body_over_the_limit_is_refused_with_a_413_and_nothing_stored(
 ) -> None:
     account = fuzzed.account("secured")
     limit = RAISED_LIMITS.get(rule.endpoint, fuzzed.app.config["MAX_CONTENT_LENGTH"])
-    values = {name: account.session_id for name in rule.arguments}
-    if rule.arguments == {"day"}:
-        values = {"day": account.planned_day}
-    elif rule.arguments == {"event_id"}:
-        values = {"event_id": str(account.vacation_id)}
-    path = path_of(rule, values)
+    path = own_path(rule, account)
     for kind, data, content_type, headers in oversized(limit, account.token):
         before = dump(fuzzed.engine)
         response = account.visitor.client.post(
@@ -604,6 +706,32 @@ def test_a_body_over_the_limit_is_refused_with_a_413_and_nothing_stored(
         assert response.status_code == 413, f"{kind}: {response.status_code}"
         assert_readable(response)
         assert dump(fuzzed.engine) == before, kind
+
+
+#: Pages that read a number or a date from their address: the query parameter, or the path.
+ADDRESS_INPUTS = (
+    ("/progress/history", "page"), ("/progress", "month"), ("/play/desk-reset", "day"),
+    ("/routines", "max_minutes"), ("/plan/{}", ""), ("/sessions/{}", ""),
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "name"), ADDRESS_INPUTS, ids=[p for p, _ in ADDRESS_INPUTS])
+def test_extreme_numbers_and_dates_in_an_address_never_fail_and_refusals_say_why(
+    fuzzed: Fuzzed, path: str, name: str
+) -> None:
+    @settings(max_examples=EXAMPLES, deadline=None, phases=PHASES)
+    @given(value=SCALARS)
+    def get(value: str) -> None:
+        client = fuzzed.account("guest").visitor.client
+        if name:
+            response = client.get(path, query_string={name: value})
+        else:
+            response = client.get(path.format(quote(value, safe="")))
+        assert response.status_code < 500, f"{response.status_code} for {path} {value!r}"
+        if response.status_code >= 400:
+            assert_readable(response)
+
+    get()
 
 
 def test_the_fuzz_knows_the_fields_of_the_apps_forms(fuzzed: Fuzzed) -> None:
@@ -619,7 +747,7 @@ def test_a_refused_request_is_told_apart_from_an_accepted_one(fuzzed: Fuzzed) ->
     """The checks above can fail: a request that changes data is seen in the dump."""
     account = fuzzed.account("guest")
     before = dump(fuzzed.engine)
-    form = {"csrf_token": account.token, "first": "2030-01-01", "last": "2030-01-02"}
+    form = {"csrf_token": account.token, "first": "2027-01-01", "last": "2027-01-02"}
     assert account.visitor.client.post("/plan/vacations", data=form).status_code == 303
     assert changes(before, dump(fuzzed.engine))["planevent"]["new"]
     refused = account.visitor.client.post("/plan/vacations", data={"first": "x"})

@@ -57,9 +57,9 @@ def test_json_days_follow_the_contract(app: Flask) -> None:
         ),
         (
             ["--goal", "desk", "--days", "mon,wed", "--start", "2026-11-23", "--weeks", "0"],
-            "--weeks must be 1 or more",
+            "--weeks must be a whole number from 1 to 104.",
         ),
-        (["--goal", "desk", "--days", "mon,wed", "--start", "23/11/2026"], "is not a date"),
+        (["--goal", "desk", "--days", "mon,wed", "--start", "23/11/2026"], "must be a date like"),
         (["--goal", "desk", "--days", "mon", "--start", "2026-11-23"], "between 2 and 6"),
     ],
 )

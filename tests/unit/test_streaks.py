@@ -20,6 +20,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from routines.bounds import EARLIEST_DATE
 from routines.catalog import load_catalog
 from routines.plan import (
     DayKind,
@@ -762,7 +763,8 @@ def reference(
     logged: list[Logged], schedule: Schedule, today: date, since: date | None = None
 ) -> Figures:
     """The streak rules, one day at a time, as the issue states them."""
-    sessions = Counter(s.day for s in logged)
+    # The input limits: a session counts from 2000 to three days after the user's today.
+    sessions = Counter(s.day for s in logged if EARLIEST_DATE <= s.day <= today + timedelta(days=3))
     starts = [*sessions, *([since] if since else [])]
     if not starts:
         return Figures([], 0, 0, 0, 0)

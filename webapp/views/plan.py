@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
-from webapp import clock, programs, services
+from webapp import clock, inputs, programs, services
 from webapp.guests import current_user
 from webapp.views import catalog, render, store
 
@@ -15,6 +15,7 @@ bp = Blueprint("plan", __name__)
 
 #: The largest id a row can have (ids are 32-bit integers on PostgreSQL); a bigger one is a 404.
 LARGEST_ID = 2**31 - 1
+VACATION_DAYS = "Give the first and the last day of the vacation."
 
 
 def local_today() -> date:
@@ -29,9 +30,10 @@ def _see_other(endpoint: str, day: str | None = None) -> Response:
 
 
 def _day_or_404(text: str) -> date:
+    """The day a plan's URL names; 404 when garbled or outside the limits."""
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return inputs.plan_day(text, local_today())
+    except inputs.Refused:
         abort(404)
 
 
@@ -144,8 +146,8 @@ def move(day: str) -> Response:
     today = local_today()
     plan = programs.plan_for(store(), catalog(), current_user(), today) or abort(404)
     try:
-        target = date.fromisoformat(request.form.get("target", ""))
-    except ValueError:
+        target = inputs.plan_day(request.form.get("target", ""), today)
+    except inputs.Refused:
         return _day_page(when, "Pick the day to move the session to.", 422)
     error = programs.move_day(store(), catalog(), current_user(), plan, when, target, today)
     if error:
@@ -156,12 +158,14 @@ def move(day: str) -> Response:
 @bp.post("/plan/vacations")
 def add_vacation() -> Response:
     """Set a vacation: no sessions and no reminders from the first to the last day."""
-    try:
-        first = date.fromisoformat(request.form.get("first", ""))
-        last = date.fromisoformat(request.form.get("last", ""))
-    except ValueError:
-        return _plan_error("Give the first and the last day of the vacation.")
-    error = programs.add_vacation(store(), current_user(), first, last)
+    today, days = local_today(), []
+    for name, label in (("first", "The first day"), ("last", "The last day")):
+        try:
+            days.append(inputs.plan_day(request.form.get(name, ""), today))
+        except inputs.Refused as refused:
+            unreadable = refused.reason == inputs.READABLE_DAY
+            return _plan_error(VACATION_DAYS if unreadable else refused.about(label))
+    error = programs.add_vacation(store(), current_user(), *days)
     return _plan_error(error) if error else _see_other("plan.overview")
 
 

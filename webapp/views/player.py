@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
 from routines.catalog import Routine
-from webapp import clock, programs, reminders, services
+from webapp import clock, inputs, programs, reminders, services
 from webapp.guests import current_user
 from webapp.models import Completion, new_public_id
 from webapp.views import catalog, reminder_store, render, store
@@ -52,12 +51,13 @@ def play(slug: str) -> Response:
 
 
 def _planned_routine(slug: str, day: str) -> Routine | None:
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        return None
     user = current_user()
-    plan = programs.plan_for(store(), catalog(), user, services.local_today(user, clock.now()))
+    today = services.local_today(user, clock.now())
+    try:
+        when = inputs.plan_day(day, today)
+    except inputs.Refused:
+        return None
+    plan = programs.plan_for(store(), catalog(), user, today)
     planned = plan.day(when) if plan else None
     if planned is None or planned.routine is None or planned.routine.slug != slug:
         return None

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from flask import Blueprint, Response, abort
 from htmx_flask import request
 
 from routines import progress as layout
+from routines.bounds import EARLIEST_DATE
 from routines.streaks import Mark, week_adherence
-from webapp import programs, progress
+from webapp import inputs, programs, progress
 from webapp.charts import line_chart
 from webapp.guests import current_user
 from webapp.views import catalog, render, store
@@ -20,17 +20,22 @@ bp = Blueprint("progress", __name__)
 
 #: The part of the page an htmx request asks for, by the id of the element it replaces.
 FRAGMENTS = {"month-section": "month_view", "exercise-chart": "exercise_chart"}
-MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+#: More pages of 20 sessions than the most sessions an import brings.
+MOST_HISTORY_PAGES = 100_000
 
 
 def _month(text: str | None, today: date) -> date:
-    """The first of the month asked for (`2026-11`), this month when none; 404 when garbled."""
+    """The first of the month asked for (`2026-11`), this month when none.
+
+    404 when garbled, before 2000 or after this month: there is no history there.
+    """
     if not text:
         return today.replace(day=1)
-    found = MONTH.match(text)
-    if not found or not 1 <= int(found.group(2)) <= 12 or not 1900 < int(found.group(1)) < 3000:
+    try:
+        first = inputs.month(text)
+    except inputs.Refused:
         abort(404)
-    return date(int(found.group(1)), int(found.group(2)), 1)
+    return first if first <= today else abort(404)
 
 
 @bp.get("/progress")
@@ -57,6 +62,7 @@ def overview() -> Response:
         adherence=week_adherence(plan.week_of(today)) if plan else None,
         heatmap=layout.heatmap(record, today),
         month=layout.month(record, shown.year, shown.month, today),
+        earliest=EARLIEST_DATE,  # no month before it to go back to
         history=progress.history_page(store(), user.id or 0, 1),
         choices=choices,
         chosen=chosen,
@@ -71,8 +77,9 @@ def overview() -> Response:
 @bp.get("/progress/history")
 def history() -> Response:
     """More of the history list (htmx appends it); the whole page without htmx."""
-    page = request.args.get("page", "1")
-    if not page.isdigit() or not 1 <= int(page) <= 100_000:
+    try:
+        page = inputs.whole(request.args.get("page", "1"), 1, MOST_HISTORY_PAGES)
+    except inputs.Refused:
         abort(404)
-    found = progress.history_page(store(), current_user().id or 0, int(page))
+    found = progress.history_page(store(), current_user().id or 0, page)
     return render("pages/history.html", "history_items", history=found)
