@@ -38,6 +38,9 @@ class User(SQLModel, table=True):
     email: str | None = Field(default=None, unique=True, index=True, max_length=254)
     password_hash: str | None = Field(default=None, max_length=256)
     secured_at: datetime | None = None
+    #: The last UTC date a device opened the account (written at most daily): guests not seen
+    #: for long are pruned (webapp/guest_store.py).
+    last_seen_on: date | None = Field(default=None, index=True)
 
 
 class Completion(SQLModel, table=True):

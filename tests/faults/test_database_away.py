@@ -32,7 +32,8 @@ TRY_AGAIN = "Please try again in a few seconds."
 
 
 class Visitor:
-    """A browser that has opened the player once: it has a guest account and a CSRF token."""
+    """A browser that has opened the player once: it has a CSRF token (and an account from its
+    first save on)."""
 
     def __init__(self, app: Flask) -> None:
         self.client: FlaskClient = app.test_client()
@@ -45,6 +46,10 @@ class Visitor:
     def finish(self, op_id: str, htmx: bool = True) -> TestResponse:
         headers = finish_headers(op_id) if htmx else {}
         return self.client.post("/sessions", data=finish_form(op_id, self.token), headers=headers)
+
+    def make_plan(self) -> TestResponse:
+        """The onboarding's "Make my plan" with every question skipped."""
+        return self.client.post("/start", data={"csrf_token": self.token})
 
     def subscribe(self) -> TestResponse:
         """What static/js/push.js sends when the user turns reminders on."""
@@ -118,17 +123,22 @@ def test_a_finish_while_the_database_is_locked_says_try_again_and_its_retry_stor
 
 
 def test_pages_while_the_database_is_locked(impatient_app: Flask, tmp_path: Path) -> None:
-    """A first visit (which makes an account) gets the "try again" page; a returning visitor
-    still reads Today, since a waiting writer doesn't stop readers; a JSON call gets JSON."""
+    """A first visit reads like any page (no account is made before a first save), and a first
+    save gets the "try again" page and makes no account; a returning visitor still reads Today,
+    since a waiting writer doesn't stop readers; a JSON call gets JSON."""
     returning = Visitor(impatient_app)
+    assert returning.make_plan().status_code == 303
+    newcomer = Visitor(impatient_app)
     guests = count_users(impatient_app)
 
     with write_lock(tmp_path / "hipday.sqlite3"):
         first_visit = impatient_app.test_client().get("/")
+        first_save = newcomer.make_plan()
         today = returning.client.get("/")
         turned_on = returning.subscribe()
 
-    assert_try_again_page(first_visit)
+    assert first_visit.status_code == 200
+    assert_try_again_page(first_save)
     assert count_users(impatient_app) == guests, "no account was made"
     assert today.status_code == 200
     assert turned_on.status_code == 503
@@ -136,7 +146,7 @@ def test_pages_while_the_database_is_locked(impatient_app: Flask, tmp_path: Path
     answer = turned_on.get_json()
     assert set(answer) == {"error"} and TRY_AGAIN in answer["error"]
 
-    assert impatient_app.test_client().get("/").status_code == 200
+    assert newcomer.make_plan().status_code == 303
     assert count_users(impatient_app) == guests + 1
     assert returning.subscribe().status_code == 201
 

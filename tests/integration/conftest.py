@@ -50,6 +50,23 @@ class Visitor:
         }
         return self.client.post("/sessions", data=form)
 
+    def account_id(self) -> int:
+        """The id of this visitor's account, made as a guest's first save makes it.
+
+        A visit that saves nothing has no account row: this saves the settings' time zone as
+        it already is (UTC, following the phone), which is a save like any other.
+        """
+        with self.client.session_transaction() as session:
+            user_id = session.get("user_id")
+        if user_id is None:
+            form = {"csrf_token": self.csrf_token(), "time_zone": "UTC", "follow_phone": "1"}
+            saved = self.client.post("/settings/time-zone", data=form)
+            assert saved.status_code == 303, saved.status_code
+            with self.client.session_transaction() as session:
+                user_id = session["user_id"]
+        assert isinstance(user_id, int)
+        return user_id
+
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:

@@ -72,9 +72,7 @@ def csrf_token_of(visitor: Visitor, path: str = "/settings") -> str:
 
 
 def user_id_of(visitor: Visitor) -> int:
-    with visitor.client.session_transaction() as session:
-        user_id: int = session["user_id"]
-    return user_id
+    return visitor.account_id()
 
 
 def post(account: Account, url: str, **form: Any) -> TestResponse:

@@ -158,10 +158,10 @@ def test_a_vacation_silences_its_days_and_a_backwards_one_is_refused(
 def test_changing_settings_replans_from_today_and_keeps_the_past(
     visitor: Visitor, app: Flask, store: Store
 ) -> None:
-    visitor.get("/")
+    user_id = visitor.account_id()
     start = today() - timedelta(days=10)
     old = ProgramVersion(
-        user_id=1, effective_from=start, start=start, goal="general",
+        user_id=user_id, effective_from=start, start=start, goal="general",
         session_days="0,2,4", experience="new", equipment="",
     )  # fmt: skip
     store.add(old)

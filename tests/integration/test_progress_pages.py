@@ -438,7 +438,7 @@ def post_zone(visitor: Visitor, time_zone: str, follow_phone: bool) -> TestRespo
 def test_an_unknown_time_zone_is_refused_and_nothing_changes(
     visitor: Visitor, store: Store
 ) -> None:
-    visitor.get("/settings")
+    visitor.account_id()
     response = post_zone(visitor, "Mars/Olympus_Mons", follow_phone=False)
     page = text(response)
     assert response.status_code == 422
@@ -519,7 +519,7 @@ def test_the_phones_detected_zone_is_adopted_only_when_following_it(
 
 
 def test_the_time_zone_form_needs_its_csrf_token(visitor: Visitor, store: Store) -> None:
-    visitor.get("/settings")
+    visitor.account_id()
     response = visitor.client.post(
         "/settings/time-zone", data={"time_zone": "Asia/Tokyo", "follow_phone": "1"}
     )

@@ -45,9 +45,7 @@ def test_the_guest_cookie_is_secure_over_https(client: FlaskClient) -> None:
 
 
 def test_a_returning_visitor_keeps_the_same_account(client: FlaskClient) -> None:
-    client.get("/")
-    with client.session_transaction() as session:
-        first = session["user_id"]
+    first = Visitor(client).account_id()
     client.get("/")
     with client.session_transaction() as session:
         assert session["user_id"] == first

@@ -144,7 +144,7 @@ def _signed_in(user_id: int, method: str) -> Response:
     user = store().user(user_id)
     if user is None:
         return _login_page(AccountForm(errors={"password": auth.LOGIN_FAILED}), 401)
-    if guest.id != user.id and guest.secured_at is None:
+    if guest.id is not None and guest.id != user.id and guest.secured_at is None:
         accounts().adopt_guest(guest.id or 0, user.id or 0)
         store().delete_user(guest.id or 0)
     auth.start_sign_in(accounts(), user, method)

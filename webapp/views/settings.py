@@ -10,7 +10,7 @@ from htmx_flask import request
 
 from webapp import clock, programs, reminders, services
 from webapp.calendar_feed import calendar_feed
-from webapp.guests import current_user
+from webapp.guests import current_user, remember_time_zone
 from webapp.services import is_time_zone
 from webapp.views import catalog, reminder_store, render, store
 from webapp.views.plan import choices, local_today
@@ -90,8 +90,11 @@ def detected_time_zone() -> Response:
     if not is_time_zone(name):
         return Response("That isn't a time zone this server knows.", 422, mimetype="text/plain")
     if user.time_zone_auto and name != user.time_zone:
-        store().set_time_zone(user, name)
-        reminders.reschedule(reminder_store(), user, clock.now())
+        if user.id is None:
+            remember_time_zone(name)  # a visitor without an account: their cookie keeps it
+        else:
+            store().set_time_zone(user, name)
+            reminders.reschedule(reminder_store(), user, clock.now())
     return Response(status=204)
 
 
