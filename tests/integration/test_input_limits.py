@@ -393,7 +393,10 @@ def test_an_account_holding_sessions_dated_year_1_and_9999_still_shows_every_pag
             ended_at=moment, local_date=day, time_zone="UTC", steps_done=3, steps_total=3,
         ))  # fmt: skip
     store.add(PlanEvent(user_id=user_id, kind="vacation", day=date(9999, 12, 1), until=date.max))
-    for path in ["/", "/progress", "/progress/history", "/plan", "/settings/data/hipday.json"]:
+    assert post(visitor, "/settings/calendar").status_code == 303
+    token = store.user(user_id).calendar_token  # type: ignore[union-attr]
+    pages = ["/", "/progress", "/progress/history", "/plan", "/settings/data/hipday.json"]
+    for path in [*pages, "/settings/data/hipday-csv.zip", f"/calendar/{token}.ics"]:
         assert visitor.get(path).status_code == 200, path
     assert '<span id="streak-number" data-if-done-today="1">1</span>-day streak.' in text(
         visitor.get("/")
