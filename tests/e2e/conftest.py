@@ -1,5 +1,8 @@
 """Browser fixtures: a live Hipday server, headless Debian Chromium, a phone-sized page.
 
+The server's clock is pinned at `TEST_NOW` and every browser context's clock starts there too
+(`pin_clock`), so the page's JavaScript and the server agree on the day whatever the real date.
+
 Every page a test opens is watched: console errors (CSP violations included) and uncaught page
 errors fail the test when its context closes. A test that expects an error (a 404 page, a 422
 form response) says so with `console.allow(pattern)`.
@@ -11,7 +14,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +30,7 @@ from playwright.sync_api import (
 )
 from werkzeug.serving import make_server
 
-from tests.conftest import make_app
+from tests.conftest import TEST_NOW, make_app
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -161,6 +164,7 @@ def new_context(browser: Browser, console: ConsoleWatch) -> Iterator[NewContext]
     def make(**options: Any) -> BrowserContext:
         context = browser.new_context(**{**PHONE, **options})
         context.set_default_timeout(10_000)
+        pin_clock(context)
         context.on("page", console.watch)
         contexts.append(context)
         return context
@@ -182,15 +186,23 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+def pin_clock(context: BrowserContext) -> None:
+    """Start the pages' clock at the server's pinned `TEST_NOW`; from there it runs in real time.
+
+    Call it on every context before its first page opens.
+    """
+    context.clock.install(time=TEST_NOW)
+
+
 def start_clock(page: Page, run_budget: timedelta = timedelta(minutes=9)) -> None:
     """Install a paused fake clock on `page` (call before `page.goto`).
 
-    The fake "now" is chosen so that a session of up to `run_budget` of fake time ends on
-    today's UTC date and never in the future by more than the server's allowed clock skew.
+    The fake "now" is `run_budget` before the server's pinned `TEST_NOW` (not past its
+    midnight), so a session of up to `run_budget` of fake time ends on the pinned day and never
+    after the server's "now".
     """
-    now = datetime.now(UTC).replace(microsecond=0)
-    midnight = now.replace(hour=0, minute=0, second=0)
-    start = max(midnight + timedelta(seconds=1), now - run_budget)
+    midnight = TEST_NOW.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = max(midnight + timedelta(seconds=1), TEST_NOW - run_budget)
     page.clock.install(time=start)
     page.clock.pause_at(start + timedelta(seconds=1))
 

@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +28,14 @@ from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
 from routines.catalog import load_catalog
-from tests.conftest import make_app, wait_until
+from tests.conftest import TEST_NOW, make_app, wait_until
 from tests.e2e.conftest import (
     CHROMIUM,
     CHROMIUM_ARGS,
     PHONE,
     ConsoleWatch,
     clock_text,
+    pin_clock,
     start_clock,
     timeline,
 )
@@ -118,6 +119,7 @@ def phone(
         **PHONE,
     )
     context.set_default_timeout(10_000)
+    pin_clock(context)
     for opened in context.pages:
         console.watch(opened)
     context.on("page", console.watch)
@@ -187,7 +189,7 @@ def finish_fields(page: Page, op_id: str) -> dict[str, str]:
     fields: dict[str, str] = page.evaluate(
         "Object.fromEntries(new FormData(document.getElementById('finish-form')).entries())"
     )
-    ended = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
+    ended = TEST_NOW - timedelta(minutes=1)
     fields.pop("csrf_token", None)
     fields.update(
         op_id=op_id,
@@ -367,7 +369,7 @@ def test_a_completion_replayed_three_times_is_stored_once(
         "fields": finish_fields(page, op_id),
         "token": token,
         "name": DESK.name,
-        "local_date": datetime.now(UTC).date().isoformat(),
+        "local_date": TEST_NOW.date().isoformat(),
         "minutes": 4,
     }
     sent = page.evaluate(

@@ -1,15 +1,15 @@
 """The plan on a phone: onboarding, the weeks, skipping and moving a day, vacations, settings.
 
-Each test is a fresh guest whose program starts on the day it onboards (UTC in the PHONE
-profile). What the pages should show is worked out with `routines.plan.build_plan` for the same
-answers, so no date is hard-coded: the tests hold on any day of the week.
+Each test is a fresh guest whose program starts on the day it onboards: the pinned `TEST_TODAY`
+(the server's and the phone's clocks both read `TEST_NOW`). What the pages should show is worked
+out with `routines.plan.build_plan` for the same answers, so no date is hard-coded.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -26,6 +26,7 @@ from routines.plan import (
     build_plan,
 )
 from routines.session import compile_session
+from tests.conftest import TEST_TODAY
 from tests.e2e.conftest import ConsoleWatch, LiveServer, start_clock
 
 CATALOG = load_catalog()
@@ -91,8 +92,8 @@ def long_date(day: date) -> str:
 
 
 def answer_the_questions(page: Page) -> tuple[int, ...]:
-    """Tick `ANSWERS` and four days from today (the phone's UTC date); the days ticked."""
-    days = session_days(datetime.now(UTC).date())
+    """Tick `ANSWERS` and four days from the pinned today; the days ticked."""
+    days = session_days(TEST_TODAY)
     page.get_by_role("radio", name=ANSWERS["goal"]).check()
     for number, name in enumerate(WEEKDAY_NAMES):
         page.get_by_role("checkbox", name=name, exact=True).set_checked(number in days)
@@ -424,7 +425,9 @@ def test_settings_re_plans_with_a_new_goal_and_the_calendar_feed_can_be_made_and
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").tap()
     expect(page).to_have_url(live_server("/settings"))
     expect(page.get_by_role("radio", name=ANSWERS["goal"])).to_be_checked()
-    expect(page.get_by_role("checkbox", name="Tuesday", exact=True)).to_be_checked()
+    for number, name in enumerate(WEEKDAY_NAMES):
+        ticked = page.get_by_role("checkbox", name=name, exact=True)
+        expect(ticked).to_be_checked(checked=number in guest.days)
     page.get_by_role("radio", name="Desk breaks").check()
     page.get_by_role("button", name="Save and re-plan").tap()
 

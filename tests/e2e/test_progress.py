@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, Request, expect
 
+from tests.conftest import TEST_NOW
 from tests.e2e.conftest import (
     ConsoleWatch,
     LiveServer,
@@ -44,7 +45,7 @@ def log_full_session(page: Page, live_server: LiveServer, ago: timedelta = timed
     """
     headers = page.locator("body").get_attribute("hx-headers") or "{}"
     token = json.loads(headers)["X-CSRFToken"]
-    ended = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=30) - ago
+    ended = TEST_NOW - timedelta(seconds=30) - ago
     steps = str(len(ROUTINE.steps))
     response = page.request.post(
         live_server("/sessions"),
@@ -302,30 +303,17 @@ def test_a_first_visit_from_tokyo_adopts_the_phones_zone_until_one_is_chosen(
     def is_detected(request: Request) -> bool:
         return request.url == live_server("/settings/time-zone/detected")
 
-    def dates() -> tuple[date, date]:
-        """Tokyo's date and UTC's (the date Today is first rendered for: guests start in UTC)."""
-        now = datetime.now(UTC)
-        return now.astimezone(ZoneInfo("Asia/Tokyo")).date(), now.date()
-
-    before = dates()
     with page.expect_response(lambda r: is_detected(r.request)) as answer:
         page.goto(live_server("/"))
-    after = dates()
     assert answer.value.status == 204
-    tokyo_today, utc_today = after
     body = page.locator("body")
-    if before == after and tokyo_today == utc_today:
-        # Tokyo's date is UTC's: Today has nothing to correct and doesn't reload; the zone is
-        # the account's from the next page on.
-        expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").tap()
-        expect(page).to_have_url(live_server("/settings"))
-    else:
-        # Tokyo is already on tomorrow: Today reloads for the phone's date.
-        expect(body).to_have_attribute("data-time-zone", "Asia/Tokyo")
-        expect(body).to_have_attribute("data-today", tokyo_today.isoformat())
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").tap()
-        expect(page).to_have_url(live_server("/settings"))
+    # At the pinned moment Tokyo's date is UTC's, so Today has nothing to correct and doesn't
+    # reload; the zone is the account's from the next page on. (A phone on another date than
+    # the page was made for: tests/e2e/test_today_time_zone.py.)
+    assert TEST_NOW.astimezone(ZoneInfo("Asia/Tokyo")).date() == TEST_NOW.date()
+    expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").tap()
+    expect(page).to_have_url(live_server("/settings"))
     expect(body).to_have_attribute("data-time-zone", "Asia/Tokyo")
     expect(body).to_have_attribute("data-time-zone-auto", "1")
 

@@ -29,7 +29,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import BrowserContext, CDPSession, Page, Playwright, Request, expect
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatch, LiveServer
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PHONE,
+    ConsoleWatch,
+    LiveServer,
+    pin_clock,
+)
 
 REMINDERS = "/settings/reminders"
 DEVICES = "/settings/reminders/devices"
@@ -138,6 +145,7 @@ def make_phone(
         )
         contexts.append(context)
         context.set_default_timeout(10_000)
+        pin_clock(context)
         context.grant_permissions(["notifications"], origin=live_server.url)
         if init_script:
             context.add_init_script(init_script)

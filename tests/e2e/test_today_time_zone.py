@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
+from tests.conftest import TEST_NOW
 from tests.e2e.conftest import LiveServer, NewContext, start_clock, timeline
 
 
@@ -20,7 +21,7 @@ def test_a_session_finished_on_the_phones_date_shows_as_done_today_there(
     new_context: NewContext, live_server: LiveServer
 ) -> None:
     routine = timeline("desk-reset")
-    zone = zone_on_another_date_than_utc(datetime.now(UTC))
+    zone = zone_on_another_date_than_utc(TEST_NOW)
     page = new_context(timezone_id=zone).new_page()
     start_clock(page, run_budget=timedelta(minutes=2))
 
