@@ -8,7 +8,7 @@ WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test test-postgres lint bench setup clean icons
+.PHONY: run test test-postgres lint bench setup clean icons figures
 
 run: setup
 	$(BIN)/flask --app webapp init
@@ -39,6 +39,11 @@ bench: setup $(CHROMIUM)
 
 icons: setup $(CHROMIUM)
 	$(BIN)/flask --app webapp pwa icons
+
+# Every exercise's figure, keyframe by keyframe, on one contact sheet: build/figures/ gets
+# contact-sheet.html and contact-sheet.png (drawn by Chromium). Look at it after changing a figure.
+figures: setup $(CHROMIUM)
+	$(BIN)/flask --app webapp figures
 
 setup: $(VENV)/.installed static/vendor/htmx.min.js
 

@@ -3,7 +3,8 @@
 //
 // - Navigations: network first (about 3 s), then the last copy of the page, then /offline.
 // - Static files: from this version's precache (the version is a hash of every static file, so
-//   a precached file can't be stale); anything else static is stale-while-revalidate.
+//   a precached file can't be stale); anything else static is stale-while-revalidate. The
+//   figures' generated stylesheet (/figures.css?v=<its hash>) is precached too, by its address.
 //   Only `ok` responses are ever cached.
 // - htmx fragment requests are never answered from the cache (a full page must not land in a
 //   fragment's place); they go to the network and fail visibly when offline.
@@ -104,6 +105,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigate(event));
   } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
     event.respondWith(staleWhileRevalidate(event, request));
+  } else if (url.pathname === "/figures.css") {
+    event.respondWith(versioned(request));
   }
 });
 
@@ -154,6 +157,17 @@ async function staleWhileRevalidate(event, request) {
     return cached;
   }
   return refresh;
+}
+
+// The figures' stylesheet is generated; its ?v= is a hash of its content, so the copy cached
+// under that exact address is never stale (another version is another address).
+async function versioned(request) {
+  const cache = await caches.open(STATIC_CACHE);
+  const cached = await cache.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) await cache.put(request, response.clone());
+  return response;
 }
 
 function withTimeout(promise, ms) {

@@ -112,6 +112,13 @@ class Routine:
     blocks: tuple[Block, ...]
     quick_start: bool = False
     rest_between_exercises: int = 0
+    signature: str = ""  # the exercise that pictures the routine on cards (else the first)
+
+    @property
+    def signature_exercise(self) -> Exercise:
+        """The exercise whose figure stands for the routine on Today and library cards."""
+        exercises = [p.exercise for p in self.prescriptions]
+        return next((e for e in exercises if e.slug == self.signature), exercises[0])
 
     @property
     def prescriptions(self) -> tuple[Prescription, ...]:
@@ -281,6 +288,7 @@ EXERCISE_FIELDS = {
 }  # fmt: skip
 ROUTINE_FIELDS = {
     "slug", "name", "summary", "kind", "goals", "quick_start", "rest_between_exercises", "block",
+    "signature",
 }  # fmt: skip
 DOSAGE_FIELDS = ("sets", "hold_seconds", "reps", "work_seconds", "rest_seconds", "tempo_seconds")
 ITEM_FIELDS = {
@@ -402,15 +410,21 @@ class _Reader:
         rest = self.number("rest_between_exercises", self.raw, 0) or 0
         if rest < 0:
             raise self.fail("rest_between_exercises", f"cannot be negative ({rest})")
+        built = tuple(self.block(b, exercises) for b in blocks)
+        signature = self.text("signature") if "signature" in self.raw else ""
+        used = {p.exercise.slug for block in built for p in block.prescriptions}
+        if signature and signature not in used:
+            raise self.fail("signature", f"{signature!r} is not one of the routine's exercises")
         return Routine(
             slug=self.text("slug"),
             name=self.text("name"),
             summary=self.text("summary"),
             kind=self.choice("kind", RoutineKind),
             goals=tuple(self.choice("goals", Goal, g) for g in goals),
-            blocks=tuple(self.block(b, exercises) for b in blocks),
+            blocks=built,
             quick_start=self.flag("quick_start", False),
             rest_between_exercises=rest,
+            signature=signature,
         )
 
     def block(self, raw: Any, exercises: Mapping[str, Exercise]) -> Block:

@@ -18,6 +18,7 @@ from webapp.push import application_server_key, insecure_endpoints, load_vapid
 from webapp.reminder_store import ReminderStore
 from webapp.store import Store
 from webapp.views import account, data, meta, plan, player, progress, pwa, routines, settings, today
+from webapp.views import figures as figure_pages
 from webapp.views import reminders as reminder_pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,4 +60,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     ):  # fmt: skip
         app.register_blueprint(blueprint)
     app.register_blueprint(data.bp)
+    app.register_blueprint(figure_pages.bp)
     return app

@@ -47,13 +47,18 @@ def files_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def script(quick_starts: Iterable[str], salt: str = "") -> str:
-    """The worker's source with VERSION and the lists filled in; `salt` forces a new version."""
+def script(quick_starts: Iterable[str], salt: str = "", generated: Iterable[str] = ()) -> str:
+    """The worker's source with VERSION and the lists filled in; `salt` forces a new version.
+
+    `generated` are static files the app makes (the figures' stylesheet): their addresses carry
+    their content's hash, so a changed one is a new address in a changed worker.
+    """
+    made = sorted(generated)
     version = files_hash() if not salt else f"{files_hash()}-{salt}"
     pages = [*SHELL_PAGES, *(f"/play/{slug}" for slug in quick_starts)]
     return (
         SCRIPT.read_text(encoding="utf-8")
         .replace("__HIPDAY_VERSION__", version)
-        .replace("__HIPDAY_STATIC__", json.dumps(static_files()))
+        .replace("__HIPDAY_STATIC__", json.dumps(static_files() + made))
         .replace("__HIPDAY_PAGES__", json.dumps(pages))
     )

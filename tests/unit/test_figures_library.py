@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from routines.catalog import LIBRARY_DIR, Exercise, LibraryError, load_catalog
+from routines.catalog import LIBRARY_DIR, Exercise, LibraryError, Routine, load_catalog
 from routines.dosage import DosageKind
 from routines.figures import Motion, View, figure_problems
 from routines.figures.camera import screen
@@ -131,6 +131,33 @@ def test_a_broken_figure_stops_the_load_naming_file_exercise_and_field(
     with pytest.raises(LibraryError) as raised:
         load_catalog(library_with(tmp_path, ONE_EXERCISE, figures))
     assert message in str(raised.value)
+
+
+@pytest.mark.parametrize("routine", CATALOG.routines.values(), ids=lambda r: r.slug)
+def test_every_routine_is_pictured_by_one_of_its_own_exercises(routine: Routine) -> None:
+    assert routine.signature, "choose the move that pictures the routine on cards"
+    assert routine.signature_exercise.slug == routine.signature
+    assert routine.signature in {p.exercise.slug for p in routine.prescriptions}
+
+
+def test_a_routine_pictured_by_a_move_it_does_not_hold_is_refused(tmp_path: Path) -> None:
+    routine = """
+[[routine]]
+slug = "open"
+name = "Open"
+summary = "Open the hips."
+kind = "mobility"
+goals = ["general"]
+signature = "glute-bridge"
+[[routine.block]]
+name = "Only"
+[[routine.block.item]]
+exercise = "clamshell"
+"""
+    (tmp_path / "routines.toml").write_text(routine)
+    with pytest.raises(LibraryError) as raised:
+        load_catalog(library_with(tmp_path, ONE_EXERCISE, CLAMSHELL))
+    assert "routine 'open', field 'signature': 'glute-bridge' is not one of" in str(raised.value)
 
 
 def test_the_real_library_keeps_its_figures_beside_the_exercises() -> None:

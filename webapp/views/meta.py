@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app
 
 from webapp import service_worker
-from webapp.views import catalog, render
+from webapp.views import catalog, figures, render
 
 bp = Blueprint("meta", __name__)
 
@@ -21,7 +21,8 @@ def worker() -> Response:
     """The service worker, never cached by HTTP so browsers notice a new version at once."""
     quick_starts = [r.slug for r in catalog().routines.values() if r.quick_start]
     salt = str(current_app.config.get("SERVICE_WORKER_SALT", ""))
-    response = Response(service_worker.script(quick_starts, salt), mimetype="text/javascript")
+    made = [figures.stylesheet_url()]  # figures move in sessions played with no signal too
+    response = Response(service_worker.script(quick_starts, salt, made), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
     return response

@@ -1,0 +1,30 @@
+"""Figures in the web layer: inline SVG per exercise and the stylesheet that moves them.
+
+`markup` draws a figure (still, or ready to move); `styles` builds `/figures.css` from every
+figure's keyframes; `contact_sheet` draws them all side by side to check by eye.
+"""
+
+from markupsafe import Markup
+
+from routines.figures import Figure
+from webapp.figures.markup import Drawing, still, svg
+from webapp.figures.styles import cycle_seconds, library_stylesheet, short_name
+
+__all__ = ["cycle_seconds", "figure_svg", "keyframe_svg", "library_stylesheet", "short_name"]
+
+
+def figure_svg(
+    figure: Figure, *, animated: bool = True, label: str | None = None, css_class: str = ""
+) -> Markup:
+    """The figure as inline SVG named for screen readers by `label` (else the move in words)."""
+    return svg(figure, animated=animated, label=label or figure.label, css_class=css_class)
+
+
+def keyframe_svg(figure: Figure, frame: int) -> Markup:
+    """One keyframe, still, in the same box as the moving figure (for the contact sheet)."""
+    drawing = Drawing.of(figure)
+    label = f"{figure.label} Keyframe {frame + 1}."
+    return Markup(
+        f'<svg class="fig" viewBox="{drawing.view_box()}" role="img" aria-label="{label}">'
+        f'<g class="fm">{still(drawing, frame)}</g></svg>'
+    )

@@ -1,0 +1,145 @@
+"""The figures' stylesheet, generated from their keyframes: `/figures.css`.
+
+Each moving figure runs ONE animation on its `<svg>`, which moves registered custom properties
+(`--r8` is how far bone 8 turns from the key pose, `--s8` how much it stretches, `--t8` how far
+it slides along its parent, `--ox`/`--oy` how far the whole figure shifts). The properties are
+inherited, and a shared rule per bone number turns them into the CSS `rotate`, `scale` and
+`translate` of the groups the markup marks. So a figure costs one `@keyframes` rule, a pause is
+one `animation-play-state`, and the player syncs one animation to its clock. A browser without
+`@property` steps between keyframes instead of gliding; the key pose always draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from functools import cache
+
+from routines.catalog import Catalog
+from routines.figures import Figure, Motion, Rig
+from webapp.figures.markup import Drawing, number
+
+SECONDS_PER_REP = 3.0  # routines.dosage.SELF_PACED_SECONDS_PER_REP: one rep per beat
+EASE_IN_SECONDS = 2.0
+#: kind of change -> (CSS property it drives, the custom property's syntax, its rest value)
+KINDS = {
+    "r": ("rotate: var(--{n})", "<angle>", "0deg"),
+    "s": ("scale: var(--{n}) 1", "<number>", "1"),
+    "t": ("translate: var(--{n}) 0", "<length>", "0px"),
+    "h": ("translate: var(--{n}) 0", "<length>", "0px"),
+}
+UNITS = {"r": "deg", "s": "", "t": "px", "h": "px", "ox": "px", "oy": "px"}
+
+SHARED = """\
+.fig.m{animation-duration:var(--fig-t,3s);animation-timing-function:ease-in-out;\
+animation-iteration-count:var(--fig-n,infinite);animation-fill-mode:both}
+.fig .o{translate:var(--ox) var(--oy)}
+@property --ox{syntax:"<length>";inherits:true;initial-value:0px}
+@property --oy{syntax:"<length>";inherits:true;initial-value:0px}
+"""
+
+
+def cycle_seconds(figure: Figure, tempo: int | None) -> float:
+    """One cycle at `tempo` seconds a rep (or the self-paced 3 s); a hold's ease-in."""
+    if figure.motion is Motion.EASE_IN:
+        return EASE_IN_SECONDS
+    return (tempo or SECONDS_PER_REP) * figure.reps_per_cycle
+
+
+def short_name(slug: str) -> str:
+    """A figure's animation name: its slug's initials ('banded-clamshell' -> 'bc')."""
+    return "".join(word[0] for word in slug.split("-") if word)
+
+
+def changes(figure: Figure) -> dict[str, list[float]]:
+    """Each moving custom property's value per keyframe (a cycle ends on its first again)."""
+    drawing = Drawing.of(figure)
+    rig, key = drawing.rig, drawing.rig.key
+    found: dict[str, list[float]] = {}
+    if drawing.root_moves():
+        found["ox"] = [x - rig.origins[key][0] for x, _ in rig.origins]
+        found["oy"] = [y - rig.origins[key][1] for _, y in rig.origins]
+    for index, bone in enumerate(rig.bones):
+        if drawing.moves(bone.angles):
+            found[f"r{index}"] = [a - bone.angles[key] for a in bone.angles]
+        if drawing.moves(bone.lengths):
+            found[f"s{index}"] = [v / (bone.lengths[key] or 1.0) for v in bone.lengths]
+            if bone.head:
+                found[f"h{index}"] = [v - bone.lengths[key] for v in bone.lengths]
+        offsets = drawing.offsets(bone)
+        if drawing.moves(offsets):
+            found[f"t{index}"] = [v - offsets[key] for v in offsets]
+    return {name: _closed(rig, name, values) for name, values in found.items()}
+
+
+def _closed(rig: Rig, name: str, values: list[float]) -> list[float]:
+    if not rig.cycle:
+        return values
+    first = values[0]
+    if name.startswith("r"):  # come back round the short way, the way the rig unwrapped it
+        first -= 360.0 * round((first - values[-1]) / 360.0)
+    return [*values, first]
+
+
+def figure_css(figure: Figure, seconds: float) -> str:
+    """The figure's timing and its one `@keyframes` rule of custom properties."""
+    name = short_name(figure.slug)
+    once = ";--fig-n:1" if figure.motion is Motion.EASE_IN else ""
+    timing = f";--fig-t:{number(seconds)}s" if seconds != SECONDS_PER_REP else ""
+    stops = _stops(changes(figure))
+    return f".x-{figure.slug}{{animation-name:{name}{timing}{once}}}@keyframes {name}{{{stops}}}"
+
+
+def _stops(values: dict[str, list[float]]) -> str:
+    """Keyframe stops, evenly spaced. Only the first and last stop may leave a property at rest
+    to the markup (an unspecified stop in between would be skipped, not held at rest)."""
+    if not values:
+        return ""
+    steps = len(next(iter(values.values()))) - 1
+    by_stop: dict[str, list[str]] = {}
+    for index in range(steps + 1):
+        end = index in (0, steps)
+        declarations = ";".join(
+            f"--{name}:{_value(name, series[index])}"
+            for name, series in values.items()
+            if not end or abs(series[index] - (1.0 if name.startswith("s") else 0.0)) >= 0.01
+        )
+        if declarations:
+            by_stop.setdefault(declarations, []).append(f"{number(100 * index / steps)}%")
+    return "".join(f"{','.join(at)}{{{body}}}" for body, at in by_stop.items())
+
+
+def _value(name: str, value: float) -> str:
+    kind = "ox" if name in ("ox", "oy") else name[0]
+    if kind == "r":
+        return f"{round(value)}deg"
+    if kind == "s":
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace("0.", ".", 1)
+    return f"{number(value)}{UNITS[kind]}"
+
+
+def shared_rules(names: Sequence[str]) -> Iterator[str]:
+    """A registered custom property and the rule that applies it, per moving part used."""
+    yield SHARED
+    for name in sorted(set(names), key=lambda n: (n[0], int(n[1:]))):
+        rule, syntax, initial = KINDS[name[0]]
+        selector = f".fig .{name}"
+        yield f'@property --{name}{{syntax:"{syntax}";inherits:true;initial-value:{initial}}}\n'
+        yield f"{selector}{{{rule.format(n=name)}}}\n"
+
+
+@cache
+def stylesheet(figures: tuple[tuple[Figure, int | None], ...]) -> str:
+    """The whole library's figures (each with its exercise's tempo) in one stylesheet."""
+    names = [n for figure, _ in figures for n in changes(figure) if n not in ("ox", "oy")]
+    parts = [*shared_rules(names)]
+    parts += [figure_css(figure, cycle_seconds(figure, tempo)) + "\n" for figure, tempo in figures]
+    return "".join(parts)
+
+
+def library_stylesheet(catalog: Catalog) -> str:
+    """Every exercise's figure, as `/figures.css` serves it."""
+    figures = tuple(
+        (catalog.figures[slug], catalog.exercises[slug].default_dosage.tempo_seconds)
+        for slug in sorted(catalog.figures)
+    )
+    return stylesheet(figures)
