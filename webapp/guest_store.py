@@ -13,6 +13,8 @@ from webapp.store import Queries
 
 #: What makes a guest worth keeping: a row in any of these tables.
 KEPT = (Completion, ProgramVersion, PlanEvent, Reminder, PushSubscription)
+#: Guests deleted per transaction when pruning.
+BATCH = 500
 
 
 class Guests(Queries):
@@ -47,8 +49,18 @@ class Guests(Queries):
             session.commit()
 
     def delete_idle_empty(self, unseen_since: date) -> int:
-        """Delete guests with nothing kept who were last seen before `unseen_since`; how many."""
-        return self._delete_empty(_unseen(unseen_since))
+        """Delete guests with nothing kept who were last seen before `unseen_since`; how many.
+
+        In batches, each its own short transaction, so web requests never wait long on them.
+        """
+        deleted = 0
+        while True:
+            with self._session() as session:
+                batch = select(User.id).where(_empty(), _unseen(unseen_since)).limit(BATCH)
+                ids = list(session.exec(batch).all())
+            if not ids:
+                return deleted
+            deleted += self._delete_empty(col(User.id).in_(ids))
 
     def delete_if_empty(self, user_id: int) -> bool:
         """Delete this guest unless they keep something (a request made them, then failed)."""
@@ -57,9 +69,8 @@ class Guests(Queries):
     def _delete_empty(self, which: ColumnElement[bool]) -> int:
         """Delete the guests `which` picks that keep nothing, in one statement (so none of them
         can save something in between); how many."""
-        kept = [~exists().where(col(table.user_id) == User.id) for table in KEPT]
         with self._session() as session:
-            gone = session.exec(delete(User).where(col(User.secured_at).is_(None), which, *kept))
+            gone = session.exec(delete(User).where(_empty(), which))
             session.commit()
             return int(gone.rowcount or 0)
 
@@ -68,6 +79,12 @@ class Guests(Queries):
         with self._session() as session:
             query = select(User.id).where(col(User.secured_at).is_(None), _unseen(unseen_since))
             return [user_id for user_id in session.exec(query).all() if user_id is not None]
+
+
+def _empty() -> ColumnElement[bool]:
+    """A guest (not secured) without a row in any table that makes an account worth keeping."""
+    kept = [~exists().where(col(table.user_id) == User.id) for table in KEPT]
+    return and_(col(User.secured_at).is_(None), *kept)
 
 
 def _unseen(since: date) -> ColumnElement[bool]:
