@@ -193,7 +193,11 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def finish_form(op_id: str, token: str, ended: datetime | None = None) -> dict[str, str]:
-    """The player's finish form for a pre-run warm-up that ended a minute ago."""
+    """The player's finish form for a pre-run warm-up that ended at `ended`.
+
+    By default a minute ago on the real clock, which the web processes these tests start read;
+    an app made in the test (`make_app`) reads the pinned `TEST_NOW` instead.
+    """
     ended = ended or datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
     return {
         "csrf_token": token,

@@ -13,6 +13,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from sqlalchemy import func, make_url
 from sqlmodel import Session, select
 from werkzeug.test import TestResponse
 
-from tests.conftest import ON_POSTGRES, database_url, make_app
+from tests.conftest import ON_POSTGRES, TEST_NOW, database_url, make_app
 from tests.faults.conftest import TOKEN, finish_form, finish_headers, stored
 from tests.push.service import Receiver
 from webapp.errors import BUSY_TITLE
@@ -45,7 +46,8 @@ class Visitor:
 
     def finish(self, op_id: str, htmx: bool = True) -> TestResponse:
         headers = finish_headers(op_id) if htmx else {}
-        return self.client.post("/sessions", data=finish_form(op_id, self.token), headers=headers)
+        form = finish_form(op_id, self.token, ended=TEST_NOW - timedelta(minutes=1))
+        return self.client.post("/sessions", data=form, headers=headers)
 
     def make_plan(self) -> TestResponse:
         """The onboarding's "Make my plan" with every question skipped."""
