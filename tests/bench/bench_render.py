@@ -10,7 +10,7 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from routines.catalog import Catalog
-from tests.conftest import make_app
+from tests.conftest import TEST_TODAY, make_app
 from webapp import services
 from webapp.models import ProgramVersion
 from webapp.store import Store
@@ -50,7 +50,7 @@ def test_render_time_with_a_year_of_history(tmp_path: Path) -> None:
     catalog: Catalog = app.extensions["hipday.catalog"]
     user = store.user(1)
     assert user is not None
-    today = datetime.now(UTC).date()
+    today = TEST_TODAY  # the app's pinned day
     start = today - timedelta(days=365)
     store.add(
         ProgramVersion(
