@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid02
 from pywebpush import WebPusher, WebPushException
 
+from webapp import inputs
 from webapp.outbound import PushSession, refusal
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,8 @@ DEFAULT_SUBJECT = "mailto:reminders@hipday.app"
 #: Real services cap the encrypted body at 4096 bytes; reminders stay far below it.
 MAX_PAYLOAD = 2048
 CLAIMS_LIFETIME = 12 * 3600
+#: A Retry-After beyond a day is read as no usable answer (the sender caps its waits anyway).
+LONGEST_RETRY_AFTER = 86_400
 TOPIC_LENGTH = 32
 NO_ANSWER_IN_TIME = "no answer in time"
 
@@ -388,8 +391,10 @@ def retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    try:
+        return float(inputs.whole(value, 0, LONGEST_RETRY_AFTER))
+    except inputs.Refused:
+        pass
     try:
         moment = parsedate_to_datetime(value)
     except (TypeError, ValueError):

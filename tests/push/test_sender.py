@@ -222,6 +222,8 @@ def test_a_hanging_push_service_fails_without_holding_up_the_others(
         (" 120 ", 120.0),
         ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # a date already past: retry now
         ("soon", None),
+        ("²", None),  # a Unicode digit is not a number of seconds
+        ("9" * 5000, None),
         ("", None),
         (None, None),
     ],
