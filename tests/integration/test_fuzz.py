@@ -51,16 +51,22 @@ BODIES = ("form", "form", "form", "multipart", "multipart", "json", "json", "raw
 JSON_BODIES = ("json", "json", "json", "json", "form", "multipart", "raw")
 
 
-def post_rules() -> list[Rule]:
-    """Every POST route of the app, read from an app that is never served."""
+def app_rules() -> list[Rule]:
+    """Every route of the app, read from an app that is never served."""
     app = create_app(
         {"TESTING": True, "SECRET_KEY": "routes", "DATABASE_URL": "sqlite://", **PUSH_TEST_CONFIG}
     )
-    rules = [r for r in app.url_map.iter_rules() if "POST" in (r.methods or ())]
+    rules = list(app.url_map.iter_rules())
     app.extensions["hipday.store"].engine.dispose()
     return sorted(rules, key=lambda r: r.rule)
 
 
+def post_rules() -> list[Rule]:
+    """Every POST route of the app."""
+    return [r for r in ALL_RULES if "POST" in (r.methods or ())]
+
+
+ALL_RULES = app_rules()
 POST_RULES = post_rules()
 
 
@@ -753,6 +759,45 @@ def test_a_refused_request_is_told_apart_from_an_accepted_one(fuzzed: Fuzzed) ->
     refused = account.visitor.client.post("/plan/vacations", data={"first": "x"})
     assert refused.status_code == 400 and "This form has expired" in message_of(refused)
     assert message_of(fuzzed.app.test_client().get("/no-such-page")).startswith("Not found")
+
+
+#: How each level of a deep JSON body opens, and how it closes.
+NESTING = {"[": "]", '{"a":': "}", '{"a":[': "]}", '[{"b":': "}]"}
+
+
+def method_of(rule: Rule) -> str:
+    return "POST" if "POST" in (rule.methods or ()) else "GET"
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=[f"{method_of(r)} {r.endpoint}" for r in ALL_RULES])
+def test_json_nested_too_deep_is_refused_in_words_on_every_route_and_changes_nothing(
+    fuzzed: Fuzzed, rule: Rule
+) -> None:
+    """Nested past 32 levels (a real answer nests 5), up to thousands: without a bound, checking
+    such a body overflowed Python's stack, on every route, /healthz included."""
+
+    @settings(max_examples=5, deadline=None, phases=PHASES)
+    @given(
+        depth=st.integers(33, 3000),
+        opening=st.sampled_from(sorted(NESTING)),
+        visitor=st.sampled_from(("guest", "secured", "fresh")),
+    )
+    def send_deep(depth: int, opening: str, visitor: str) -> None:
+        account = fuzzed.account("guest" if visitor == "fresh" else visitor)
+        client = fuzzed.app.test_client() if visitor == "fresh" else account.visitor.client
+        before = dump(fuzzed.engine)
+        response = client.open(
+            own_path(rule, account),
+            method=method_of(rule),
+            data=opening * depth + "1" + NESTING[opening] * depth,
+            content_type="application/json",
+            headers={"X-CSRFToken": account.token},
+        )
+        assert response.status_code == 400, f"{response.status_code} at depth {depth}"
+        assert_readable(response)
+        assert dump(fuzzed.engine) == before
+
+    send_deep()
 
 
 # What the fuzz found, kept as plain tests
