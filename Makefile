@@ -6,9 +6,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 CHROMIUM := /usr/bin/chromium
+FAKETIME := /usr/bin/faketime
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test test-postgres lint bench setup clean icons figures
+.PHONY: run test test-postgres test-dates lint bench setup clean icons figures
 
 run: setup
 	$(BIN)/flask --app webapp init
@@ -27,6 +28,12 @@ test: setup $(CHROMIUM)
 # its URL; every test then gets a database of its own there.
 test-postgres: setup $(CHROMIUM)
 	url=$$(.ci/postgres) && DATABASE_URL="$$url" $(BIN)/pytest
+
+# The unit and integration suites under faketime at awkward moments (a Sunday evening west of
+# UTC, New Year's Eve, the nights Europe and the US change their clocks, 29 February): the
+# moments are listed in .ci/test-dates.
+test-dates: setup $(FAKETIME)
+	.ci/test-dates
 
 lint: setup
 	$(BIN)/ruff check routines webapp tests
@@ -65,6 +72,10 @@ static/vendor/htmx.min.js: node_modules/.package-lock.json
 $(CHROMIUM):
 	$(SUDO) apt-get update
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
+
+$(FAKETIME):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends faketime
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .mypy_cache .ruff_cache
