@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -43,7 +44,7 @@ from sqlalchemy.pool import NullPool
 
 from routines.reminders import too_late
 from routines.streaks import zone
-from webapp import clock, reminders
+from webapp import clock, guests, reminders
 from webapp.decisions import Decided, Decisions
 from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
 from webapp.push import Outcome, Push, Result, Sender, insecure_endpoints
@@ -51,6 +52,8 @@ from webapp.reminder_store import Claim, ReminderStore, most_recently_used
 from webapp.store import Store
 
 log = logging.getLogger(__name__)
+#: When the scheduler prunes guests each day (UTC): a quiet hour, clear of the 07:00 reminders.
+PRUNE_AT = dt_time(4, 17)
 
 #: How many due reminders one round of a sweep decides, claims and sends together.
 BATCH = 500
@@ -622,6 +625,15 @@ def scheduler_lock(engine: Engine) -> SchedulerLock:
     return NoLock(exclusive=False)
 
 
+def prune_guests() -> guests.Pruned:
+    """Delete the guest accounts that never came back (the scheduler does it once a day)."""
+    return guests.prune(
+        current_app.extensions["hipday.guests"],
+        current_app.extensions["hipday.store"],
+        clock.now().date(),
+    )
+
+
 def run(app: Flask, *, once: bool = False) -> None:
     """The scheduler process: a sweep now (catching up after downtime), then every minute.
 
@@ -651,6 +663,15 @@ def _run(app: Flask, lock: SchedulerLock, once: bool) -> None:
                 if report.due or report.resumed:
                     log.info("reminder sweep: %s", report)
 
+    def daily() -> None:
+        with app.app_context():
+            try:
+                pruned = prune_guests()
+            except Exception:  # tomorrow's run tries again; reminders go on meanwhile
+                log.exception("pruning guest accounts failed")
+            else:
+                log.info("pruned guest accounts: %s", pruned)
+
     if once:
         job()
         return
@@ -659,6 +680,7 @@ def _run(app: Flask, lock: SchedulerLock, once: bool) -> None:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 50},
     )
     scheduler.add_job(job, CronTrigger(second=0, timezone=UTC), next_run_time=datetime.now(UTC))
+    scheduler.add_job(daily, CronTrigger(hour=PRUNE_AT.hour, minute=PRUNE_AT.minute, timezone=UTC))
 
     def stop(_signal: int, _frame: Any) -> None:
         scheduler.shutdown(wait=False)

@@ -14,6 +14,7 @@ from sqlmodel import Session, func, select
 
 from tests.conftest import make_app
 from tests.integration.conftest import TOKEN, Visitor
+from webapp import scheduler
 from webapp.clock import fixed_clock
 from webapp.models import Completion, ProgramVersion, User
 
@@ -284,3 +285,17 @@ def test_prune_deletes_any_guest_unseen_for_the_cookies_lifetime_but_no_secured_
     assert "and 2 unseen for 401 days" in output
     assert remaining(apps) == {secured, later}
     assert count(apps[0], Completion) == sessions - 1
+
+
+def test_the_scheduler_prunes_guests_by_its_own_clock(tmp_path: Path, apps: list[Flask]) -> None:
+    idle = guest_on(tmp_path, DAY_ONE, apps, saves="a setting")
+    kept = guest_on(tmp_path, DAY_ONE, apps, saves="session")
+    app = at(tmp_path, DAY_ONE + timedelta(days=31))
+    apps.append(app)
+
+    with app.app_context():
+        pruned = scheduler.prune_guests()
+
+    assert pruned.idle_and_empty == 1
+    assert idle not in remaining(apps)
+    assert kept in remaining(apps)
