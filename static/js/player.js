@@ -16,6 +16,8 @@ const FORM_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 const OWN_KEYS = new Set(["BUTTON", "A", "SUMMARY", ...FORM_TAGS]);
 
 const KIND_WORDS = { "get-ready": "Get ready", work: "Work", "switch-sides": "Switch sides", rest: "Rest" };
+// A rep with no tempo of its own is counted as 3 s (routines/dosage.py), so its figure cycles so.
+const FIGURE_SECONDS_PER_REP = 3;
 const STEP_TONES = { "get-ready": 660, work: 880, "switch-sides": 740, rest: 520 };
 
 // Everything the player knows lives in this one object; `run` is the part that is saved.
@@ -66,6 +68,7 @@ function findElements() {
     "step-label", "ring-progress", "timer", "rep-counter", "rep-count", "rep-target", "step-next",
     "progress", "progress-bar", "btn-back", "btn-pause", "btn-skip", "btn-end", "opt-sound",
     "opt-voice", "opt-vibrate", "wake-note", "announcer", "finish", "finish-form", "steps-list",
+    "player-figure", "step-cue", "btn-howto",
   ];
   const els = {};
   for (const id of ids) els[camel(id)] = document.getElementById(id);
@@ -472,10 +475,57 @@ function renderStep() {
   const hint = repCounter.querySelector(".rep-hint");
   if (hint) hint.textContent = isSelfPaced(step) ? "Tap for each rep" : "Counting for you: one rep per beep";
   renderProgress(run.index);
+  renderFigure(step);
   renderPause();
   markListStep(run.index);
   jumpRing();
   announce(stepAnnouncement(step));
+}
+
+// The step's exercise as a figure: get-ready, rest and switch-sides show its starting pose, still;
+// work moves it, one cycle per rep at the step's tempo (a hold eases in once). The left side is
+// the right side mirrored, flipped the moment the switch-sides step (and its cue) begins.
+function renderFigure(step) {
+  const box = player.els.playerFigure;
+  if (!box) return;
+  const shown = box.querySelector(`.fig[data-exercise="${CSS.escape(step.exercise)}"]`);
+  for (const figure of box.querySelectorAll(".fig")) figure.toggleAttribute("hidden", figure !== shown);
+  if (!shown) return;
+  const left = step.side === "left";
+  shown.dataset.side = left ? "left" : "right";
+  shown.dataset.label = shown.dataset.label || shown.getAttribute("aria-label") || "";
+  shown.setAttribute("aria-label", left ? otherSide(shown.dataset.label) : shown.dataset.label);
+  shown.classList.toggle("fig-start", step.kind !== "work");
+  const seconds = figureSeconds(step, shown);
+  if (seconds) shown.style.setProperty("--fig-t", `${seconds}s`);
+  else shown.style.removeProperty("--fig-t");
+  if (player.els.stepCue) player.els.stepCue.textContent = shown.dataset.cue || "";
+  player.els.btnHowto?.setAttribute("popovertarget", `howto-${step.exercise}`);
+  syncFigure();
+}
+
+function figureSeconds(step, figure) {
+  if (step.kind !== "work" || step.dosage !== "reps") return null; // holds and timed: as drawn
+  return (step.tempo || FIGURE_SECONDS_PER_REP) * Number(figure.dataset.cycleReps || 1);
+}
+
+// The words of a right-side figure, said for the left side.
+function otherSide(text) {
+  const swap = { left: "right", right: "left", Left: "Right", Right: "Left" };
+  return text.replace(/\b(left|right|Left|Right)\b/g, (word) => swap[word]);
+}
+
+// Keep the figure in step with the timer: paused with it, and as far into its cycle as the step.
+function syncFigure() {
+  const figure = player.els.playerFigure?.querySelector(".fig:not([hidden])");
+  const run = player.run;
+  if (!figure || !run) return;
+  const step = currentStep();
+  figure.classList.toggle("fig-paused", Boolean(run.paused));
+  const left = remainingMs();
+  const elapsed = left === null ? Date.now() - player.stepEnteredAt : stepMs(step) - left;
+  const at = step.kind === "work" ? Math.max(0, elapsed) : 0;
+  for (const animation of figure.getAnimations()) animation.currentTime = at;
 }
 
 function nextText(index) {
@@ -547,6 +597,7 @@ function renderPause() {
   btnPause.textContent = paused ? "Resume" : "Pause";
   btnPause.setAttribute("aria-pressed", String(paused));
   playerStage.dataset.paused = String(paused);
+  syncFigure();
 }
 
 function markListStep(index) {

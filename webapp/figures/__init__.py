@@ -4,6 +4,8 @@
 figure's keyframes; `contact_sheet` draws them all side by side to check by eye.
 """
 
+from collections.abc import Mapping
+
 from markupsafe import Markup
 
 from routines.figures import Figure
@@ -14,10 +16,16 @@ __all__ = ["cycle_seconds", "figure_svg", "keyframe_svg", "library_stylesheet", 
 
 
 def figure_svg(
-    figure: Figure, *, animated: bool = True, label: str | None = None, css_class: str = ""
+    figure: Figure,
+    *,
+    animated: bool = True,
+    label: str | None = None,
+    css_class: str = "",
+    data: Mapping[str, str] | None = None,
 ) -> Markup:
     """The figure as inline SVG named for screen readers by `label` (else the move in words)."""
-    return svg(figure, animated=animated, label=label or figure.label, css_class=css_class)
+    words = label or figure.label
+    return svg(figure, animated=animated, label=words, css_class=css_class, data=data)
 
 
 def keyframe_svg(figure: Figure, frame: int) -> Markup:

@@ -12,7 +12,7 @@ group `fm` flips the whole figure for the left side.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -74,15 +74,24 @@ class Drawing:
         return own or any(self.moving_below(child) for child in self.children(bone))
 
 
-def svg(figure: Figure, *, animated: bool, label: str, css_class: str = "") -> Markup:
-    """The figure in its key pose; `animated` adds the joint groups the stylesheet moves."""
+def svg(
+    figure: Figure,
+    *,
+    animated: bool,
+    label: str,
+    css_class: str = "",
+    data: Mapping[str, str] | None = None,
+) -> Markup:
+    """The figure in its key pose; `animated` adds the joint groups the stylesheet moves.
+    `data` becomes data- attributes (what the player script needs to know about it)."""
     drawing = Drawing.of(figure)
     body = _animated(drawing) if animated else still(drawing, figure.key)
     moving = f"m x-{figure.slug}" if animated else ""
-    classes = " ".join(c for c in ("fig", moving, css_class) if c)
+    names = " ".join(c for c in ("fig", moving, css_class) if c)
+    extra = "".join(f' data-{key}="{escape(value)}"' for key, value in (data or {}).items())
     return Markup(
-        f'<svg class="{classes}" viewBox="{drawing.view_box()}" role="img"'
-        f' aria-label="{escape(label)}"><g class="fm">{body}</g></svg>'
+        f'<svg class="{names}" viewBox="{drawing.view_box()}" role="img"'
+        f' aria-label="{escape(label)}"{extra}><g class="fm">{body}</g></svg>'
     )
 
 

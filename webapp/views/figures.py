@@ -17,6 +17,7 @@ import click
 from flask import Blueprint, Response, current_app, request, url_for
 from markupsafe import Markup
 
+from routines.catalog import Exercise, Routine
 from webapp.figures import figure_svg, library_stylesheet
 from webapp.figures.contact_sheet import contact_sheet_html, write_contact_sheet
 from webapp.views import catalog
@@ -39,14 +40,33 @@ def stylesheet_url() -> str:
 
 @bp.app_template_global("figure")
 def figure_markup(
-    slug: str, *, animated: bool = False, label: str | None = None, css_class: str = ""
+    slug: str,
+    *,
+    animated: bool = False,
+    label: str | None = None,
+    css_class: str = "",
+    data: dict[str, str] | None = None,
 ) -> Markup:
     """An exercise's figure for a template: still (key pose) unless `animated`. A moving figure
     says the move in words; a small still one, beside its text, names the move pictured."""
     found = catalog().figures[slug]
     if label is None and not animated:
         label = f"Move pictured: {catalog().exercises[slug].name}"
-    return figure_svg(found, animated=animated, label=label, css_class=css_class)
+    return figure_svg(found, animated=animated, label=label, css_class=css_class, data=data)
+
+
+@bp.app_template_global("player_moves")
+def player_moves(routine: Routine) -> list[tuple[Exercise, dict[str, str]]]:
+    """Each exercise of `routine` once, in order, with what the player needs of its figure:
+    the first cue, shown under it in one line, and how many reps one cycle of it shows."""
+    moves: dict[str, tuple[Exercise, dict[str, str]]] = {}
+    for prescription in routine.prescriptions:
+        exercise = prescription.exercise
+        figure = catalog().figures[exercise.slug]
+        facts = {"exercise": exercise.slug, "cue": exercise.cues[0]}
+        facts["cycle-reps"] = str(figure.reps_per_cycle)
+        moves.setdefault(exercise.slug, (exercise, facts))
+    return list(moves.values())
 
 
 @bp.get("/figures.css")
