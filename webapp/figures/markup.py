@@ -23,7 +23,9 @@ from routines.figures.props import P2, Shape
 from routines.figures.rig import Bone, bone_lines
 
 PAD = 3.0
-MOVES = 2.0  # degrees or units: less than this between keyframes reads as standing still
+MOVES = 2.0  # degrees: a joint turning less than this between keyframes reads as still
+#: Units: a bone seen shortening (turning toward the camera) by less than this reads as still.
+STRETCHES = 3.0
 COLOURS = {"body": "", "far": "f", "work": "w", "band": "bd", "strap": "st"}  # body: plain
 
 
@@ -60,9 +62,17 @@ class Drawing:
         parent = self.parent(bone)
         return [bone.at * v for v in parent.lengths] if parent else [0.0] * self.rig.frames()
 
-    def moves(self, values: Sequence[float]) -> bool:
+    def moves(self, values: Sequence[float], enough: float = MOVES) -> bool:
         """Whether `values` (one per keyframe) differ enough from the key pose's to animate."""
-        return any(abs(v - values[self.rig.key]) > MOVES for v in values)
+        return any(abs(v - values[self.rig.key]) > enough for v in values)
+
+    def stretches(self, bone: Bone) -> bool:
+        return self.moves(bone.lengths, STRETCHES)
+
+    def slides(self, bone: Bone) -> bool:
+        """Whether `bone`'s start slides along its parent (as the parent stretches)."""
+        parent = self.parent(bone)
+        return bool(parent and bone.at and self.stretches(parent))
 
     def root_moves(self) -> bool:
         xs, ys = zip(*self.rig.origins, strict=True)
@@ -70,7 +80,7 @@ class Drawing:
 
     def moving_below(self, bone: Bone) -> bool:
         """Whether `bone` or anything hanging from it moves."""
-        own = self.moves(bone.angles) or self.moves(bone.lengths) or self.moves(self.offsets(bone))
+        own = self.moves(bone.angles) or self.stretches(bone) or self.slides(bone)
         return own or any(self.moving_below(child) for child in self.children(bone))
 
 
@@ -104,7 +114,7 @@ def still(drawing: Drawing, frame: int) -> str:
     parts = [shapes(drawing.rig.shapes)]
     for bone in sorted(drawing.rig.bones, key=lambda b: b.depth):
         (ax, ay), (bx, by) = lines[bone]
-        if _points([(ax, ay), (bx, by)]).count("L"):
+        if "l" in _points([(ax, ay), (bx, by)]):
             parts.append(f'<path{classes(bone)} d="M{_points([(ax, ay), (bx, by)])}"/>')
         if bone.head:
             parts.append(f'<circle cx="{number(bx)}" cy="{number(by)}" r="{number(HEAD_RADIUS)}"/>')
@@ -122,7 +132,7 @@ def shapes(props: Sequence[Shape]) -> str:
     drawn: dict[str, str] = {}
     for prop in props:
         points = _points(prop.points)
-        if "L" in points:
+        if "l" in points:
             drawn.setdefault(
                 f"{prop.kind} {points}",
                 f'<path class="p-{prop.kind}" d="M{points}{"Z" if prop.closed else ""}"/>',
@@ -150,7 +160,7 @@ def _node(drawing: Drawing, bone: Bone, start: P2) -> str:
         return _flat(drawing, bone, start)
     index, key = drawing.rig.bones.index(bone), drawing.rig.key
     length = bone.lengths[key]
-    stretch = f"s{index}" if drawing.moves(bone.lengths) else ""
+    stretch = f"s{index}" if drawing.stretches(bone) else ""
     own = f'<path{classes(bone, stretch)} d="M0 0h{number(length)}"/>'
     if round(length) == 0:
         own = ""  # seen end-on (a hip from the side): nothing to draw, but its frame counts
@@ -163,8 +173,12 @@ def _node(drawing: Drawing, bone: Bone, start: P2) -> str:
         + [_node(drawing, c, (length * c.at, 0.0)) for c in children if c.depth >= bone.depth]
     )
     turn = f' class="r{index}"' if drawing.moves(bone.angles) else ""
-    slide = f' class="t{index}"' if drawing.moves(drawing.offsets(bone)) else ""
+    slide = f' class="t{index}"' if drawing.slides(bone) else ""
     return _frame(start, bone.angles[key], slide, turn, inside)
+
+
+def _round(point: P2) -> tuple[int, int]:
+    return (round(point[0]) + 0, round(point[1]) + 0)
 
 
 def _frame(start: P2, angle: float, slide: str, turn: str, inside: str) -> str:
@@ -219,19 +233,33 @@ def _flat(drawing: Drawing, bone: Bone, start: P2) -> str:
     paths = [
         f'<path{css} d="M{_points(points)}"/>'
         for _, css, points in sorted(chains, key=lambda chain: chain[0])
-        if len(set(_points([p]) for p in points)) > 1  # drop what is seen end-on
+        if "l" in _points(points)  # drop what is seen end-on
     ]
     return "".join(paths) + "".join(circles)
 
 
 def _points(points: Sequence[P2]) -> str:
-    """'x y' pairs joined into a path's line-to list, repeated points left out."""
-    texts: list[str] = []
-    for x, y in points:
-        text = f"{number(x)} {number(y)}"
-        if not texts or texts[-1] != text:
-            texts.append(text)
-    return "L".join(texts)
+    """A path's points, the first absolute and the rest relative (`l`): short numbers.
+
+    Each point is rounded before the steps between them are taken, so rounding never adds up
+    along a limb; a point repeating the last is left out.
+    """
+    rounded = [_round(point) for point in points]
+    kept = [p for i, p in enumerate(rounded) if i == 0 or p != rounded[i - 1]]
+    text = _join(kept[0])
+    if len(kept) > 1:
+        steps = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(kept, kept[1:], strict=False)]
+        text += "l" + _join(*steps)
+    return text
+
+
+def _join(*pairs: tuple[int, int]) -> str:
+    """Numbers as SVG reads them: a minus sign needs no space before it."""
+    text = ""
+    for value in (v for pair in pairs for v in pair):
+        item = str(value)
+        text += item if not text or item.startswith("-") else f" {item}"
+    return text
 
 
 def _ahead(at: P2, degrees: float, length: float) -> P2:

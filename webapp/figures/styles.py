@@ -61,12 +61,12 @@ def changes(figure: Figure) -> dict[str, list[float]]:
     for index, bone in enumerate(rig.bones):
         if drawing.moves(bone.angles):
             found[f"r{index}"] = [a - bone.angles[key] for a in bone.angles]
-        if drawing.moves(bone.lengths):
+        if drawing.stretches(bone):
             found[f"s{index}"] = [v / (bone.lengths[key] or 1.0) for v in bone.lengths]
             if bone.head:
                 found[f"h{index}"] = [v - bone.lengths[key] for v in bone.lengths]
         offsets = drawing.offsets(bone)
-        if drawing.moves(offsets):
+        if drawing.slides(bone):
             found[f"t{index}"] = [v - offsets[key] for v in offsets]
     return {name: _closed(rig, name, values) for name, values in found.items()}
 
