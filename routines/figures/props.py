@@ -20,6 +20,7 @@ WALL_HALF_WIDTH = 30.0
 WALL_HEIGHT = 104.0
 CHAIR_HALF_SIZE = 10.0
 CHAIR_BACK = 24.0
+FLAT = 0.45  # the camera's height, as a sine: below it (about 27°) the floor is a line
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,11 @@ def band_anchor(figure: Figure) -> Vec:
 
 
 def shapes(figure: Figure, view: Screen, frames: tuple[dict[str, Vec], ...]) -> Iterator[Shape]:
-    """The floor (a line, or a patch when seen from above) and the figure's still props."""
+    """The floor (a line, or a patch when seen from well above) and the figure's still props."""
     points = [p for frame in frames for p in frame.values()]
     x0, x1 = min(p[0] for p in points) - 8, max(p[0] for p in points) + 8
     z0, z1 = min(p[2] for p in points) - 8, max(p[2] for p in points) + 8
-    flat = abs(view.toward[1]) < 0.2
+    flat = abs(view.toward[1]) < FLAT  # seen nearly level, the floor reads best as a line
     ground = [(x0 - 12, 0.0, z0), (x1 + 12, 0.0, z0), (x1 + 12, 0.0, z1), (x0 - 12, 0.0, z1)]
     yield _shape("floor" if flat else "patch", view, ground, closed=not flat)
     if figure.props.mat:
@@ -56,10 +57,11 @@ def shapes(figure: Figure, view: Screen, frames: tuple[dict[str, Vec], ...]) -> 
 
 
 def _shape(kind: str, view: Screen, corners: list[Vec], closed: bool) -> Shape:
+    """A patch of floor as a polygon, or as a line along its near edge (lowest on screen)."""
     drawn = tuple(view.project(c) for c in corners)
     if not closed:
-        xs = [p[0] for p in drawn]
-        drawn = ((min(xs), drawn[0][1]), (max(xs), drawn[0][1]))
+        xs, ys = [p[0] for p in drawn], [p[1] for p in drawn]
+        drawn = ((min(xs), max(ys)), (max(xs), max(ys)))
     return Shape(kind, drawn, closed)
 
 
