@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Connection, Engine, MetaData, create_engine, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -32,6 +33,11 @@ from webapp.push import new_private_key
 TEST_NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 #: The pinned day, in UTC (a guest's zone until they change it).
 TEST_TODAY = TEST_NOW.date()
+#: `make test-dates` runs the suites several at once under faketime: every run draws the same
+#: examples, and a loaded machine's slow example is no failure (`--hypothesis-profile=dates`).
+settings.register_profile(
+    "dates", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 #: One Web Push key for the whole run, so no test writes a key file into instance/.
 TEST_VAPID_KEY = new_private_key()
 #: Tests push to a local mock push service over plain http, and don't wait long to retry.
