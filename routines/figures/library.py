@@ -47,20 +47,29 @@ def read_figure(slug: str, raw: Any, motion: Motion, per_side: bool) -> Figure:
     if not isinstance(raw, dict):
         raise FigureError("figure", "write it as a [figure.<slug>] table")
     _known("figure", raw, FIGURE_FIELDS)
-    keyframes = _keyframes(raw.get("pose"), _choice("figure.placement", raw, Placement))
+    placement = _choice("figure.placement", raw, Placement)
+    keyframes = _keyframes(raw.get("pose"), placement)
     default_key = len(keyframes) - 1 if motion is Motion.EASE_IN else 1
     key = _whole("figure.key", raw, default_key, 0, len(keyframes) - 1)
+    props = _props(raw.get("props", {}))
+    for index, keyframe in enumerate(keyframes):
+        if props.chair and placement is not Placement.CHAIR and keyframe.anchor == props.chair:
+            # The chair's height comes from the body in the key pose; it can't also place it.
+            problem = (
+                "cannot rest on the chair it holds up: rest it on the floor and touch the chair"
+            )
+            raise FigureError(f"figure.pose[{index + 1}].anchor", problem)
     return Figure(
         slug=slug,
         label=_text("figure.label", raw.get("label")),
         camera=_camera(raw),
-        placement=_choice("figure.placement", raw, Placement),
+        placement=placement,
         keyframes=keyframes,
         key=key,
         motion=motion,
         reps_per_cycle=_whole("figure.reps_per_cycle", raw, 1, 1, 2),
         works=_works(raw.get("works", []), per_side),
-        props=_props(raw.get("props", {})),
+        props=props,
         per_side=per_side,
     )
 

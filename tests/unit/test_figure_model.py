@@ -212,6 +212,8 @@ BROKEN = [
     ("a per-side move without its working side", {"works": ["trunk"]}, "figure.works", "name the right limb"),
     ("an unknown contact", {"pose": [{"anchor": "elbow"}, {}]}, "figure.pose[1].anchor", "unknown contact 'elbow'"),
     ("no label", {"label": " "}, "figure.label", "missing or empty text"),
+    ("resting on the chair it holds up", {"props": {"chair": "back"}},
+     "figure.pose[1].anchor", "cannot rest on the chair it holds up"),
 ]  # fmt: skip
 
 
