@@ -101,3 +101,21 @@ def _offset(offset: timedelta) -> str:
     minutes = int(offset / timedelta(minutes=1))
     sign = "-" if minutes < 0 else "+"
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+#: Program versions an account keeps, one a day at most: the newest, with the days before the
+#: oldest of them following it.
+MOST_PROGRAM_VERSIONS = 20
+#: Each version's plan is built from the program's start for every page, so a page follows only
+#: the newest versions whose plans add up to this many weeks (the one in force always): all 20
+#: of a program a year old, five of one five years old, two at ten years, one from 2000. So no
+#: page plans much more than a program from EARLIEST_DATE does.
+MOST_PLAN_WEEKS = 1_400
+#: Sessions an account keeps, and sessions on one local date: the finish form, the phone's
+#: outbox and an import refuse more. Every page reads each session of the account.
+MOST_SESSIONS = 20_000
+MOST_SESSIONS_A_DAY = 24
+#: Skips, moves and vacations an account keeps (every page's plan reads them all).
+MOST_PLAN_EVENTS = 2_000
+#: Exercises one session may list in an import (the library's longest routine has 8).
+MOST_EXERCISES_A_SESSION = 30

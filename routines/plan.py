@@ -12,7 +12,7 @@ Everything here is pure: the same program, history and `today` always give the s
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import StrEnum
@@ -146,6 +146,16 @@ class History:
         return {day: frozenset(kinds) for day, kinds in found.items()}
 
     @cached_property
+    def last_triggers(self) -> tuple[Trigger, ...]:
+        """The last trigger of each day, in date order: all a plan reads of them, found once.
+
+        Easing answers the latest trigger before a strength day and the week's last one, so
+        earlier triggers of the same day change nothing. Every version's plan shares these.
+        """
+        last = dict(_trigger_reasons(self))
+        return tuple(Trigger(day, reason) for day, reason in last.items())
+
+    @cached_property
     def _session_days(self) -> list[date]:
         return sorted(self._done_kinds)
 
@@ -178,6 +188,12 @@ class PlannedDay:
     @property
     def has_session(self) -> bool:
         return self.kind is not DayKind.REST
+
+    def with_status(self, status: DayStatus) -> PlannedDay:
+        """This day with another status (as `replace` would, several times faster)."""
+        return PlannedDay(
+            self.day, self.kind, self.routine, self.minutes, status, self.note, self.moved_from
+        )
 
 
 @dataclass(frozen=True)
@@ -223,16 +239,18 @@ class Trigger:
 
 def triggers(history: History) -> tuple[Trigger, ...]:
     """Every session after which the next strength session must be easier, in date order."""
-    found: list[Trigger] = []
+    return tuple(Trigger(day, reason) for day, reason in _trigger_reasons(history))
+
+
+def _trigger_reasons(history: History) -> Iterator[tuple[date, str]]:
     previous: Done | None = None
     for session in sorted(history.done, key=lambda d: d.day):
         if session.pain is not None and session.pain >= PAIN_LIMIT:
-            found.append(Trigger(session.day, f"you reported pain {session.pain}/10"))
+            yield session.day, f"you reported pain {session.pain}/10"
         elif session.kind is DayKind.STRENGTH and _hard(session) and _hard(previous):
-            found.append(Trigger(session.day, "your last two strength sessions felt very hard"))
+            yield session.day, "your last two strength sessions felt very hard"
         if session.kind is DayKind.STRENGTH:
             previous = session
-    return tuple(found)
 
 
 def _hard(session: Done | None) -> bool:
@@ -290,13 +308,19 @@ class _Builder:
     eased: set[int] = field(default_factory=set)
     candidates: dict[DayKind, list[Routine]] = field(default_factory=dict)
     dosed: dict[tuple[str, _Dosing], tuple[Routine, int]] = field(default_factory=dict)
+    easings: dict[tuple[str, _Dosing], bool] = field(default_factory=dict)
     variants: dict[tuple[str, int, int, bool, bool, bool], Prescription] = field(
         default_factory=dict
     )
 
     @cached_property
     def triggers(self) -> tuple[Trigger, ...]:
-        return triggers(self.history)
+        return self.history.last_triggers
+
+    @cached_property
+    def longest_walk(self) -> int | None:
+        """The most variant steps any walk can take, None when some walk could loop."""
+        return longest_variant_walk(self.catalog)
 
     @cached_property
     def trigger_days(self) -> list[date]:
@@ -483,11 +507,11 @@ def _with_status(builder: _Builder, day: PlannedDay) -> PlannedDay:
     if not day.has_session or day.status is not DayStatus.PLANNED:
         return day
     if builder.history.did(day.day, day.kind):
-        return replace(day, status=DayStatus.DONE)
+        return day.with_status(DayStatus.DONE)
     if day.day in builder.history.skips:
-        return replace(day, status=DayStatus.SKIPPED)
+        return day.with_status(DayStatus.SKIPPED)
     if day.day < builder.today:
-        return replace(day, status=DayStatus.MISSED)
+        return day.with_status(DayStatus.MISSED)
     return day
 
 
@@ -590,15 +614,15 @@ def _fill(
     trigger = _consume_trigger(builder, day) if _strength_happens(day) else None
     strength_deload = deload and day.kind is DayKind.STRENGTH
     carried = strength_deload and turn in shape.eased
-    dosing = _Dosing(_step(shape), shape.level, strength_deload, carried, trigger is not None)
+    dosing = _Dosing(_step(shape, builder.longest_walk), shape.level, strength_deload, carried,
+                     trigger is not None)  # fmt: skip
     dosed, minutes = _dosed(builder, routine, dosing)
     note = day.note
     if trigger is not None:
         builder.eased.add(turn)
-        usual, _ = _dosed(builder, routine, replace(dosing, easier=False))
-        easing = _easing_note(trigger, changed=_exercises(dosed) != _exercises(usual))
+        easing = _easing_note(trigger, changed=_changes_exercises(builder, routine, dosing))
         note = f"{note} {easing}" if note else easing
-    return replace(day, routine=dosed, minutes=minutes, note=note)
+    return PlannedDay(day.day, day.kind, dosed, minutes, day.status, note, day.moved_from)
 
 
 def _dosed(builder: _Builder, routine: Routine, dosing: _Dosing) -> tuple[Routine, int]:
@@ -607,6 +631,16 @@ def _dosed(builder: _Builder, routine: Routine, dosing: _Dosing) -> tuple[Routin
         dosed = _dose(builder, routine, dosing)
         builder.dosed[key] = dosed, estimated_minutes(dosed)
     return builder.dosed[key]
+
+
+def _changes_exercises(builder: _Builder, routine: Routine, dosing: _Dosing) -> bool:
+    """Whether easing `routine` at `dosing` swaps any exercise for an easier one."""
+    key = (routine.slug, dosing)
+    if key not in builder.easings:
+        dosed, _ = _dosed(builder, routine, dosing)
+        usual, _ = _dosed(builder, routine, replace(dosing, easier=False))
+        builder.easings[key] = _exercises(dosed) != _exercises(usual)
+    return builder.easings[key]
 
 
 def _exercises(routine: Routine) -> tuple[str, ...]:
@@ -621,9 +655,49 @@ def _easing_note(trigger: Trigger, changed: bool) -> str:
     return f"Go gently today: {why}. Keep every exercise in a comfortable range."
 
 
-def _step(shape: _Loading) -> int:
-    """Variant steps from the library's own: one easier in foundation, one harder each cycle."""
-    return (shape.cycle - 1) - (1 if shape.phase is Phase.FOUNDATION else 0)
+def _step(shape: _Loading, longest_walk: int | None) -> int:
+    """Variant steps from the library's own: one easier in foundation, one harder each cycle.
+
+    No walk goes further than `longest_walk`, so steps past it are the same routine: held
+    there, a program in its hundredth cycle doses from the same few routines as in its tenth.
+    """
+    step = (shape.cycle - 1) - (1 if shape.phase is Phase.FOUNDATION else 0)
+    if longest_walk is None:
+        return step
+    return max(-longest_walk, min(longest_walk, step))
+
+
+def longest_variant_walk(catalog: Catalog) -> int | None:
+    """The most easier- or harder-variant links in a row; None when the links form a loop."""
+    longest = 0
+    for direction in (0, 1):
+        depth: dict[str, int] = {}
+        for slug in catalog.exercises:
+            found = _walk_depth(catalog, slug, direction, depth, set())
+            if found is None:
+                return None
+            longest = max(longest, found)
+    return longest
+
+
+def _walk_depth(
+    catalog: Catalog, slug: str, direction: int, depth: dict[str, int], open_: set[str]
+) -> int | None:
+    """Links in the longest walk from `slug` one way; None on a loop (`open_`: the walk so far)."""
+    if slug in depth:
+        return depth[slug]
+    if slug in open_:
+        return None
+    open_.add(slug)
+    longest = 0
+    for variant in catalog.variants(catalog.exercises[slug])[direction]:
+        found = _walk_depth(catalog, variant.slug, direction, depth, open_)
+        if found is None:
+            return None
+        longest = max(longest, found + 1)
+    open_.discard(slug)
+    depth[slug] = longest
+    return longest
 
 
 def _consume_trigger(builder: _Builder, day: PlannedDay) -> Trigger | None:

@@ -11,16 +11,30 @@ from routines.plan import DayStatus, Plan
 from webapp.models import User
 from webapp.programs import day_label
 
+#: How far back the feed reaches: older sessions leave the calendar, so the feed of a program
+#: years old costs what a new one does.
+PAST = timedelta(weeks=12)
 
-def calendar_feed(plan: Plan, user: User, link: Callable[[date], str], now: datetime) -> bytes:
-    """An .ics document of every planned session; the same day keeps the same UID."""
+
+def calendar_feed(
+    plan: Plan, user: User, link: Callable[[date], str], now: datetime, today: date
+) -> bytes:
+    """An .ics document of the planned sessions from `PAST` before `today` on; the same day
+    keeps the same UID.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//Hipday//Plan//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "Hipday plan")
-    for week in plan.weeks:
+    since = today - PAST
+    weeks_before = (since - plan.weeks[0].first_day).days // 7 if plan.weeks else 0
+    for week in plan.weeks[max(0, weeks_before) :]:
         for day in week.days:
-            if day.routine is None or day.status not in (DayStatus.PLANNED, DayStatus.DONE):
+            if (
+                day.day < since
+                or day.routine is None
+                or day.status not in (DayStatus.PLANNED, DayStatus.DONE)
+            ):
                 continue
             event = Event()
             event.add("uid", f"{user.public_id}-{day.day:%Y%m%d}@hipday")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Generic, TypeVar
 
+from routines.bounds import MOST_PLAN_EVENTS, MOST_PLAN_WEEKS, MOST_PROGRAM_VERSIONS
 from routines.catalog import Catalog, Equipment, Goal
 from routines.plan import (
     DAY_KIND_OF_ROUTINE,
@@ -36,8 +37,9 @@ EQUIPMENT_CHOICES = (
 DEFAULT_PROGRAM_DAYS = (0, 2, 4)
 WEEKS_AHEAD = 8
 LONGEST_VACATION = timedelta(days=92)
-#: Plans kept per process, the most recently used: a visit asks for the same plan page after page.
-PLAN_CACHE_SIZE = 64
+#: Weeks of plans kept per process, the most recently used: a visit asks for the same plan page
+#: after page. About 64 plans a year into their program, or 2 of the oldest Hipday takes.
+PLAN_CACHE_WEEKS = 64 * 60
 
 
 @dataclass
@@ -89,22 +91,26 @@ def parse_program(form: Mapping[str, str], lists: Mapping[str, list[str]]) -> Pr
 
 
 def save_program(store: Store, user: User, answers: ProgramForm, today: date) -> None:
-    """Store the answers as the program from today on; the past keeps the settings it had."""
+    """Store the answers as the program from today on; the past keeps the settings it had.
+
+    A day keeps one version (a second save that day replaces the first), a save that changes
+    nothing adds none, and only the newest `MOST_PROGRAM_VERSIONS` are kept: the days before
+    the oldest kept follow it.
+    """
     versions = store.program_versions(user.id or 0)
-    store.add(
-        ProgramVersion(
-            user_id=user.id or 0,
-            effective_from=today,
-            start=versions[0].start if versions else today,
-            goal=answers.goal,
-            session_days=",".join(
-                str(WEEKDAYS.index(d)) for d in sorted(set(answers.days), key=WEEKDAYS.index)
-            ),  # fmt: skip
-            experience=answers.experience,
-            equipment=",".join(sorted(set(answers.equipment))),
-            deload_every=int(answers.deload_every),
-        )
+    version = ProgramVersion(
+        user_id=user.id or 0,
+        effective_from=today,
+        start=versions[0].start if versions else today,
+        goal=answers.goal,
+        session_days=",".join(
+            str(WEEKDAYS.index(d)) for d in sorted(set(answers.days), key=WEEKDAYS.index)
+        ),  # fmt: skip
+        experience=answers.experience,
+        equipment=",".join(sorted(set(answers.equipment))),
+        deload_every=int(answers.deload_every),
     )
+    store.save_program_version(version, MOST_PROGRAM_VERSIONS)
 
 
 def to_program(version: ProgramVersion) -> Program:
@@ -125,17 +131,21 @@ def history_for(
 
     `sessions` are the user's `store.session_facts` when the caller has already read them.
     """
-    done = []
-    for completion in store.session_facts(user_id) if sessions is None else sessions:
-        routine = catalog.routine(completion.routine_slug)
-        kind = DAY_KIND_OF_ROUTINE.get(routine.kind) if routine else None
-        done.append(Done(completion.local_date, kind, completion.effort, completion.pain))
-    events = store.plan_events(user_id)
+    kinds = {
+        slug: DAY_KIND_OF_ROUTINE.get(routine.kind) for slug, routine in catalog.routines.items()
+    }
+    done = tuple(
+        Done(s.local_date, kinds.get(s.routine_slug), s.effort, s.pain)
+        for s in (store.session_facts(user_id) if sessions is None else sessions)
+    )
+    events = store.plan_changes(user_id)
     return History(
-        done=tuple(done),
-        skips=frozenset(e.day for e in events if e.kind == "skip"),
-        moves=tuple(Move(e.day, e.until) for e in events if e.kind == "move" and e.until),
-        vacations=tuple((e.day, e.until) for e in events if e.kind == "vacation" and e.until),
+        done=done,
+        skips=frozenset(day for kind, day, _ in events if kind == "skip"),
+        moves=tuple(Move(day, until) for kind, day, until in events if kind == "move" and until),
+        vacations=tuple(
+            (day, until) for kind, day, until in events if kind == "vacation" and until
+        ),
     )
 
 
@@ -151,15 +161,20 @@ class Recent(Generic[Key, Value]):
     streak was walked on): the entry refers to that object weakly and counts only while that
     very object lives, so a reused id finds nothing and the cache keeps no object alive. Values
     are shared between requests, so they must be immutable; the lock keeps threads (the
-    scheduler's) from tangling the order.
+    scheduler's) from tangling the order. Each value weighs what its caller says (a plan, its
+    weeks), and the weights kept add up to at most `size`, so a few huge values can't fill a
+    worker's memory where many small ones fit.
     """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.values: OrderedDict[Key, tuple[Callable[[], object], Value]] = OrderedDict()
+        self.values: OrderedDict[Key, tuple[Callable[[], object], Value, int]] = OrderedDict()
+        self.weight = 0
         self.lock = threading.Lock()
 
-    def get(self, key: Key, held: object | None, build: Callable[[], Value]) -> Value:
+    def get(
+        self, key: Key, held: object | None, build: Callable[[], Value], weight: int = 1
+    ) -> Value:
         with self.lock:
             found = self.values.get(key)
             if found is not None and found[0]() is held:
@@ -167,15 +182,22 @@ class Recent(Generic[Key, Value]):
                 return found[1]
         value = build()
         with self.lock:
-            self.values[key] = (_nothing if held is None else weakref.ref(held), value)
-            self.values.move_to_end(key)
-            while len(self.values) > self.size:
-                self.values.popitem(last=False)
+            self._drop(key)
+            self.values[key] = (_nothing if held is None else weakref.ref(held), value, weight)
+            self.weight += weight
+            while self.weight > self.size and len(self.values) > 1:
+                self._drop(next(iter(self.values)))
         return value
+
+    def _drop(self, key: Key) -> None:
+        gone = self.values.pop(key, None)
+        if gone is not None:
+            self.weight -= gone[2]
 
     def clear(self) -> None:
         with self.lock:
             self.values.clear()
+            self.weight = 0
 
 
 def _nothing() -> None:
@@ -185,7 +207,7 @@ def _nothing() -> None:
 #: Plans by catalog, today, weeks, the programs in force and the history. `build_plan` depends
 #: on nothing else, so a new session, skip, move, vacation or setting is a new key.
 PLANS: Recent[tuple[int, date, int, tuple[tuple[date, Program], ...], History], Plan] = Recent(
-    PLAN_CACHE_SIZE
+    PLAN_CACHE_WEEKS
 )
 
 
@@ -200,44 +222,94 @@ def plan_for(
     """The user's plan from its start to `weeks_ahead` weeks after today, or None before onboarding.
 
     Each day follows the settings that were in force on it, so a change re-plans from today on.
-    `sessions` are the user's `store.session_facts` when the caller has already read them.
+    Every version's plan is built from the program's start, so the plan follows only the newest
+    versions whose plans add up to `MOST_PLAN_WEEKS`: the days before the oldest it follows
+    take that one's settings. `sessions` are the user's `store.session_facts` when the caller
+    has already read them.
     """
     versions = store.program_versions(user.id or 0)
     if not versions:
         return None
     history = history_for(store, catalog, user.id or 0, sessions)
-    weeks = (today - versions[0].start).days // 7 + 1 + weeks_ahead
-    in_force = tuple((v.effective_from, to_program(v)) for v in versions)
+    start = versions[0].start
+    weeks = (today - start).days // 7 + 1 + weeks_ahead
+    in_force = tuple(
+        (v.effective_from, replace(to_program(v), start=start))
+        for v in versions[-MOST_PROGRAM_VERSIONS:]
+    )
+    in_force = in_force[_first_followed(in_force, today, weeks) :]
 
     def build() -> Plan:
-        plans = [
-            (effective_from, build_plan(program, history, catalog, today, weeks))
-            for effective_from, program in in_force
-        ]
-        return splice(plans, today)
+        return spliced_plan(in_force, history, catalog, today, weeks)
 
-    return PLANS.get((id(catalog), today, weeks, in_force, history), catalog, build)
+    return PLANS.get((id(catalog), today, weeks, in_force, history), catalog, build, weeks)
 
 
-def splice(plans: Sequence[tuple[date, Plan]], today: date) -> Plan:
-    """One plan whose days come from the plan in force on each day (the newest from today on)."""
+def _first_followed(in_force: Sequence[tuple[date, Program]], today: date, weeks: int) -> int:
+    """The oldest version the plan follows: the newest ones' plans add up to MOST_PLAN_WEEKS."""
+    reach = _weeks_read(in_force, today, weeks)
+    current = _in_force_on(in_force, today)
+    total = 0
+    for index in range(len(in_force) - 1, -1, -1):
+        total += reach[index]
+        if total > MOST_PLAN_WEEKS and index < current:
+            return index + 1
+    return 0
+
+
+def spliced_plan(
+    in_force: Sequence[tuple[date, Program]],
+    history: History,
+    catalog: Catalog,
+    today: date,
+    weeks: int,
+) -> Plan:
+    """One plan whose days come from the version in force on each day (the newest from today on).
+
+    Every version's plan runs from the same start; each is built only as far as its last day
+    in force, and settings that come back are built once.
+    """
+    in_force_today = in_force[_in_force_on(in_force, today)][1]
+    reach = {in_force_today: weeks}
+    for (_, program), read in zip(in_force, _weeks_read(in_force, today, weeks), strict=True):
+        if read > 0:
+            reach[program] = max(reach[program], read) if program in reach else read
+    plans = {p: build_plan(p, history, catalog, today, n) for p, n in reach.items()}
+    current = plans[in_force_today]
     if len(plans) == 1:
-        return plans[0][1]
+        return current
 
-    def in_force(day: date) -> Plan:
-        chosen = plans[0][1]
-        for effective_from, plan in plans:
-            if effective_from <= min(day, today):
-                chosen = plan
-        return chosen
+    def on(day: date) -> Plan:
+        return plans[in_force[_in_force_on(in_force, min(day, today))][1]]
 
-    newest = plans[-1][1]
-    weeks = []
-    for index, week in enumerate(newest.weeks):
-        source = in_force(week.first_day if week.first_day + timedelta(days=7) <= today else today)
-        days = tuple(in_force(d.day).weeks[index].days[n] for n, d in enumerate(week.days))
-        weeks.append(replace(source.weeks[index], days=days))
-    return Plan(newest.program, tuple(weeks))
+    spliced = []
+    for index, week in enumerate(current.weeks):
+        source = on(week.first_day if week.first_day + timedelta(days=7) <= today else today)
+        days = tuple(on(d.day).weeks[index].days[n] for n, d in enumerate(week.days))
+        spliced.append(replace(source.weeks[index], days=days))
+    return Plan(in_force[-1][1], tuple(spliced))
+
+
+def _in_force_on(in_force: Sequence[tuple[date, Program]], day: date) -> int:
+    """The index of the version in force on `day`: the last in effect by then, else the first."""
+    chosen = 0
+    for index, (effective_from, _) in enumerate(in_force):
+        if effective_from <= day:
+            chosen = index
+    return chosen
+
+
+def _weeks_read(in_force: Sequence[tuple[date, Program]], today: date, weeks: int) -> list[int]:
+    """How many weeks of each version's plan the splice reads; 0 for one never in force."""
+    current = _in_force_on(in_force, today)
+    start = in_force[0][1].start
+    reach = [0] * len(in_force)
+    reach[current] = weeks
+    for index in range(current):
+        last_day = in_force[index + 1][0] - timedelta(days=1)
+        if _in_force_on(in_force, last_day) == index:
+            reach[index] = max(0, min(weeks, (last_day - start).days // 7 + 1))
+    return reach
 
 
 @dataclass(frozen=True)
@@ -266,6 +338,11 @@ def skip_day(store: Store, user: User, plan: Plan, day: date, today: date) -> st
         return "There is no session to skip on that day."
     if day < today:
         return "That day has passed; it no longer needs skipping."
+    if planned.status is DayStatus.SKIPPED:
+        return None  # skipped already: a second skip would change nothing
+    full = _plan_full(store, user)
+    if full:
+        return full
     store.add(PlanEvent(user_id=user.id or 0, kind="skip", day=day))
     return None
 
@@ -301,6 +378,9 @@ def move_day(
         return "There is no session to move on that day."
     if target not in move_targets(plan, source, today):
         return "Pick a free day later in the same week."
+    full = _plan_full(store, user)
+    if full:
+        return full
     event = PlanEvent(user_id=user.id or 0, kind="move", day=source, until=target)
     store.add(event)
     moved = plan_for(store, catalog, user, today)
@@ -316,17 +396,30 @@ def add_vacation(store: Store, user: User, first: date, last: date) -> str | Non
         return "The last day can't come before the first."
     if last - first > LONGEST_VACATION:
         return "A vacation can last up to three months; add another after it."
+    full = _plan_full(store, user)
+    if full:
+        return full
     store.add(PlanEvent(user_id=user.id or 0, kind="vacation", day=first, until=last))
     return None
 
 
+def _plan_full(store: Store, user: User) -> str | None:
+    """A message when the plan holds the most skips, moves and vacations Hipday keeps."""
+    if store.plan_event_count(user.id or 0) < MOST_PLAN_EVENTS:
+        return None
+    return (
+        f"Your plan holds {MOST_PLAN_EVENTS:,} skips, moves and vacations, the most Hipday "
+        "keeps. Take back a skip or remove a vacation to make room."
+    )
+
+
 def skipped_days(store: Store, user_id: int) -> frozenset[date]:
     """The days the user skipped (as `history_for(...).skips`, without reading the sessions)."""
-    return frozenset(e.day for e in store.plan_events(user_id) if e.kind == "skip")
+    return frozenset(day for kind, day, _ in store.plan_changes(user_id) if kind == "skip")
 
 
 def vacations(store: Store, user: User) -> list[PlanEvent]:
-    return [e for e in store.plan_events(user.id or 0) if e.kind == "vacation"]
+    return list(store.plan_events(user.id or 0, "vacation"))
 
 
 def new_calendar_token(store: Store, user: User) -> str:

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
+from routines.bounds import EARLIEST_DATE
 from routines.catalog import Catalog, Exercise
 from routines.dosage import UNITS, DosageKind
 from routines.plan import Plan
 from routines.progress import Point, weekly_best
 from routines.streaks import Logged, Record, plan_schedule, record
 from webapp.models import Completion
-from webapp.programs import PLAN_CACHE_SIZE, Recent
+from webapp.programs import PLAN_CACHE_WEEKS, Recent
 from webapp.store import SessionFacts, Store
 
 DAY = timedelta(days=1)
@@ -23,7 +24,10 @@ CHART_WEEKS = 26
 
 def minutes(completion: Completion | SessionFacts) -> int:
     """The session's length in whole minutes (at least 1 for any session with a step done)."""
-    seconds = (completion.ended_at - completion.started_at).total_seconds()
+    if isinstance(completion, SessionFacts):
+        seconds = completion.seconds
+    else:
+        seconds = (completion.ended_at - completion.started_at).total_seconds()
     return max(1, round(seconds / 60)) if completion.steps_done else 0
 
 
@@ -40,8 +44,9 @@ def streak_record(store: Store, user_id: int, plan: Plan | None, today: date) ->
     return record(_logged(store, user_id), plan_schedule(plan), today)
 
 
-#: Streak records by plan, today and sessions, for as long as their plan is among the recent ones.
-RECORDS: Recent[tuple[int, date, tuple[Logged, ...]], tuple[Record, int]] = Recent(PLAN_CACHE_SIZE)
+#: Streak records by plan, today and sessions, for as long as their plan is among the recent ones;
+#: a record weighs its days in weeks, as a plan does.
+RECORDS: Recent[tuple[int, date, tuple[Logged, ...]], tuple[Record, int]] = Recent(PLAN_CACHE_WEEKS)
 
 
 def streak_records(
@@ -59,7 +64,10 @@ def streak_records(
     plan, day and sessions give the same record.
     """
     logged = tuple(_logged(store, user_id, sessions))
-    return RECORDS.get((id(plan), today, logged), plan, lambda: _records(logged, plan, today))
+    weeks = (today - min((s.day for s in logged), default=today)).days // 7 + 1
+    return RECORDS.get(
+        (id(plan), today, logged), plan, lambda: _records(logged, plan, today), max(1, weeks)
+    )
 
 
 def _records(logged: Sequence[Logged], plan: Plan | None, today: date) -> tuple[Record, int]:
@@ -110,7 +118,7 @@ def exercise_choices(store: Store, catalog: Catalog, user_id: int) -> list[Exerc
     """The exercises the user has done in full sessions, most often done first."""
     choices = [
         ExerciseChoice(slug, exercise.name, count)
-        for slug, count in store.exercise_counts(user_id).items()
+        for slug, count in store.exercise_counts(user_id, EARLIEST_DATE).items()
         if (exercise := catalog.exercises.get(slug)) is not None
     ]
     return sorted(choices, key=lambda c: (-c.times, c.name))
@@ -123,9 +131,14 @@ def exercise_chart(
     exercise = catalog.exercises.get(slug)
     if exercise is None:
         return None
-    rows = store.exercise_log(user_id, slug, today - timedelta(weeks=CHART_WEEKS) + DAY)
+    rows = store.exercise_log(user_id, slug, chart_since(today))
     if not rows:
         return None
-    kind = DosageKind(rows[-1][1].kind)  # the unit it is dosed in now
-    entries = [(day, row.amount) for day, row in rows if row.kind == kind.value]
+    kind = DosageKind(rows[-1][1])  # the unit it is dosed in now
+    entries = [(day, amount) for day, unit, amount in rows if unit == kind.value]
     return ExerciseChart(exercise, UNITS[kind], weekly_best(entries))
+
+
+def chart_since(today: date) -> date:
+    """The first day of the chart's weeks."""
+    return today - timedelta(weeks=CHART_WEEKS) + DAY

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, String, type_coerce
 from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
@@ -27,17 +27,30 @@ from webapp.models import (
 )
 
 
-@dataclass(frozen=True)
-class SessionFacts:
-    """What the plan and the streak read of a session: its day, routine, feedback and length."""
+class SessionFacts(NamedTuple):
+    """What the plan and the streak read of a session: its day, routine, feedback and length.
+
+    A tuple, not a dataclass: a page reads every session of the account, and tuples of plain
+    values drop out of the garbage collector's sight, so they cost nothing after.
+    """
 
     local_date: date
     routine_slug: str
     effort: int | None
     pain: int | None
-    started_at: datetime
-    ended_at: datetime
+    seconds: float  # from its start to its end
     steps_done: int
+
+
+def _moment(value: datetime | str) -> datetime:
+    """A moment as the driver gave it: SQLite's text, or PostgreSQL's datetime."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _settings(version: ProgramVersion) -> tuple[object, ...]:
+    """What a program version sets, without when it takes effect."""
+    return (version.goal, version.session_days, version.experience, version.equipment,
+            version.deload_every)  # fmt: skip
 
 
 class Queries:
@@ -137,19 +150,29 @@ class Store(Queries):
 
     def session_facts(self, user_id: int) -> list[SessionFacts]:
         """The user's sessions in the order of `completions`, with only what the plan and the
-        streak read: several times cheaper than whole rows for a year of history.
+        streak read: several times cheaper than whole rows, every page reads them all.
+
+        The start and end come as the driver's values (their type's conversion, at two per
+        session, would cost as much as all the rest), each pair in one form, so they subtract.
         """
         columns = (
-            Completion.local_date, Completion.routine_slug, Completion.effort, Completion.pain,
-            Completion.started_at, Completion.ended_at, Completion.steps_done,
+            col(Completion.local_date), col(Completion.routine_slug), col(Completion.effort),
+            col(Completion.pain), type_coerce(Completion.started_at, String()),
+            type_coerce(Completion.ended_at, String()), col(Completion.steps_done),
         )  # fmt: skip
         with self._session() as session:
             query = (
-                select_columns(*(col(c) for c in columns))
+                select_columns(*columns)
                 .where(col(Completion.user_id) == user_id)
                 .order_by(col(Completion.local_date), col(Completion.ended_at))
             )
-            return [SessionFacts(*row) for row in session.execute(query).all()]
+            rows = session.execute(query).all()
+        return [
+            SessionFacts(
+                day, slug, effort, pain, (_moment(end) - _moment(begin)).total_seconds(), steps
+            )  # fmt: skip
+            for day, slug, effort, pain, begin, end, steps in rows
+        ]
 
     def history_page(self, user_id: int, offset: int, limit: int) -> Sequence[Completion]:
         """The user's sessions, newest first, `limit` of them after skipping `offset`."""
@@ -174,14 +197,20 @@ class Store(Queries):
 
     def exercise_log(
         self, user_id: int, exercise_slug: str, since: date
-    ) -> Sequence[tuple[date, CompletionExercise]]:
-        """Each time since `since` the user did `exercise_slug` in a full session, oldest first."""
+    ) -> list[tuple[date, str, int]]:
+        """Each time since `since` the user did `exercise_slug` in a full session, oldest first:
+        the day, the dosage kind and the amount per set (columns only, no rows to build).
+        """
         with self._session() as session:
             query = (
-                select(col(Completion.local_date), CompletionExercise)
+                select_columns(
+                    col(Completion.local_date),
+                    col(CompletionExercise.kind),
+                    col(CompletionExercise.amount),
+                )
                 .join(Completion, col(Completion.id) == col(CompletionExercise.completion_id))
                 .where(
-                    Completion.user_id == user_id,
+                    col(Completion.user_id) == user_id,
                     col(Completion.steps_done) >= col(Completion.steps_total),
                     # Not a bare column, so no index on it: without statistics SQLite would
                     # otherwise read every user's rows of this exercise, not this user's.
@@ -190,10 +219,10 @@ class Store(Queries):
                 )
                 .order_by(col(Completion.local_date), col(CompletionExercise.position))
             )
-            return [(day, row) for day, row in session.exec(query).all()]
+            return [(day, kind, amount) for day, kind, amount in session.execute(query).all()]
 
-    def exercise_counts(self, user_id: int) -> dict[str, int]:
-        """How many full sessions held each exercise the user has done."""
+    def exercise_counts(self, user_id: int, since: date) -> dict[str, int]:
+        """How often since `since` each exercise was held in one of the user's full sessions."""
         with self._session() as session:
             query = (
                 select(CompletionExercise.exercise_slug, func.count())
@@ -201,10 +230,32 @@ class Store(Queries):
                 .where(
                     Completion.user_id == user_id,
                     col(Completion.steps_done) >= col(Completion.steps_total),
+                    col(Completion.local_date) >= since,
                 )
                 .group_by(CompletionExercise.exercise_slug)
             )
             return {slug: count for slug, count in session.exec(query).all()}
+
+    def sessions_per_day(self, user_id: int) -> dict[date, int]:
+        """How many sessions the user has on each local date that has any."""
+        with self._session() as session:
+            query = (
+                select_columns(col(Completion.local_date), func.count())
+                .where(col(Completion.user_id) == user_id)
+                .group_by(col(Completion.local_date))
+            )
+            return {day: count for day, count in session.execute(query).all()}
+
+    def session_counts(self, user_id: int, local_date: date) -> tuple[int, int]:
+        """How many sessions the user has on `local_date`, and in all."""
+        with self._session() as session:
+            theirs = (
+                select(func.count())
+                .select_from(Completion)
+                .where(col(Completion.user_id) == user_id)
+            )
+            on_day = theirs.where(col(Completion.local_date) == local_date)
+            return session.exec(on_day).one(), session.exec(theirs).one()
 
     def set_feedback(
         self, user_id: int, public_id: str, effort: int | None, pain: int | None, note: str
@@ -231,17 +282,80 @@ class Store(Queries):
             )
             return session.exec(query).all()
 
+    def save_program_version(self, version: ProgramVersion, most: int) -> None:
+        """Make `version` the user's program from its day on, then keep versions few.
+
+        Versions from that day on are replaced; see `keep_program_versions` for the rest.
+        """
+        with self._session() as session:
+            session.exec(
+                delete(ProgramVersion).where(
+                    col(ProgramVersion.user_id) == version.user_id,
+                    col(ProgramVersion.effective_from) >= version.effective_from,
+                )
+            )
+            session.add(version)
+            session.flush()
+            self._keep_versions(session, version.user_id, most)
+            session.commit()
+
+    def keep_program_versions(self, user_id: int, most: int) -> None:
+        """Keep one version a day (the last saved), none that repeats the one before, and only
+        the newest `most`: the days before the oldest kept follow it.
+        """
+        with self._session() as session:
+            self._keep_versions(session, user_id, most)
+            session.commit()
+
+    @staticmethod
+    def _keep_versions(session: Session, user_id: int, most: int) -> None:
+        query = (
+            select(ProgramVersion)
+            .where(ProgramVersion.user_id == user_id)
+            .order_by(col(ProgramVersion.effective_from), col(ProgramVersion.id))
+        )
+        kept: list[ProgramVersion] = []
+        gone: list[ProgramVersion] = []
+        for version in session.exec(query).all():
+            if kept and kept[-1].effective_from == version.effective_from:
+                gone.append(kept.pop())
+            if kept and _settings(kept[-1]) == _settings(version):
+                gone.append(version)
+            else:
+                kept.append(version)
+        gone.extend(kept[: max(0, len(kept) - most)])
+        for version in gone:
+            session.delete(version)
+
     def add(self, row: ProgramVersion | PlanEvent) -> None:
         with self._session() as session:
             session.add(row)
             session.commit()
 
-    def plan_events(self, user_id: int) -> Sequence[PlanEvent]:
+    def plan_changes(self, user_id: int) -> list[tuple[str, date, date | None]]:
+        """The user's plan events as (kind, day, until), oldest first: what the plan reads."""
         with self._session() as session:
             query = (
-                select(PlanEvent).where(PlanEvent.user_id == user_id).order_by(col(PlanEvent.id))
+                select_columns(col(PlanEvent.kind), col(PlanEvent.day), col(PlanEvent.until))
+                .where(col(PlanEvent.user_id) == user_id)
+                .order_by(col(PlanEvent.id))
             )
-            return session.exec(query).all()
+            return [(kind, day, until) for kind, day, until in session.execute(query).all()]
+
+    def plan_event_count(self, user_id: int) -> int:
+        with self._session() as session:
+            query = (
+                select(func.count()).select_from(PlanEvent).where(col(PlanEvent.user_id) == user_id)
+            )
+            return session.exec(query).one()
+
+    def plan_events(self, user_id: int, kind: str | None = None) -> Sequence[PlanEvent]:
+        """The user's plan events (of `kind` only, when given), oldest first."""
+        with self._session() as session:
+            query = select(PlanEvent).where(PlanEvent.user_id == user_id)
+            if kind is not None:
+                query = query.where(PlanEvent.kind == kind)
+            return session.exec(query.order_by(col(PlanEvent.id))).all()
 
     def delete_plan_events(
         self, user_id: int, kind: str, day: date | None = None, event_id: int | None = None

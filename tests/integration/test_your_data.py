@@ -68,6 +68,7 @@ def build_history(visitor: Visitor, store: Store) -> int:
     """A program changed once, a skip, a move and a vacation, and two sessions with feedback."""
     token = visitor.csrf_token()
     assert visitor.client.post("/start", data={"csrf_token": token}).status_code == 303
+    onboarded_a_week_ago(store, user_id_of(visitor))  # a change on the same day would replace it
     answers = {"csrf_token": token, "goal": "lifting", "days": ["mon", "wed", "fri"],
                "equipment": ["mini band", "strap"], "deload_every": "3"}  # fmt: skip
     assert visitor.client.post("/settings", data=answers).status_code == 303
@@ -84,6 +85,16 @@ def build_history(visitor: Visitor, store: Store) -> int:
         steps_done="3", effort="", pain="", note="",
     )  # fmt: skip
     return user_id
+
+
+def onboarded_a_week_ago(store: Store, user_id: int) -> None:
+    with Session(store.engine) as session:
+        for version in session.exec(
+            select(ProgramVersion).where(ProgramVersion.user_id == user_id)
+        ):
+            version.effective_from = version.start = TEST_TODAY - timedelta(days=7)
+            session.add(version)
+        session.commit()
 
 
 def export_of(visitor: Visitor) -> dict[str, Any]:

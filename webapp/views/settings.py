@@ -123,7 +123,7 @@ def feed(token: str) -> Response:
     def link(day: date) -> str:
         return url_for("plan.day", day=day.isoformat(), _external=True)
 
-    body = calendar_feed(plan, user, link, now)
+    body = calendar_feed(plan, user, link, now, today)
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, max-age=900"
     return response

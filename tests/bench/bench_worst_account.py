@@ -1,0 +1,165 @@
+"""Server time of every page for the heaviest account Hipday accepts, next to a new user's.
+
+The worst account (tests/worst_account.py) has everything at its limit: a program from
+2000-01-01, the most program versions kept, the most sessions (two a day since 2000 and the
+most a day lately), plan changes and exercises. The new user finished onboarding today and one
+session. Each figure is the median of a few requests in-process, with the plan and streak
+caches emptied before each, so every request builds the plan as the first one after a new
+session or a new day does; the process time (CPU) is printed beside the wall time, which a
+busy machine stretches.
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import TEST_NOW, TEST_TODAY, make_app
+from tests.worst_account import WorstAccount, worst_account
+from webapp import programs, reminders
+from webapp.models import Reminder, User
+from webapp.progress import RECORDS, streak_records
+from webapp.store import Store
+
+RUNS = 5
+FEED_TOKEN = "bench-calendar-feed-token-0123456789"
+REMINDER_AT = datetime(2026, 1, 1, 7).time()
+
+
+def cold_ms(action: Callable[[], object]) -> tuple[float, float]:
+    """Median wall and process milliseconds of `action` with empty plan and streak caches."""
+    action()
+    walls, cpus = [], []
+    for _ in range(RUNS):
+        programs.PLANS.clear()
+        RECORDS.clear()
+        wall, cpu = time.perf_counter(), time.process_time()
+        action()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000
+
+
+def get(client: FlaskClient, url: str) -> Callable[[], object]:
+    def fetch() -> object:
+        response = client.get(url, headers={"Accept-Encoding": "identity"})
+        assert response.status_code == 200, (url, response.status_code)
+        return response
+
+    return fetch
+
+
+def new_user(app: Flask) -> tuple[FlaskClient, int]:
+    """A guest who set up a plan today and finished one session."""
+    client = app.test_client()
+    page = client.get("/play/desk-reset").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/start", data={"csrf_token": token}).status_code == 303
+    ended = TEST_NOW - timedelta(minutes=5)
+    form = {
+        "csrf_token": token, "routine": "desk-reset", "op_id": "bench-new-user-session",
+        "started_at": f"{ended - timedelta(minutes=4):%Y-%m-%dT%H:%M:%SZ}",
+        "ended_at": f"{ended:%Y-%m-%dT%H:%M:%SZ}", "steps_done": "10", "steps_total": "10",
+        "time_zone": "UTC",
+    }  # fmt: skip
+    assert client.post("/sessions", data=form).status_code == 303
+    with client.session_transaction() as cookie:
+        user_id: int = cookie["user_id"]
+    return client, user_id
+
+
+def actions(app: Flask, client: FlaskClient, user_id: int) -> dict[str, Callable[[], object]]:
+    """Every page, the calendar feed and a reminder decision for the account `user_id`."""
+    store: Store = app.extensions["hipday.store"]
+    catalog = app.extensions["hipday.catalog"]
+    user = store.user(user_id)
+    assert isinstance(user, User)
+    store.set_calendar_token(user, f"{FEED_TOKEN}-{user_id}")
+    plan = programs.plan_for(store, catalog, user, TEST_TODAY)
+    assert plan is not None
+    coming = next(
+        d for w in plan.weeks for d in w.days if d.day > TEST_TODAY and d.routine is not None
+    )
+    session = store.completions_on(user_id, TEST_TODAY)[-1]
+    reminder = Reminder(id=1, user_id=user_id, kind="session", enabled=True, at=REMINDER_AT)
+
+    def decide() -> object:
+        with app.app_context():
+            day = reminders.day_of(store, catalog, user, reminder, coming.day)
+            return reminders.why_quiet(reminder, day) or reminders.message(
+                catalog, user, reminder, day, datetime.combine(coming.day, REMINDER_AT, UTC)
+            )
+
+    assert coming.routine is not None
+    return {
+        "Today": get(client, "/"),
+        "Plan": get(client, "/plan"),
+        "a plan day": get(client, f"/plan/{coming.day}"),
+        "Progress": get(client, "/progress"),
+        "Progress history": get(client, "/progress/history?page=1"),
+        "the player (a plan day)": get(client, f"/play/{coming.routine.slug}?day={coming.day}"),
+        "a session page": get(client, f"/sessions/{session.public_id}"),
+        "calendar feed": get(app.test_client(), f"/calendar/{FEED_TOKEN}-{user_id}.ics"),
+        "reminder decision": decide,
+    }
+
+
+@pytest.mark.timeout(1200)
+def test_every_page_of_the_worst_accepted_account_next_to_a_new_users(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    client, new_id = new_user(app)
+    started = time.perf_counter()
+    worst_client, worst = worst_account(app, TEST_TODAY)
+    seeded = time.perf_counter() - started
+    fresh = {name: cold_ms(action) for name, action in actions(app, client, new_id).items()}
+    heavy = {
+        name: cold_ms(action) for name, action in actions(app, worst_client, worst.user_id).items()
+    }
+    print(f"\n{describe(worst)} (seeded in {seeded:.0f} s)")
+    print(f"Server time, in-process, median of {RUNS} requests with cold plan caches (ms):")
+    print(f"  {'':26} {'new user':>17} {'worst account':>20}")
+    print(f"  {'':26} {'wall':>8} {'CPU':>8} {'wall':>10} {'CPU':>8}")
+    for name, (wall, cpu) in fresh.items():
+        worst_wall, worst_cpu = heavy[name]
+        print(f"  {name:26} {wall:8.1f} {cpu:8.1f} {worst_wall:10.1f} {worst_cpu:8.1f}")
+    slowest = max(heavy, key=lambda name: heavy[name][0])
+    print(f"  slowest for the worst account: {slowest}, {heavy[slowest][0]:.0f} ms")
+    print(f"Memory the plan and streak caches hold for it: {cached_mb(app, worst):.1f} MB")
+
+
+def cached_mb(app: Flask, worst: WorstAccount) -> float:
+    """What Today leaves in the per-process caches for the worst account, in megabytes."""
+    programs.PLANS.clear()
+    RECORDS.clear()
+    store: Store = app.extensions["hipday.store"]
+    user = store.user(worst.user_id)
+    assert user is not None
+    gc.collect()
+    tracemalloc.start()
+    sessions = store.session_facts(worst.user_id)
+    plan = programs.plan_for(
+        store, app.extensions["hipday.catalog"], user, TEST_TODAY, sessions=sessions
+    )
+    streak_records(store, worst.user_id, plan, TEST_TODAY, sessions)
+    del sessions, plan
+    gc.collect()
+    held, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return held / 1e6
+
+
+def describe(worst: WorstAccount) -> str:
+    return (
+        f"Worst accepted account: a program from 2000-01-01, {worst.versions} program versions, "
+        f"{worst.sessions:,} sessions (the most a day on {worst.busiest_day}), "
+        f"{worst.exercises:,} exercise rows, {worst.events:,} skips, moves and vacations"
+    )
