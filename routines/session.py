@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
 from typing import Any
@@ -13,6 +14,11 @@ from routines.dosage import DosageKind
 
 GET_READY_SECONDS = 5
 SWITCH_SIDES_SECONDS = 5
+#: Holds and timed rounds at least this long get a spoken "Halfway".
+HALFWAY_SPOKEN_FROM = 20
+#: Timed holds, rounds and rests at least this long count their last three seconds aloud; a
+#: shorter step would talk over its own opening words (get-ready and switch-sides only beep).
+COUNTDOWN_SPOKEN_FROM = 10
 
 
 class StepKind(StrEnum):
@@ -45,6 +51,21 @@ class Step:
     reps: int | None = None
     tempo_seconds: int | None = None
     auto_advance: bool = True
+    #: What the voice says as the step begins ("" for nothing): see `_get_ready`, `_rest`.
+    say: str = ""
+
+    @property
+    def says_halfway(self) -> bool:
+        """Whether the voice says "Halfway" in this step: holds and timed rounds of 20 s or more."""
+        timed = self.dosage_kind in (DosageKind.HOLD, DosageKind.TIMED)
+        return self.kind is StepKind.WORK and timed and self.seconds >= HALFWAY_SPOKEN_FROM
+
+    @property
+    def says_countdown(self) -> bool:
+        """Whether the voice counts "3", "2", "1" at the end: long holds, timed rounds and rests."""
+        timed = self.dosage_kind in (DosageKind.HOLD, DosageKind.TIMED)
+        counted = self.kind is StepKind.REST or (self.kind is StepKind.WORK and timed)
+        return counted and self.seconds >= COUNTDOWN_SPOKEN_FROM
 
     def as_dict(self) -> dict[str, Any]:
         """The step as plain JSON-ready values for the player script."""
@@ -61,6 +82,9 @@ class Step:
             "reps": self.reps,
             "tempo": self.tempo_seconds,
             "auto": self.auto_advance,
+            "say": self.say,
+            "sayHalfway": self.says_halfway,
+            "sayCount": self.says_countdown,
         }
 
 
@@ -95,18 +119,25 @@ def compile_session(
         steps.extend(_exercise_steps(prescription, switch_seconds))
         upcoming = prescriptions[index + 1] if index + 1 < len(prescriptions) else None
         if upcoming and routine.rest_between_exercises > 0:
-            steps.append(
-                Step(
-                    StepKind.REST,
-                    routine.rest_between_exercises,
-                    "Rest",
-                    f"Next: {upcoming.exercise.name}",
-                    upcoming.exercise.slug,
-                    1,
-                    upcoming.dosage.sets,
-                )
-            )
-    return Session(routine.slug, routine.name, tuple(steps))
+            steps.append(_rest(routine.rest_between_exercises, upcoming.exercise.name, upcoming, 1))
+    return Session(routine.slug, routine.name, _voiced(steps))
+
+
+def _voiced(steps: list[Step]) -> tuple[Step, ...]:
+    """The steps, each work step straight after another work step saying what it is.
+
+    Get-ready, switch-sides and rest steps already say what comes next; two work steps in a row
+    (sets with no rest, or no get-ready) would otherwise start with only a beep.
+    """
+    voiced: list[Step] = []
+    for step in steps:
+        before = voiced[-1] if voiced else None
+        if step.kind is StepKind.WORK and (before is None or before.kind is StepKind.WORK):
+            same = before is not None and before.exercise == step.exercise
+            words = step.label if same else f"{step.title} · {step.label}"
+            step = replace(step, say=spoken(words))
+        voiced.append(step)
+    return tuple(voiced)
 
 
 @cache
@@ -126,7 +157,41 @@ def _get_ready(prescription: Prescription, seconds: int) -> Step:
         exercise.slug,
         1,
         dosage.sets,
+        say=spoken(f"{exercise.name} · {spoken_dosage(prescription)}{first}"),
     )
+
+
+def _rest(seconds: int, coming: str, prescription: Prescription, set_number: int) -> Step:
+    """A rest before `coming` (the next exercise's name, or its next set)."""
+    return Step(
+        StepKind.REST,
+        seconds,
+        "Rest",
+        f"Next: {coming}",
+        prescription.exercise.slug,
+        set_number,
+        prescription.dosage.sets,
+        say=spoken(f"Rest {seconds} seconds. Next: {coming}"),
+    )
+
+
+def spoken_dosage(prescription: Prescription) -> str:
+    """The dosage as said aloud: '12 reps each side', '3 holds of 10 seconds', '45 seconds'."""
+    dosage, per_side = prescription.dosage, prescription.exercise.per_side
+    each = " each side" if per_side else ""
+    if dosage.kind is DosageKind.REPS:
+        amount = f"{dosage.reps} reps"
+        return f"{dosage.sets} sets of {amount}{each}" if dosage.sets > 1 else f"{amount}{each}"
+    seconds = dosage.hold_seconds if dosage.kind is DosageKind.HOLD else dosage.work_seconds
+    word = _set_word(dosage.kind)
+    if dosage.sets > 1:
+        return f"{dosage.sets} {word}s of {seconds} seconds{each}"
+    return f"{word} {seconds} seconds{each}" if word == "hold" else f"{seconds} seconds{each}"
+
+
+def spoken(text: str) -> str:
+    """Screen words as a voice reads them: ' · ' and brackets become pauses."""
+    return re.sub(r"\s*\(([^)]*)\)", r", \1", text).replace(" · ", ", ")
 
 
 def _exercise_steps(prescription: Prescription, switch_seconds: int) -> Iterator[Step]:
@@ -144,21 +209,16 @@ def _exercise_steps(prescription: Prescription, switch_seconds: int) -> Iterator
                     set_number,
                     dosage.sets,
                     side=Side.LEFT,
+                    say="Switch sides",
                 )
             yield _work(prescription, set_number, Side.LEFT)
         else:
             yield _work(prescription, set_number, None)
         if set_number < dosage.sets and dosage.rest_seconds > 0:
-            yield Step(
-                StepKind.REST,
-                dosage.rest_seconds,
-                "Rest",
-                f"Next: {_set_word(dosage.kind)} {set_number + 1} of {dosage.sets}"
-                + (f" · {Side.RIGHT.value} side" if exercise.per_side else ""),
-                exercise.slug,
-                set_number + 1,
-                dosage.sets,
+            coming = f"{_set_word(dosage.kind)} {set_number + 1} of {dosage.sets}" + (
+                f" · {Side.RIGHT.value} side" if exercise.per_side else ""
             )
+            yield _rest(dosage.rest_seconds, coming, prescription, set_number + 1)
 
 
 def _work(prescription: Prescription, set_number: int, side: Side | None) -> Step:

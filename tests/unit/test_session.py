@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -80,6 +82,63 @@ def test_self_paced_reps_wait_for_the_user_and_tempo_reps_run_on_their_own() -> 
     assert (tempo_step.auto_advance, tempo_step.seconds) == (True, 20)
 
 
+def test_the_voice_says_the_exercise_its_dosage_and_the_side_to_start_on() -> None:
+    steps = compile_session(routine(STRETCH)).steps
+    assert [(s.kind, s.say) for s in steps] == [
+        (StepKind.GET_READY, "Figure four, 2 holds of 30 seconds each side, right side first"),
+        (StepKind.WORK, ""),
+        (StepKind.SWITCH_SIDES, "Switch sides"),
+        (StepKind.WORK, ""),
+        (StepKind.REST, "Rest 10 seconds. Next: hold 2 of 2, right side"),
+        (StepKind.WORK, ""),
+        (StepKind.SWITCH_SIDES, "Switch sides"),
+        (StepKind.WORK, ""),
+    ]
+
+
+def test_a_rest_between_exercises_says_how_long_and_what_comes_next() -> None:
+    steps = compile_session(routine(SQUEEZE, STRETCH, rest_between=20)).steps
+    assert steps[0].say == "Glute squeeze, hold 10 seconds"
+    assert steps[2].say == "Rest 20 seconds. Next: Figure four"
+
+
+def test_reps_are_said_as_reps_each_side_and_brackets_as_a_pause() -> None:
+    swings = Dosage(DosageKind.REPS, sets=1, reps=12, tempo_seconds=2)
+    squeeze = Dosage(DosageKind.REPS, sets=3, reps=10)
+    leg = exercise("leg-swings", per_side=True, dosage=swings)
+    reset = replace(exercise("squeeze", per_side=False, dosage=squeeze), name="Squeeze (reset)")
+    steps = compile_session(routine(Prescription(leg, swings), Prescription(reset, squeeze))).steps
+    assert steps[0].say == "Leg swings, 12 reps each side, right side first"
+    assert steps[4].say == "Squeeze, reset, 3 sets of 10 reps"
+
+
+def test_a_set_straight_after_another_says_which_set_it_is() -> None:
+    dosage = Dosage(DosageKind.HOLD, sets=2, hold_seconds=15)
+    plank = Prescription(exercise("plank", per_side=False, dosage=dosage), dosage)
+    steps = compile_session(routine(plank)).steps
+    assert [s.say for s in steps] == ["Plank, 2 holds of 15 seconds", "", "Hold 2 of 2"]
+    without_get_ready = compile_session(routine(plank), get_ready_seconds=0).steps
+    assert without_get_ready[0].say == "Plank, Hold 1 of 2"
+
+
+def test_halfway_is_said_on_holds_of_20_s_and_the_count_on_steps_of_10_s_or_more() -> None:
+    steps = compile_session(routine(STRETCH, SQUEEZE, rest_between=5)).steps
+    said = {(s.kind, s.seconds, s.says_halfway, s.says_countdown) for s in steps}
+    assert said == {
+        (StepKind.GET_READY, 5, False, False),
+        (StepKind.WORK, 30, True, True),
+        (StepKind.SWITCH_SIDES, 5, False, False),
+        (StepKind.REST, 10, False, True),
+        (StepKind.REST, 5, False, False),
+        (StepKind.WORK, 10, False, True),
+    }
+    reps = Dosage(DosageKind.REPS, sets=1, reps=10, tempo_seconds=3)
+    bridge = compile_session(
+        routine(Prescription(exercise("b", per_side=False, dosage=reps), reps))
+    )
+    assert not bridge.steps[1].says_halfway and not bridge.steps[1].says_countdown
+
+
 def test_the_routine_carries_its_total_duration() -> None:
     session = compile_session(routine(STRETCH))
     assert session.total_seconds == 5 + 30 + 5 + 30 + 10 + 30 + 5 + 30
@@ -144,3 +203,14 @@ def test_every_set_of_every_exercise_is_worked(r: Routine) -> None:
     steps = compile_session(r).steps
     expected = sum(p.dosage.sets * (2 if p.exercise.per_side else 1) for p in r.prescriptions)
     assert sum(1 for s in steps if s.kind is StepKind.WORK) == expected
+
+
+@given(routines(), transitions, transitions)
+def test_every_step_but_a_work_step_after_a_pause_says_something_readable(
+    r: Routine, ready: int, switch: int
+) -> None:
+    steps = compile_session(r, get_ready_seconds=ready, switch_seconds=switch).steps
+    for before, step in zip((None, *steps), steps, strict=False):
+        assert "·" not in step.say and "(" not in step.say
+        silent_work = step.kind is StepKind.WORK and before and before.kind is not StepKind.WORK
+        assert bool(step.say) != bool(silent_work), (before, step)
