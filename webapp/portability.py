@@ -30,10 +30,10 @@ from webapp.store import Store
 FORMAT = "hipday-export"
 VERSION = 1
 IMPORT_LIMIT = 8 * 1024 * 1024
-MOST_SESSIONS = 100_000
-MOST_EXERCISES = 200  # in one session
-MOST_VERSIONS = 1_000
-MOST_EVENTS = 10_000
+MOST_SESSIONS = bounds.MOST_SESSIONS  # an import can't bring more than an account keeps
+MOST_EXERCISES = bounds.MOST_EXERCISES_A_SESSION
+MOST_VERSIONS = 1_000  # merged as saves are, down to bounds.MOST_PROGRAM_VERSIONS
+MOST_EVENTS = bounds.MOST_PLAN_EVENTS
 MESSAGES_SHOWN = 5
 #: A routine's or exercise's short name, as long as their columns hold.
 SLUG_LENGTH = min(
@@ -329,7 +329,36 @@ def import_everything(store: Store, user: User, plan: ImportPlan) -> ImportSumma
     added, _ = store.import_rows(
         user_id, sessions, versions, events, plan.time_zone, plan.time_zone_auto
     )
+    store.keep_program_versions(user_id, bounds.MOST_PROGRAM_VERSIONS)
     return ImportSummary(added, len(plan.sessions) - added)
+
+
+def over_limits(store: Store, user: User, plan: ImportPlan) -> list[str]:
+    """What the account could not keep of `plan`, with what it has: too many sessions on a day
+    or in all, or too many plan changes. Empty when all of it fits.
+    """
+    user_id = user.id or 0
+    known = store.op_ids(user_id)
+    per_day = store.sessions_per_day(user_id)
+    new = 0
+    for number, session in enumerate(plan.sessions, start=1):
+        if session.op_id in known:
+            continue
+        new += 1
+        per_day[session.local_date] = per_day.get(session.local_date, 0) + 1
+        problem = services.session_limit_problem(
+            session.local_date, per_day[session.local_date], len(known) + new
+        )
+        if problem:
+            return [f"Session {number}: {problem}"]
+    changes = set(store.plan_changes(user_id))
+    events = len(changes | {(e.kind, e.day, e.until) for e in plan.events})
+    if events > bounds.MOST_PLAN_EVENTS:
+        return [
+            f"With this file your plan would hold {events:,} skips, moves and vacations; "
+            f"Hipday keeps at most {bounds.MOST_PLAN_EVENTS:,}."
+        ]
+    return []
 
 
 class Problem(Exception):

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from routines.bounds import EARLIEST_DATE
 from routines.catalog import Catalog, Exercise
 from routines.dosage import UNITS, DosageKind
 from routines.plan import Plan
@@ -114,11 +113,13 @@ class ExerciseChoice:
     times: int
 
 
-def exercise_choices(store: Store, catalog: Catalog, user_id: int) -> list[ExerciseChoice]:
-    """The exercises the user has done in full sessions, most often done first."""
+def exercise_choices(
+    store: Store, catalog: Catalog, user_id: int, today: date
+) -> list[ExerciseChoice]:
+    """The exercises of the user's full sessions in the chart's weeks, most often done first."""
     choices = [
         ExerciseChoice(slug, exercise.name, count)
-        for slug, count in store.exercise_counts(user_id, EARLIEST_DATE).items()
+        for slug, count in store.exercise_counts(user_id, chart_since(today)).items()
         if (exercise := catalog.exercises.get(slug)) is not None
     ]
     return sorted(choices, key=lambda c: (-c.times, c.name))

@@ -198,6 +198,39 @@ def _check_times(
         form.errors["ended_at"] = MESSAGES["future"]
 
 
+def within_limits(
+    store: Store, user: User, entry: CompletionEntry, form: Mapping[str, str]
+) -> CompletionEntry | CompletionForm:
+    """The entry, or the finish form with a message when its day or the account is full.
+
+    A session already stored under this key is never refused: sending it again changes nothing.
+    """
+    if store.completion_by_op(user.id or 0, entry.op_id) is not None:
+        return entry
+    day = local_day(entry.ended_at, entry.time_zone)
+    on_day, in_all = store.session_counts(user.id or 0, day)
+    problem = session_limit_problem(day, on_day + 1, in_all + 1)
+    if problem is None:
+        return entry
+    values = {key: form.get(key, "").strip() for key in FORM_FIELDS}
+    return CompletionForm(values, {"sessions": problem})
+
+
+def session_limit_problem(day: date, on_day: int, in_all: int) -> str | None:
+    """Why an account can't hold `on_day` sessions on `day` and `in_all` in all; None if it can."""
+    if on_day > bounds.MOST_SESSIONS_A_DAY:
+        return (
+            f"{day:%-d %B %Y} already has {bounds.MOST_SESSIONS_A_DAY} sessions, the most "
+            "Hipday keeps for one day."
+        )
+    if in_all > bounds.MOST_SESSIONS:
+        return (
+            f"Your account holds {bounds.MOST_SESSIONS:,} sessions, the most Hipday keeps. "
+            "Download your data from Settings and start a new account to log more."
+        )
+    return None
+
+
 def log_session(store: Store, user: User, entry: CompletionEntry) -> tuple[Completion, bool]:
     """Store a finished session once per key, with the dosage of each exercise in it.
 

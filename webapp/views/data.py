@@ -84,6 +84,9 @@ def import_file() -> Response:
     plan = portability.parse_import(upload.read(), clock.now())
     if isinstance(plan, list):
         return _page(plan, 422)
+    problems = portability.over_limits(store(), current_user(), plan)
+    if problems:
+        return _page(problems, 422)
     summary = portability.import_everything(store(), current_user(), plan)
     flash(summary.sentence())
     return redirect(url_for("data.page"), 303)  # type: ignore[return-value]

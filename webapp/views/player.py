@@ -71,6 +71,8 @@ def finish() -> Response:
     op_id = request.headers.get("Idempotency-Key") or request.form.get("op_id")
     now = clock.now()
     entry = services.parse_completion(request.form, op_id, catalog(), user, now)
+    if not isinstance(entry, services.CompletionForm):
+        entry = services.within_limits(store(), user, entry, request.form)
     plan_day = request.form.get("plan_day", "")
     if isinstance(entry, services.CompletionForm):
         routine = catalog().routine(entry.values["routine"]) or abort(404)

@@ -48,7 +48,7 @@ def overview() -> Response:
         store(), user.id or 0, plan, today, sessions
     )
     shown = _month(request.args.get("month"), today)
-    choices = progress.exercise_choices(store(), catalog(), user.id or 0)
+    choices = progress.exercise_choices(store(), catalog(), user.id or 0, today)
     chosen = request.args.get("exercise") or (choices[0].slug if choices else "")
     chart = progress.exercise_chart(store(), catalog(), user.id or 0, chosen, today)
     block = FRAGMENTS.get(request.headers.get("HX-Target", ""))
