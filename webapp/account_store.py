@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, delete, select, update
+from sqlmodel import Session, col, delete, func, select, update
 
+from routines import bounds
 from webapp.models import Completion, Passkey, PushSubscription, SignIn, User, utc_now
 from webapp.store import Queries
 
 #: A signed-in device's "last seen" is written at most this often (not on every request).
 SEEN_EVERY = timedelta(hours=1)
+#: Sessions moved per statement when a guest's history joins an account (SQLite's variable limit).
+ADOPT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Adopted:
+    """What logging in brought along from the device's guest account."""
+
+    moved: int
+    left_behind: int  # new sessions the account had no room for, newest kept
 
 
 class Accounts(Queries):
@@ -138,27 +151,57 @@ class Accounts(Queries):
 
     # Logging in on a device that was a guest
 
-    def adopt_guest(self, guest_id: int, user_id: int) -> int:
+    def adopt_guest(self, guest_id: int, user_id: int) -> Adopted:
         """Move a guest's sessions and push devices into the account they log in to.
 
-        Sessions the account already has (the same idempotency key) stay once. The guest's
-        other rows (a program, reminders) go with the guest account, which is deleted.
-        Returns how many sessions moved.
+        Sessions the account already has (the same idempotency key) stay once. Of the others,
+        the newest move while the account has room (`bounds.MOST_SESSIONS_A_DAY` on their day,
+        `bounds.MOST_SESSIONS` in all); the rest stay with the guest account, which the caller
+        deletes with its other rows (a program, reminders).
         """
         with self._session() as session:
             guest = session.get(User, guest_id)
             if guest is None or guest.secured_at is not None or guest_id == user_id:
-                return 0
-            known = select(col(Completion.op_id)).where(Completion.user_id == user_id)
-            moved = session.exec(
-                update(Completion)
-                .where(col(Completion.user_id) == guest_id, col(Completion.op_id).not_in(known))
-                .values(user_id=user_id)
-            )
+                return Adopted(0, 0)
+            moving, left = self._room_for(session, guest_id, user_id)
+            for start in range(0, len(moving), ADOPT_BATCH):
+                session.exec(
+                    update(Completion)
+                    .where(col(Completion.id).in_(moving[start : start + ADOPT_BATCH]))
+                    .values(user_id=user_id)
+                )
             session.exec(
                 update(PushSubscription)
                 .where(col(PushSubscription.user_id) == guest_id)
                 .values(user_id=user_id)
             )
             session.commit()
-            return int(moved.rowcount)
+            return Adopted(len(moving), left)
+
+    def _room_for(self, session: Session, guest_id: int, user_id: int) -> tuple[list[int], int]:
+        """The ids of the guest's new sessions that fit in the account, newest first, and how
+        many new ones don't."""
+        per_day = dict(
+            session.execute(
+                select_columns(col(Completion.local_date), func.count())
+                .where(col(Completion.user_id) == user_id)
+                .group_by(col(Completion.local_date))
+            ).all()
+        )
+        in_all = sum(per_day.values())
+        known = select(col(Completion.op_id)).where(Completion.user_id == user_id)
+        newest_first = (
+            select_columns(col(Completion.id), col(Completion.local_date))
+            .where(col(Completion.user_id) == guest_id, col(Completion.op_id).not_in(known))
+            .order_by(col(Completion.ended_at).desc(), col(Completion.id).desc())
+        )
+        moving: list[int] = []
+        left = 0
+        for completion_id, day in session.execute(newest_first):
+            if in_all >= bounds.MOST_SESSIONS or per_day.get(day, 0) >= bounds.MOST_SESSIONS_A_DAY:
+                left += 1
+                continue
+            per_day[day] = per_day.get(day, 0) + 1
+            in_all += 1
+            moving.append(completion_id)
+        return moving, left

@@ -10,6 +10,7 @@ import secrets
 import struct
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +20,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import insert
 from sqlmodel import Session, func, select
 from werkzeug.test import TestResponse
 
+from routines.bounds import MOST_SESSIONS, MOST_SESSIONS_A_DAY
 from tests.conftest import make_app
 from tests.integration.conftest import TOKEN, Visitor
 from webapp.models import Completion, Passkey, SignIn, User
@@ -210,6 +213,94 @@ def test_a_guests_sessions_come_along_once_when_logging_in(app: Flask) -> None:
     assert rows(app, User) == guests_before - 1  # the laptop's guest account is gone
     assert history(laptop.client) == history(phone.client)
     assert "Desk reset" in history(phone.client)
+
+
+def add_sessions(app: Flask, user_id: int, days: list[date]) -> None:
+    """Sessions already in the account, one on each of `days`, inserted in bulk."""
+    rows = [
+        {
+            "public_id": uuid.uuid4().hex, "user_id": user_id, "op_id": f"kept-{n:06d}",
+            "routine_slug": "desk-reset", "local_date": day, "time_zone": "UTC",
+            "started_at": datetime.combine(day, time(5), UTC),
+            "ended_at": datetime.combine(day, time(5, 5), UTC), "steps_done": 10,
+            "steps_total": 10, "note": "", "created_at": datetime.combine(day, time(5, 5), UTC),
+        }
+        for n, day in enumerate(days)
+    ]  # fmt: skip
+    with app.extensions["hipday.store"].engine.begin() as connection:
+        connection.execute(insert(Completion.__table__), rows)  # type: ignore[arg-type]
+
+
+def op_ids_of(app: Flask, user_id: int) -> set[str]:
+    with Session(app.extensions["hipday.store"].engine) as session:
+        query = select(Completion.op_id).where(Completion.user_id == user_id)
+        return set(session.exec(query).all())
+
+
+def laptop_with_sessions(app: Flask, *ended: str) -> Visitor:
+    """A guest device that finished a session ending at each of `ended` (UTC)."""
+    laptop = Visitor(app.test_client())
+    for n, end in enumerate(ended):
+        finished = laptop.finish(
+            key=f"laptop-{n:04d}", started_at=end.replace(":07:", ":00:"), ended_at=end,
+            time_zone="UTC",
+        )  # fmt: skip
+        assert finished.status_code == 303
+    return laptop
+
+
+def test_logging_in_brings_only_the_newest_guest_sessions_a_full_day_has_room_for(
+    app: Flask,
+) -> None:
+    phone = Visitor(app.test_client())
+    assert phone.finish(key="phone-0001", time_zone="UTC").status_code == 303
+    secure(phone.client)
+    owner = phone.account_id()
+    add_sessions(app, owner, [date(2026, 2, 20)] * (MOST_SESSIONS_A_DAY - 2))
+    laptop = laptop_with_sessions(
+        app, "2026-02-20T08:07:00Z", "2026-02-20T10:07:00Z", "2026-02-20T09:07:00Z",
+        "2026-02-21T08:07:00Z", "2026-02-20T07:07:00Z",
+    )  # fmt: skip
+    laptop.finish(key="phone-0001", time_zone="UTC")  # already in the account: counts once
+
+    logged_in = login(laptop.client)
+
+    kept = {key for key in op_ids_of(app, owner) if key.startswith("laptop-")}
+    assert kept == {"laptop-0001", "laptop-0003"}  # 20 February's newest, and 21 February's
+    assert logged_in.status_code == 303
+    notice = laptop.get(logged_in.location).get_data(as_text=True)
+    assert "3 sessions this device logged as a guest didn&#39;t fit" in notice
+    assert f"at most {MOST_SESSIONS_A_DAY} sessions a day" in notice
+
+
+def test_logging_in_to_a_full_account_brings_only_what_fits_and_says_what_was_left(
+    app: Flask,
+) -> None:
+    phone = Visitor(app.test_client())
+    secure(phone.client)
+    owner = phone.account_id()
+    first = date(2024, 1, 1)
+    add_sessions(app, owner, [first + timedelta(days=n // 20) for n in range(MOST_SESSIONS - 1)])
+    laptop = laptop_with_sessions(app, "2026-02-20T08:07:00Z", "2026-02-21T08:07:00Z")
+
+    logged_in = login(laptop.client)
+
+    assert len(op_ids_of(app, owner)) == MOST_SESSIONS
+    assert "laptop-0001" in op_ids_of(app, owner)  # the newer of the two
+    notice = laptop.get(logged_in.location).get_data(as_text=True)
+    assert "1 session this device logged as a guest didn&#39;t fit" in notice
+    assert laptop.client.get("/").status_code == 200
+
+
+def test_logging_in_with_room_for_everything_opens_today(app: Flask) -> None:
+    phone = Visitor(app.test_client())
+    secure(phone.client)
+    laptop = laptop_with_sessions(app, "2026-02-20T08:07:00Z")
+
+    logged_in = login(laptop.client)
+
+    assert logged_in.location == "/"
+    assert "laptop-0000" in op_ids_of(app, phone.account_id())
 
 
 # Logging out and changing the password

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    get_flashed_messages,
+    jsonify,
+    redirect,
+    session,
+    url_for,
+)
 from flask_limiter.errors import RateLimitExceeded
 from htmx_flask import request
 
+from routines import bounds
 from webapp import accounts as auth
 from webapp.accounts import AccountForm
 from webapp.errors import error_page
@@ -68,7 +78,8 @@ NOTICES = {
 
 
 def _notice() -> str:
-    return NOTICES.get(request.args.get("done", ""), "")
+    flashed = get_flashed_messages()
+    return str(flashed[0]) if flashed else NOTICES.get(request.args.get("done", ""), "")
 
 
 def _login_page(form: AccountForm | None = None, status: int = 200) -> Response:
@@ -144,11 +155,27 @@ def _signed_in(user_id: int, method: str) -> Response:
     user = store().user(user_id)
     if user is None:
         return _login_page(AccountForm(errors={"password": auth.LOGIN_FAILED}), 401)
+    left_behind = 0
     if guest.id is not None and guest.id != user.id and guest.secured_at is None:
-        accounts().adopt_guest(guest.id or 0, user.id or 0)
+        left_behind = accounts().adopt_guest(guest.id or 0, user.id or 0).left_behind
         store().delete_user(guest.id or 0)
     auth.start_sign_in(accounts(), user, method)
+    if left_behind:
+        # Said where it can't be missed: the account page, not a Today that looks as usual.
+        flash(left_behind_notice(left_behind))
+        return _to_account("welcome")
     return redirect(url_for("today.today"), 303)  # type: ignore[return-value]
+
+
+def left_behind_notice(count: int) -> str:
+    """What logging in left out of this device's guest history, and why."""
+    sessions = f"{count:,} session{'' if count == 1 else 's'}"
+    return (
+        f"You're logged in. {sessions} this device logged as a guest didn't fit in your "
+        f"account, which keeps at most {bounds.MOST_SESSIONS_A_DAY} sessions a day and "
+        f"{bounds.MOST_SESSIONS:,} in all, so {'it was' if count == 1 else 'they were'} "
+        "left out; the newest that fitted were kept."
+    )
 
 
 @bp.post("/logout")
@@ -242,11 +269,12 @@ def login_passkey() -> Response:
         return _json(
             401, message="That passkey didn't sign you in. Try again or use your password."
         )
-    if _signed_in(user_id, "passkey").status_code != 303:
+    signed_in = _signed_in(user_id, "passkey")
+    if signed_in.status_code != 303:
         return _json(
             401, message="That passkey didn't sign you in. Try again or use your password."
         )
-    return _json(200, message=NOTICES["welcome"], redirect=url_for("today.today"))
+    return _json(200, message=NOTICES["welcome"], redirect=signed_in.location)
 
 
 @bp.app_errorhandler(RateLimitExceeded)
