@@ -237,7 +237,8 @@ def test_the_test_button_answers_five_presses_a_minute_then_says_to_wait(
 
     assert [a.status_code for a in answers] == [409] * 5
     assert too_many.status_code == 429
-    assert too_many.headers["Retry-After"] == "60"
+    # The limiter counts real seconds from the first press: a slow machine may be one on.
+    assert 0 < int(too_many.headers["Retry-After"]) <= 60
     waiting = "That's several test notifications in a minute. Wait a minute, then try again"
     assert waiting in text(too_many)
     assert '<section id="this-phone"' in text(too_many), "the whole page, form and all"
