@@ -81,8 +81,15 @@ self.addEventListener("message", (event) => {
 });
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === SYNC_TAG) event.waitUntil(HipdayOutbox.flush());
+  if (event.tag === SYNC_TAG) event.waitUntil(syncOutbox());
 });
+
+async function syncOutbox() {
+  await HipdayOutbox.flush();
+  // A session whose try failed waits for another: failing this sync makes the browser fire it
+  // again later with its own backoff (Chromium: after 5, then 15 minutes).
+  if (await HipdayOutbox.nextTry()) throw new Error("Sessions are waiting to be tried again.");
+}
 
 self.addEventListener("push", (event) => {
   event.waitUntil(showReminder(reminderFrom(event.data)));

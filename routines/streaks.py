@@ -71,7 +71,11 @@ class Logged:
 
 @dataclass(frozen=True)
 class Day:
-    """One day of the record: its mark, its sessions, and the streak and freezes after it."""
+    """One day of the record: its mark, its sessions, and the streak and freezes after it.
+
+    `kept` counts the days kept towards the next freeze; with `streak` and `freezes` it is the
+    whole state of the walk, so a phone can go on from any day (webapp/phone_view.py).
+    """
 
     day: date
     mark: Mark
@@ -79,6 +83,7 @@ class Day:
     minutes: int
     streak: int
     freezes: int
+    kept: int = 0
 
 
 @dataclass(frozen=True)
@@ -177,7 +182,7 @@ def record(
     day = min(starts)
     while day <= last:
         mark = walk.step(_mark(day, count[day] > 0, schedule(day), today))
-        days.append(Day(day, mark, count[day], minutes[day], walk.run, walk.bank))
+        days.append(Day(day, mark, count[day], minutes[day], walk.run, walk.bank, walk.kept))
         day += DAY
     return Record(
         days=tuple(days),

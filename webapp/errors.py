@@ -30,7 +30,17 @@ BUSY_DETAIL = (
 RETRY_AFTER_SECONDS = 5
 
 
+def wants_json() -> bool:
+    """Whether the caller reads JSON (the phone's outbox, push actions), not a page."""
+    return bool(request.is_json or request.accept_mimetypes.best == "application/json")
+
+
 def error_page(status: int, title: str, detail: str) -> Response:
+    """The error in words: a page, or `{"error": …}` for a caller that reads JSON."""
+    if wants_json():
+        response = jsonify(error=f"{title}. {detail}")
+        response.status_code = status
+        return response
     html = render_template("pages/error.html", status=status, title=title, detail=detail)
     return make_response(html, status)
 
@@ -65,7 +75,7 @@ def on_unexpected_error(error: Exception) -> Response:
     )
     title, detail = MESSAGES[500]
     quote = f"If you write to us, quote {reference}."
-    if request.is_json or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         response = jsonify(error=f"{title}. {quote}", reference=reference)
         response.status_code = 500
         return response
@@ -81,7 +91,7 @@ def on_database_unavailable(error: Exception) -> Response:
     """
     reason = getattr(error, "orig", None) or error  # the driver's words, without the SQL
     log.warning("database unavailable for %s %s: %s", request.method, request.path, reason)
-    if request.is_json or request.accept_mimetypes.best == "application/json":
+    if wants_json():
         response = jsonify(error=BUSY_DETAIL)
         response.status_code = 503
     else:

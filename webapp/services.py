@@ -69,6 +69,13 @@ class CompletionForm:
 
     values: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
+    #: A time was refused for lying too far from now, not for its form or the session's length.
+    clock_wrong: bool = False
+
+    @property
+    def only_clock_wrong(self) -> bool:
+        """Whether the phone's clock is all that is wrong: the session fits once moved to now."""
+        return self.clock_wrong and self.errors.keys() <= {"started_at", "ended_at"}
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,14 @@ def _moment(form: CompletionForm, name: str, default: datetime, now: datetime) -
     except inputs.Refused as refused:
         unreadable = refused.reason == inputs.READABLE_MOMENT
         form.errors[name] = MESSAGES["time"] if unreadable else refused.about("The session's times")
+        form.clock_wrong = form.clock_wrong or refused.reason in _clock_reasons(now)
         return default
+
+
+def _clock_reasons(now: datetime) -> set[str]:
+    """What `inputs.moment` says of a time before 2000 or days ahead: a clock set wrong."""
+    ahead = bounds.moment_problem(now + 2 * bounds.FUTURE_SLACK, now)
+    return {bounds.TOO_EARLY, *([ahead] if ahead else [])}
 
 
 def _check_times(
@@ -196,6 +210,7 @@ def _check_times(
         form.errors["ended_at"] = "A session can last at most 6 hours."
     elif ended > now + CLOCK_SKEW:
         form.errors["ended_at"] = MESSAGES["future"]
+        form.clock_wrong = True
 
 
 def within_limits(

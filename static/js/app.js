@@ -33,12 +33,18 @@
     note.textContent = text;
     note.hidden = false;
   };
+  // A finished session that can't be sent goes into the outbox, and the player says so in its
+  // own card ("Saved on this phone"): this note would contradict it.
+  const keptOnPhone = (event) =>
+    Boolean(window.HipdayOutbox && event.detail.elt?.closest?.("#finish-form, [data-outbox]"));
   document.addEventListener("htmx:responseError", (event) => {
+    if (keptOnPhone(event)) return;
     if (event.detail.xhr && event.detail.xhr.status >= 500) {
       say("Hipday's server is busy for a moment, so that didn't go through. Try again in a few seconds.");
     }
   });
-  document.addEventListener("htmx:sendError", () => {
+  document.addEventListener("htmx:sendError", (event) => {
+    if (keptOnPhone(event)) return;
     say("No signal, so that didn't go through. Try again when you're back online.");
   });
   document.addEventListener("htmx:afterRequest", (event) => {
@@ -89,20 +95,11 @@
     });
 })();
 
-// Offline: the service worker, its updates, the outbox and what it holds.
+// Offline: the service worker and its updates. (Sessions waiting on the phone: pending.js.)
 (() => {
   "use strict";
 
   const body = document.body;
-  const outbox = window.HipdayOutbox;
-
-  const csrfToken = () => {
-    try {
-      return JSON.parse(body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-    } catch (error) {
-      return "";
-    }
-  };
   const sessionActive = () => Boolean(window.hipdayPlayer && window.hipdayPlayer.active());
 
   // A page served from the phone's copy says so, with the time it was made.
@@ -116,7 +113,6 @@
     if (note) note.hidden = false;
   }
 
-  // --- the service worker and its updates ------------------------------------------------------
   let acceptedUpdate = false;
 
   function offerUpdate(worker) {
@@ -178,70 +174,6 @@
       // Only the page that accepted the update reloads, and never in the middle of a session.
       if (acceptedUpdate && !sessionActive()) window.location.reload();
     });
-    navigator.serviceWorker.addEventListener("message", (event) => {
-      if (event.data && event.data.type === "outbox") showPending();
-    });
     navigator.serviceWorker.ready.then(precacheToday).then(forgetPagesAfterLogout).catch(() => {});
   }
-
-  // --- the outbox ------------------------------------------------------------------------------
-  async function flush() {
-    if (!outbox || !navigator.onLine) return;
-    const sent = await outbox.flush(csrfToken);
-    // What the server now knows replaces the phone's guess, unless a session is under way.
-    if (sent > 0 && body.dataset.today && !sessionActive()) window.location.reload();
-  }
-
-  let pendingBefore = 0;
-
-  async function showPending() {
-    if (!outbox) return;
-    const pending = await outbox.all();
-    // Background Sync may have sent them from the service worker: show what the server has.
-    const syncedElsewhere = pendingBefore > 0 && pending.length === 0 && navigator.onLine;
-    pendingBefore = pending.length;
-    if (syncedElsewhere && body.dataset.today && !sessionActive()) {
-      window.location.reload();
-      return;
-    }
-    const list = document.getElementById("pending-list");
-    if (list) {
-      list.replaceChildren(
-        ...pending.map((entry) => {
-          const item = document.createElement("li");
-          item.className = "pending-item";
-          const minutes = entry.minutes ? ` · ${entry.minutes} min` : "";
-          item.textContent = `${entry.name}${minutes} · saved on this phone — will sync`;
-          return item;
-        }),
-      );
-      document.getElementById("pending-sync").hidden = pending.length === 0;
-    }
-    markCalendar(pending);
-  }
-
-  function markCalendar(pending) {
-    const days = new Set(pending.map((entry) => entry.local_date));
-    document.querySelectorAll("[data-day]").forEach((cell) => {
-      const isPending = days.has(cell.dataset.day);
-      cell.classList.toggle("is-pending-sync", isPending);
-      if (isPending) cell.classList.add("mark-done");
-      const mark = cell.querySelector(".day-mark");
-      if (mark && isPending) mark.textContent = "done, syncing";
-    });
-    const streak = document.getElementById("streak-number");
-    if (streak && streak.dataset.ifDoneToday && days.has(body.dataset.today)) {
-      streak.textContent = streak.dataset.ifDoneToday;
-      streak.closest("[data-streak]")?.removeAttribute("hidden");
-      const note = document.getElementById("streak-pending");
-      if (note) note.hidden = false;
-    }
-  }
-
-  window.addEventListener("hipday:outbox", showPending);
-  window.addEventListener("online", flush);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") flush();
-  });
-  showPending().then(flush);
 })();

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
-from flask import Blueprint, Response, abort, redirect, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, url_for
 from htmx_flask import request
 
 from routines.catalog import Routine
@@ -74,6 +75,8 @@ def finish() -> Response:
     if not isinstance(entry, services.CompletionForm):
         entry = services.within_limits(store(), user, entry, request.form)
     plan_day = request.form.get("plan_day", "")
+    if isinstance(entry, services.CompletionForm) and _for_outbox():
+        return _refused(entry, now)
     if isinstance(entry, services.CompletionForm):
         routine = catalog().routine(entry.values["routine"]) or abort(404)
         entry.values["op_id"] = op_id or ""
@@ -87,6 +90,10 @@ def finish() -> Response:
     completion, created = services.log_session(store(), user, entry)
     if user.time_zone != zone_before:  # the phone's zone became the user's: move reminders too
         reminders.reschedule(reminder_store(), user, now)
+    if _for_outbox():
+        answer = jsonify(public_id=completion.public_id, created=created)
+        answer.status_code = 201 if created else 200
+        return answer
     if not request.htmx:
         url = url_for("player.summary", public_id=completion.public_id, fresh="1")
         return redirect(url, 303)  # type: ignore[return-value]
@@ -98,6 +105,23 @@ def finish() -> Response:
         routine=entry.routine,
         fresh=True,
     )
+
+
+def _for_outbox() -> bool:
+    """Whether the phone's outbox sent it: it asks for JSON it can read without a page."""
+    return bool(request.accept_mimetypes.best == "application/json")
+
+
+def _refused(form: services.CompletionForm, now: datetime) -> Response:
+    """422 in the server's words; `fix` says when moving it to the server's time would do."""
+    answer = jsonify(
+        error=" ".join(dict.fromkeys(form.errors.values())),
+        errors=form.errors,
+        fix="server-time" if form.only_clock_wrong else None,
+        server_now=now.isoformat(),
+    )
+    answer.status_code = 422
+    return answer
 
 
 @bp.get("/sessions/<public_id>")

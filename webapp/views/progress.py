@@ -9,11 +9,11 @@ from htmx_flask import request
 
 from routines import progress as layout
 from routines.bounds import EARLIEST_DATE
-from routines.streaks import Mark, week_adherence
-from webapp import inputs, programs, progress
+from routines.streaks import Mark, plan_schedule, week_adherence
+from webapp import inputs, phone_view, programs, progress
 from webapp.charts import line_chart
 from webapp.guests import current_user
-from webapp.views import catalog, render, store
+from webapp.views import MARK_LABELS, catalog, render, store
 from webapp.views.plan import local_today
 
 bp = Blueprint("progress", __name__)
@@ -52,6 +52,7 @@ def overview() -> Response:
     chosen = request.args.get("exercise") or (choices[0].slug if choices else "")
     chart = progress.exercise_chart(store(), catalog(), user.id or 0, chosen, today)
     block = FRAGMENTS.get(request.headers.get("HX-Target", ""))
+    week = plan.week_of(today) if plan else None
     response = render(
         "pages/progress.html",
         block,
@@ -59,7 +60,8 @@ def overview() -> Response:
         current_if_done_today=current_if_done_today,
         today=today,
         today_mark=record.on(today),
-        adherence=week_adherence(plan.week_of(today)) if plan else None,
+        adherence=week_adherence(week),
+        phone=phone_view.snapshot(record, plan_schedule(plan), today, week, MARK_LABELS),
         heatmap=layout.heatmap(record, today),
         month=layout.month(record, shown.year, shown.month, today),
         earliest=EARLIEST_DATE,  # no month before it to go back to

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from webapp import clock, programs, progress, services
+from routines.streaks import plan_schedule
+from webapp import clock, phone_view, programs, progress, services
 from webapp.guests import current_user
-from webapp.views import catalog, render, store
+from webapp.views import MARK_LABELS, catalog, render, store
 
 bp = Blueprint("today", __name__)
 
@@ -23,6 +24,8 @@ def today() -> Response:
         store(), user.id or 0, plan, today, sessions
     )
     planned = programs.today_in_plan(plan, today)
+    week = plan.week_of(today) if plan else None
+    phone = phone_view.snapshot(record, plan_schedule(plan), today, week, MARK_LABELS)
     return render(
         "pages/today.html",
         view=view,
@@ -30,4 +33,5 @@ def today() -> Response:
         today=today,
         record=record,
         current_if_done_today=current_if_done_today,
+        phone=phone,
     )

@@ -1,0 +1,325 @@
+// Sessions waiting on this phone, where Today and Progress show them.
+//
+// - The outbox in words: waiting to sync, trying again after a failed try, not sent after
+//   HipdayOutbox.MOST_TRIES tries ("Try again", "Discard it"), or refused by the server, in the
+//   server's words ("Send it with the server's time" when only the phone's clock was wrong,
+//   "Discard it").
+// - Every streak figure, sentence and calendar day, as HipdayPhoneStreak.view counts them with
+//   those sessions (refused ones don't count).
+// - Sending: at app start, on `online`, when the page becomes visible, and when a failed try is
+//   due again. A page showing "today" reloads once the server has one of them, to show the
+//   server's own figures.
+(() => {
+  "use strict";
+
+  const outbox = window.HipdayOutbox;
+  const phone = window.HipdayPhoneStreak;
+  if (!outbox || !phone) return;
+  const body = document.body;
+  const known = new Set(); // the entries this page has shown
+  const discarded = new Set(); // gone because the user discarded them here, not synced
+  let snapshot = readSnapshot();
+  let applied = false; // the figures on the page are the phone's, not the server's
+  let retryTimer = null;
+  let focusNext = null;
+
+  function readSnapshot() {
+    const element = document.getElementById("streak-snapshot");
+    try {
+      return element ? JSON.parse(element.textContent) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+    } catch (error) {
+      return "";
+    }
+  }
+
+  const sessionActive = () => Boolean(window.hipdayPlayer && window.hipdayPlayer.active());
+
+  /** The page's today; on a copy saved on the phone, the phone's own date when it is later. */
+  function phoneToday() {
+    if (body.dataset.savedCopy !== "1") return snapshot.today;
+    const own = outbox.localDate(Date.now(), body.dataset.timeZone);
+    return own > snapshot.today ? own : snapshot.today;
+  }
+
+  async function flush() {
+    if (navigator.onLine) await outbox.flush(csrfToken);
+  }
+
+  async function show() {
+    const entries = await outbox.all();
+    const now = new Set(entries.map((entry) => entry.op_id));
+    const synced = [...known].some((id) => !now.has(id) && !discarded.has(id));
+    entries.forEach((entry) => known.add(entry.op_id));
+    if (synced && body.dataset.today && !sessionActive()) {
+      window.location.reload(); // the server has it now: show its own figures
+      return;
+    }
+    showList(entries);
+    if (snapshot && (entries.length || applied)) {
+      showFigures(phone.view(snapshot, entries, phoneToday()));
+      applied = true;
+    }
+    scheduleRetry();
+    if (focusNext) {
+      // Where the tapped button was, or the page itself when its section is gone.
+      const target = document.getElementById(focusNext);
+      (target && target.offsetParent !== null ? target : document.getElementById("main"))?.focus();
+      focusNext = null;
+    }
+  }
+
+  async function scheduleRetry() {
+    clearTimeout(retryTimer);
+    const next = await outbox.nextTry();
+    if (next) retryTimer = setTimeout(flush, Math.max(0, next - Date.now()) + 100);
+  }
+
+  // --- the list ---------------------------------------------------------------------------------
+
+  function showList(entries) {
+    const section = document.getElementById("pending-sync");
+    const list = document.getElementById("pending-list");
+    if (!section || !list) return;
+    list.replaceChildren(...entries.map(item));
+    section.hidden = entries.length === 0;
+  }
+
+  function item(entry) {
+    const li = element("li", "pending-item");
+    li.dataset.op = entry.op_id;
+    const what = `${entry.name}${entry.minutes ? ` · ${entry.minutes} min` : ""}`;
+    if (entry.refused) return refusedItem(li, entry, what);
+    if (outbox.isStuck(entry)) return stuckItem(li, entry, what);
+    const retrying = entry.tries
+      ? `; ${reason(entry)}, next try at ${clock(entry.next_try)}`
+      : "";
+    li.textContent = `${what} · saved on this phone — will sync${retrying}`;
+    return li;
+  }
+
+  function refusedItem(li, entry, what) {
+    const refusal = entry.refused;
+    li.classList.add("is-refused");
+    const fix = refusal.fix === "server-time";
+    li.append(
+      element("p", "", `${what} · ${dayOf(entry.local_date)} — Hipday didn't save it:`),
+      element("p", "pending-reason", refusal.message),
+      element("p", "hint", fix ? clockHint(entry) : "It doesn't count until Hipday has it."),
+      actions(
+        entry,
+        fix ? [["server-time", "Send it with the server's time", "button"]] : [],
+      ),
+    );
+    return li;
+  }
+
+  function stuckItem(li, entry, what) {
+    li.classList.add("is-stuck");
+    li.append(
+      element(
+        "p",
+        "",
+        `${what} · saved on this phone, but not sent after ${entry.tries} tries: ${reason(entry)}.`,
+      ),
+      element("p", "hint", "It still counts here. Try again when you have a good signal."),
+      actions(entry, [["retry", "Try again", "button"]]),
+    );
+    return li;
+  }
+
+  function actions(entry, first) {
+    const row = element("div", "pending-actions");
+    for (const [action, label, style] of [...first, ["discard", "Discard it", "button secondary"]]) {
+      const button = element("button", style, label);
+      button.type = "button";
+      button.dataset.action = action;
+      button.id = `${action}-${entry.op_id}`;
+      row.append(button);
+    }
+    return row;
+  }
+
+  function clockHint(entry) {
+    const refusal = entry.refused;
+    const ahead = Date.parse(refusal.phone_now) - Date.parse(refusal.server_now);
+    const moved = outbox.movedToServerTime(entry);
+    const drift = Number.isFinite(ahead) && Math.abs(ahead) >= 60000
+      ? `Your phone's clock was ${span(Math.abs(ahead))} ${ahead > 0 ? "ahead of" : "behind"} Hipday's. `
+      : "";
+    return `${drift}Sent with the server's time, it keeps its length and ends at ${clock(Date.parse(moved.fields.ended_at))}. It doesn't count until Hipday has it.`;
+  }
+
+  function reason(entry) {
+    return entry.problem === "busy" ? "Hipday's server was busy" : "Hipday couldn't be reached";
+  }
+
+  function span(ms) {
+    const minutes = Math.round(ms / 60000);
+    if (minutes < 120) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+    const hours = Math.round(minutes / 60);
+    if (hours < 48) return `${hours} hours`;
+    return `${Math.round(hours / 24)} days`;
+  }
+
+  function clock(ms) {
+    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function dayOf(day) {
+    const date = new Date(`${day}T12:00:00Z`);
+    return date.toLocaleDateString([], { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" });
+  }
+
+  function element(tag, className, text) {
+    const made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text !== undefined) made.textContent = text;
+    return made;
+  }
+
+  // What a tap on one of the buttons does.
+  async function act(event) {
+    const button = event.target.closest("button[data-action]");
+    const li = button?.closest("[data-op]");
+    if (!li) return;
+    const opId = li.dataset.op;
+    const action = button.dataset.action;
+    if (action === "discard") return confirmDiscard(li, opId);
+    if (action === "keep") {
+      focusNext = `discard-${opId}`;
+      return show();
+    }
+    if (action === "discard-for-good") {
+      discarded.add(opId);
+      focusNext = "pending-heading";
+      return outbox.remove(opId);
+    }
+    button.disabled = true;
+    button.textContent = "Sending…";
+    focusNext = "pending-heading";
+    if (action === "server-time") await outbox.resendWithServerTime(opId, csrfToken);
+    if (action === "retry") await outbox.retry(opId, csrfToken);
+  }
+
+  function confirmDiscard(li, opId) {
+    const row = li.querySelector(".pending-actions");
+    const question = element("p", "pending-reason", "Discard this session? It won't count, and it can't be brought back.");
+    const yes = element("button", "button", "Yes, discard it");
+    const no = element("button", "button secondary", "Keep it");
+    yes.type = no.type = "button";
+    yes.dataset.action = "discard-for-good";
+    no.dataset.action = "keep";
+    no.id = `keep-${opId}`;
+    const buttons = element("div", "pending-actions");
+    buttons.append(yes, no);
+    row.replaceWith(question, buttons);
+    no.focus();
+  }
+
+  // --- the figures ------------------------------------------------------------------------------
+
+  // Where each figure of the view shows, by element id (Today has the first and the sentence).
+  const FIGURES = {
+    "streak-number": "current",
+    "longest-number": "longest",
+    "freezes-number": "freezes",
+    "week-done-number": "week_done",
+    "sessions-number": "sessions",
+    "minutes-number": "minutes",
+    "streak-sentence": "sentence",
+    "streak-today": "sentence",
+  };
+  // Figures counted in days, whose unit ("day", "days") follows them.
+  const IN_DAYS = new Set(["current", "longest"]);
+
+  function showFigures(view) {
+    for (const [id, key] of Object.entries(FIGURES)) {
+      const shown = document.getElementById(id);
+      if (!shown || view[key] === null || view[key] === undefined) continue;
+      shown.textContent = String(view[key]);
+      const unit = IN_DAYS.has(key) && shown.parentElement.querySelector(".unit");
+      if (unit) unit.textContent = view[key] === 1 ? "day" : "days";
+    }
+    document.querySelectorAll("[data-streak]").forEach((line) => {
+      line.hidden = view.current === 0;
+    });
+    const note = document.getElementById("streak-pending");
+    if (note) {
+      note.hidden = view.waiting === 0;
+      note.textContent =
+        view.waiting === 1
+          ? "Counting the session saved on this phone that hasn't synced yet."
+          : `Counting the ${view.waiting} sessions saved on this phone that haven't synced yet.`;
+    }
+    showDays(view.days);
+  }
+
+  const MARKS = ["done", "rest", "frozen", "vacation", "missed", "pending"];
+
+  function showDays(days) {
+    document.querySelectorAll("[data-day]").forEach((cell) => {
+      const day = days[cell.dataset.day];
+      if (!day || (cell.classList.contains("is-outside") && !day.waiting)) return;
+      cell.classList.remove(...MARKS.map((mark) => `mark-${mark}`), "is-before", "is-outside");
+      cell.classList.add(`mark-${day.mark}`);
+      cell.classList.toggle("is-pending-sync", day.waiting > 0);
+      if (day.waiting && ![1, 2, 3].some((n) => cell.classList.contains(`shade-${n}`))) {
+        cell.classList.add(`shade-${day.shade}`);
+      }
+      if (cell.tagName === "TD") labelDay(cell, day);
+    });
+    countMonth();
+  }
+
+  function labelDay(cell, day) {
+    let mark = cell.querySelector(".day-mark");
+    if (!mark) {
+      mark = element("span", "day-mark");
+      cell.append(mark);
+    }
+    const label = snapshot.labels[day.mark] || day.mark;
+    mark.textContent = day.waiting ? `${label}, syncing` : label;
+  }
+
+  function countMonth() {
+    const summary = document.getElementById("month-summary");
+    if (!summary) return;
+    for (const mark of ["done", "missed", "frozen"]) {
+      const count = document.querySelectorAll(`table.month td.mark-${mark}`).length;
+      summary.querySelectorAll(`[data-month-count="${mark}"]`).forEach((n) => {
+        n.textContent = String(count);
+      });
+      summary.querySelectorAll(`[data-month-unit="${mark}"]`).forEach((unit) => {
+        unit.textContent = count === 1 ? "day" : "days";
+      });
+      summary.querySelectorAll(`[data-month-part="${mark}"]`).forEach((part) => {
+        part.hidden = count === 0;
+      });
+    }
+  }
+
+  // --- when to show and send --------------------------------------------------------------------
+
+  window.addEventListener("hipday:outbox", show);
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "outbox") show();
+  });
+  document.getElementById("pending-list")?.addEventListener("click", act);
+  document.addEventListener("htmx:afterSettle", () => {
+    snapshot = readSnapshot() || snapshot;
+    if (applied) show(); // a new month's days came in
+  });
+  window.addEventListener("online", flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") flush();
+  });
+  show().then(flush);
+})();
