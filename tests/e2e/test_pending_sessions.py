@@ -349,6 +349,16 @@ def test_today_and_progress_with_a_waiting_and_a_refused_session_have_no_serious
     problems += page_problems(page, f"Progress ({color_scheme})")
     assert not problems, "\n".join(problems)
 
+    # A month brought in by htmx marks the waiting session's day too.
+    today = page.locator(f'table.month td[data-day="{TEST_NOW.date().isoformat()}"]')
+    expect(today).to_have_class(re.compile(r"\bis-pending-sync\b"))
+    page.locator(".month-nav a").first.tap()
+    expect(page.locator("#month-heading")).to_have_text("February 2026")
+    page.locator(".month-nav a").last.tap()
+    expect(page.locator("#month-heading")).to_have_text("March 2026")
+    expect(today).to_have_class(re.compile(r"\bis-pending-sync\b"))
+    expect(today.locator(".day-mark")).to_have_text("done, syncing")
+
 
 # --- failed tries ------------------------------------------------------------------------------
 
