@@ -113,12 +113,15 @@
       element("p", "", `${what} · ${dayOf(entry.local_date)} — Hipday didn't save it:`),
       element("p", "pending-reason", refusal.message),
       element("p", "hint", fix ? clockHint(entry) : "It doesn't count until Hipday has it."),
-      actions(
-        entry,
-        fix ? [["server-time", "Send it with the server's time", "button"]] : [],
-      ),
+      actions(entry, fix ? [["server-time", "Send it with the server's time", "button"]] : again(refusal)),
     );
     return li;
+  }
+
+  // A refusal of the request rather than of the session (its form token, the account it was
+  // sent to) may go once the page is fresh: it can be sent again. A 422 would only be refused again.
+  function again(refusal) {
+    return refusal.status === 422 ? [] : [["retry", "Send it again", "button"]];
   }
 
   function stuckItem(li, entry, what) {

@@ -255,6 +255,31 @@ def test_a_refused_session_can_be_discarded_after_saying_so_twice(
     assert hipday.stored(op_id) == 0
 
 
+def test_a_session_refused_for_its_request_not_itself_can_be_sent_again(
+    new_context: NewContext, hipday: Hipday, console: ConsoleWatch
+) -> None:
+    console.allow(r"status of 400")
+    context = new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(hipday("/"))
+    expired = "This form has expired. Go back, reload the page and send it again."
+    page.route(
+        "**/sessions",
+        lambda route: route.fulfill(status=400, json={"error": expired}),
+    )
+    op_id = keep_on_phone(page, TEST_NOW - timedelta(minutes=1), minutes=4)
+    page.reload()
+    refused = page.locator("#pending-list .pending-item.is-refused")
+    expect(refused.locator(".pending-reason")).to_have_text(expired)
+    expect(refused.get_by_role("button", name="Send it with the server's time")).to_have_count(0)
+
+    page.unroute("**/sessions")
+    with page.expect_navigation():
+        refused.get_by_role("button", name="Send it again").tap()
+    assert hipday.stored(op_id) == 1
+    assert outbox(page) == []
+
+
 # --- a session waiting to sync -----------------------------------------------------------------
 
 
