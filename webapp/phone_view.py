@@ -1,12 +1,12 @@
 """What a phone needs to count the sessions waiting in its outbox by itself.
 
-Today and Progress embed this snapshot of the streak; `static/js/phone-streak.js` adds the
-sessions the server doesn't have yet. The rules stay in `routines.streaks`: the snapshot carries
-the walk's state on the day before a short window around today, what each day of the window
-asks (session, rest, vacation) and what the server already has, and the phone replays the same
-walk over the window with its own sessions added. So a session finished with no signal moves the
-streak, the totals and the calendar exactly as it will once it syncs, and the sentences come
-from `safe_today` itself.
+Today and Progress embed this snapshot of the streak; `HipdayPhoneStreak` (static/js/pending.js)
+adds the sessions the server doesn't have yet. The rules stay in `routines.streaks`: the snapshot
+carries the walk's state on the day before a short window around today, what each day of the
+window asks (session, rest, vacation) and what the server already has, and the phone replays the
+same walk over the window with its own sessions added. So a session finished with no signal moves
+the streak, the totals and the calendar exactly as it will once it syncs, and the sentences
+come from `safe_today` itself.
 """
 
 from __future__ import annotations

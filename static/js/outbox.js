@@ -225,7 +225,8 @@ const HipdayOutbox = (() => {
   /** Send a session the server refused for the phone's clock, moved to the server's time. */
   function resendWithServerTime(opId, freshToken) {
     return serially(async () => {
-      await update(opId, (entry) => (entry.refused?.fix === "server-time" ? movedToServerTime(entry) : entry));
+      const fixable = (entry) => entry.refused?.fix === "server-time";
+      await update(opId, (entry) => (fixable(entry) ? movedToServerTime(entry) : entry));
       return sendAll(freshToken, (entry) => entry.op_id === opId && !entry.refused);
     });
   }

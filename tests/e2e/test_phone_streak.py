@@ -1,4 +1,4 @@
-"""The phone's view of the streak (static/js/phone-streak.js) against the server's own record.
+"""The phone's view of the streak (HipdayPhoneStreak, static/js/pending.js) against the server's.
 
 A session waiting on the phone must move every figure exactly as it will once the server has
 it. For a few hundred made-up histories (plans with rest and vacation days, freezes earned and
@@ -25,7 +25,7 @@ from webapp.store import SessionFacts
 from webapp.views import MARK_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-PHONE_STREAK = ROOT / "static" / "js" / "phone-streak.js"
+PENDING = ROOT / "static" / "js" / "pending.js"
 DAY = timedelta(days=1)
 HISTORIES = 300
 
@@ -117,7 +117,7 @@ def test_a_waiting_session_moves_the_phones_figures_as_the_server_will_once_it_h
     page: Page,
 ) -> None:
     page.set_content("<!doctype html><title>streak</title>")
-    page.add_script_tag(path=str(PHONE_STREAK))
+    page.add_script_tag(path=str(PENDING))  # no outbox here: only the view, not the page part
     histories = [made_up(seed) for seed in range(HISTORIES)]
     cases = [
         {

@@ -2,7 +2,7 @@
 
 The outbox asks for JSON (`Accept: application/json`): a saved session is answered with its id,
 a refused one with the server's words and whether moving it to the server's time would do.
-Today and Progress embed the streak as `static/js/phone-streak.js` reads it.
+Today and Progress embed the streak as the phone's `HipdayPhoneStreak` reads it.
 """
 
 from __future__ import annotations
