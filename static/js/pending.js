@@ -240,8 +240,11 @@ self.HipdayPhoneStreak = HipdayPhoneStreak;
     const section = document.getElementById("pending-sync");
     const list = document.getElementById("pending-list");
     if (!section || !list) return;
+    // A try that fails while the user is on one of the buttons redraws the list under them.
+    const focused = list.contains(document.activeElement) ? document.activeElement.id : "";
     list.replaceChildren(...entries.map(item));
     section.hidden = entries.length === 0;
+    if (focused && !focusNext) document.getElementById(focused)?.focus();
   }
 
   function item(entry) {
