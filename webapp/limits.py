@@ -30,6 +30,13 @@ FAILED_PER_ACCOUNT_AND_ADDRESS = "5 per 5 minutes;30 per day"
 FAILED_PER_ACCOUNT = "60 per hour;300 per day"
 #: Wrong current passwords per signed-in account, when changing the password.
 FAILED_PASSWORD_CHECKS = "5 per 5 minutes;30 per day"
+#: Downloads of your data, per account: each reads the whole history (about a second of a
+#: worker for the heaviest account), and nobody needs more than a few copies an hour.
+EXPORTS_PER_ACCOUNT = "10 per hour"
+TOO_MANY_EXPORTS = (
+    "You've downloaded your data 10 times in the last hour, the most Hipday allows. "
+    "The copies you have are complete; try again in an hour."
+)
 #: Securing accounts and adding passkeys, per address.
 ACCOUNT_CHANGES_PER_ADDRESS = "30 per hour"
 

@@ -48,26 +48,36 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything Hipday keeps about one user, read for an export."""
+    """Everything Hipday keeps about one user, read for an export; sessions already as the
+    JSON export lists them."""
 
     user: User
-    completions: Sequence[Completion]
-    exercises: Mapping[int, Sequence[CompletionExercise]]
+    sessions: Sequence[dict[str, Any]]
     versions: Sequence[ProgramVersion]
     events: Sequence[PlanEvent]
     reminders: Sequence[Reminder] = ()
     devices: Sequence[PushSubscription] = ()
 
 
-def snapshot(store: Store, user: User, reminder_store: ReminderStore | None = None) -> Snapshot:
+def snapshot(
+    store: Store,
+    user: User,
+    reminder_store: ReminderStore | None = None,
+    with_exercises: bool = True,
+) -> Snapshot:
+    """Read a user's data for an export: sessions and exercises as tuples, in two queries."""
     user_id = user.id or 0
-    exercises: dict[int, list[CompletionExercise]] = {}
-    for row in store.exercises_of_user(user_id):
-        exercises.setdefault(row.completion_id, []).append(row)
+    exercises: dict[int, list[dict[str, Any]]] = {}
+    for completion_id, exercise, kind, sets, amount, per_side in (
+        store.exercise_rows(user_id) if with_exercises else ()
+    ):
+        exercises.setdefault(completion_id, []).append(
+            {"exercise": exercise, "kind": kind, "sets": sets, "amount": amount,
+             "per_side": bool(per_side)}
+        )  # fmt: skip
     return Snapshot(
         user,
-        store.completions(user_id),
-        exercises,
+        [_session(row, exercises.get(row[0], [])) for row in store.session_rows(user_id)],
         store.program_versions(user_id),
         store.plan_events(user_id),
         tuple(reminder_store.reminders(user_id).values()) if reminder_store else (),
@@ -93,7 +103,7 @@ def export_document(data: Snapshot, now: datetime) -> dict[str, Any]:
         },
         "program_versions": [_version(v) for v in data.versions],
         "plan_events": [_event(e) for e in data.events],
-        "sessions": [_session(c, data.exercises.get(c.id or 0, ())) for c in data.completions],
+        "sessions": data.sessions,
         "reminders": {
             "paused_until": user.reminders_paused_until.isoformat()
             if user.reminders_paused_until
@@ -121,8 +131,9 @@ def export_json(data: Snapshot, now: datetime) -> bytes:
 
 
 def _moment(moment: datetime) -> str:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if moment.tzinfo is None:  # as the database gives it back: already UTC
+        return moment.isoformat() + "Z"
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _version(version: ProgramVersion) -> dict[str, Any]:
@@ -142,30 +153,15 @@ def _event(event: PlanEvent) -> dict[str, Any]:
     return {"kind": event.kind, "day": event.day.isoformat(), "until": until}
 
 
-def _session(completion: Completion, exercises: Iterable[CompletionExercise]) -> dict[str, Any]:
+def _session(row: Sequence[Any], exercises: list[dict[str, Any]]) -> dict[str, Any]:
+    """One session as the JSON export lists it, from a row of `Store.session_rows`."""
+    _, op_id, routine, started, ended, day, zone, done, total, effort, pain, note = row
     return {
-        "op_id": completion.op_id,
-        "routine": completion.routine_slug,
-        "started_at": _moment(completion.started_at),
-        "ended_at": _moment(completion.ended_at),
-        "local_date": completion.local_date.isoformat(),
-        "time_zone": completion.time_zone,
-        "steps_done": completion.steps_done,
-        "steps_total": completion.steps_total,
-        "effort": completion.effort,
-        "pain": completion.pain,
-        "note": completion.note,
-        "exercises": [
-            {
-                "exercise": e.exercise_slug,
-                "kind": e.kind,
-                "sets": e.sets,
-                "amount": e.amount,
-                "per_side": e.per_side,
-            }
-            for e in exercises
-        ],
-    }
+        "op_id": op_id, "routine": routine, "started_at": _moment(started),
+        "ended_at": _moment(ended), "local_date": day.isoformat(), "time_zone": zone,
+        "steps_done": done, "steps_total": total, "effort": effort, "pain": pain, "note": note,
+        "exercises": exercises,
+    }  # fmt: skip
 
 
 SESSION_COLUMNS = (
@@ -193,9 +189,11 @@ def csv_zip(data: Snapshot, now: datetime) -> bytes:
     files = {
         "sessions.csv": _csv(SESSION_COLUMNS, ([s[c] for c in SESSION_COLUMNS] for s in sessions)),
         "exercises.csv": _csv(EXERCISE_COLUMNS, (
-            [s["op_id"], n, e["exercise"], e["kind"], e["sets"], e["amount"], e["per_side"]]
+            # Slugs, kinds and numbers can't start a formula: only the flag needs a word.
+            [s["op_id"], n, e["exercise"], e["kind"], e["sets"], e["amount"],
+             "true" if e["per_side"] else "false"]
             for s in sessions for n, e in enumerate(s["exercises"], start=1)
-        )),
+        ), defuse=False),
         "program.csv": _csv(PROGRAM_COLUMNS, (
             [v["effective_from"], v["start"], v["goal"],
              " ".join(programs.WEEKDAYS[d] for d in v["session_days"]), v["experience"],
@@ -213,12 +211,12 @@ def csv_zip(data: Snapshot, now: datetime) -> bytes:
     return buffer.getvalue()
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], defuse: bool = True) -> bytes:
     """UTF-8 with the byte-order mark spreadsheets look for, a header row, formulas defused."""
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerows(([_cell(value) for value in row] for row in rows) if defuse else rows)
     return ("\ufeff" + text.getvalue()).encode()
 
 

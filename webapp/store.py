@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, String, type_coerce
+from sqlalchemy import Engine, String, text, type_coerce
 from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
@@ -63,6 +63,13 @@ class Queries:
     def _session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+
+EXERCISE_ROWS = text(
+    "SELECT e.completion_id, e.exercise_slug, e.kind, e.sets, e.amount, e.per_side"
+    " FROM completion_exercise AS e JOIN completion AS c ON c.id = e.completion_id"
+    " WHERE c.user_id = :user_id ORDER BY e.completion_id, e.position"
+)
 
 
 class Store(Queries):
@@ -397,6 +404,31 @@ class Store(Queries):
                 .order_by(col(CompletionExercise.completion_id), col(CompletionExercise.position))
             )
             return session.exec(query).all()
+
+    def session_rows(self, user_id: int) -> list[tuple[Any, ...]]:
+        """The user's sessions as plain tuples, in the order of `completions`, for an export:
+        its id, then op_id, routine, started and ended at, local date, time zone, steps done and
+        in all, effort, pain and note. Rows are several times dearer to build than tuples.
+        """
+        c = Completion
+        columns = (c.id, c.op_id, c.routine_slug, c.started_at, c.ended_at, c.local_date,
+                   c.time_zone, c.steps_done, c.steps_total, c.effort, c.pain, c.note)  # fmt: skip
+        with self._session() as session:
+            query = (
+                select_columns(*(col(column) for column in columns))
+                .where(col(c.user_id) == user_id)
+                .order_by(col(c.local_date), col(c.ended_at))
+            )
+            return [tuple(row) for row in session.execute(query)]
+
+    def exercise_rows(self, user_id: int) -> list[tuple[Any, ...]]:
+        """Every exercise the user logged as plain tuples, by session and position: the
+        session's id, the exercise, its kind, sets, amount and whether it is per side."""
+        # Plain SQL: no column types to apply, and 240,000 rows of the heaviest account come
+        # back in a third of the time.
+        with self._session() as session:
+            rows = session.execute(EXERCISE_ROWS, {"user_id": user_id})
+            return [tuple(row) for row in rows]
 
     def data_counts(self, user_id: int) -> dict[str, int]:
         """How many sessions, program versions and plan events the user has."""

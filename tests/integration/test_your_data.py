@@ -482,3 +482,21 @@ def test_the_json_export_lists_reminders_and_devices_by_name_but_never_a_push_ad
         content_type="multipart/form-data",
     )
     assert reimported.status_code in (200, 303)
+
+
+def test_an_account_downloads_its_data_ten_times_an_hour_then_is_told_to_wait(
+    visitor: Visitor, other_visitor: Visitor
+) -> None:
+    visitor.finish()
+    downloads = ["/settings/data/hipday.json", "/settings/data/hipday-csv.zip"] * 4 + [
+        "/settings/data/sessions.csv"
+    ] * 2
+    assert [visitor.get(url).status_code for url in downloads] == [200] * 10
+
+    refused = visitor.get("/settings/data/sessions.csv")
+
+    assert refused.status_code == 429
+    assert "downloaded your data 10 times in the last hour" in text(refused)
+    assert refused.headers["Retry-After"] == "3600"
+    other_visitor.finish()
+    assert other_visitor.get("/settings/data/hipday.json").status_code == 200

@@ -28,6 +28,7 @@ from webapp.limits import (
     FAILED_PER_ACCOUNT_AND_ADDRESS,
     LOGIN_PER_ADDRESS,
     TOO_MANY,
+    TOO_MANY_EXPORTS,
     account_and_address_key,
     account_key,
     failed,
@@ -39,6 +40,7 @@ from webapp.security import FORGET_PAGES
 from webapp.views import accounts, render, store
 
 bp = Blueprint("account", __name__)
+EXPORTS = {"data.export_json", "data.export_csv_zip", "data.export_sessions_csv"}
 
 
 def _json(status: int, **body: Any) -> Response:
@@ -290,6 +292,9 @@ def too_many(error: RateLimitExceeded) -> Response:
         "account.passkey_options",
     }:
         response = _json(429, message=TOO_MANY)
+    elif request.endpoint in EXPORTS:
+        response = error_page(429, "Too many downloads", TOO_MANY_EXPORTS)
+        response.headers["Retry-After"] = "3600"
     else:
         response = error_page(429, "Too many attempts", TOO_MANY)
     response.headers.setdefault("Retry-After", "60")

@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import clock, portability, services
 from webapp.guests import current_user
+from webapp.limits import EXPORTS_PER_ACCOUNT, limiter, signed_in_key
 from webapp.security import FORGET_PAGES, checks_own_csrf, csrf, own_body_limit
 from webapp.views import reminder_store, render, store
 
@@ -47,6 +48,7 @@ def page() -> Response:
 
 
 @bp.get("/settings/data/hipday.json")
+@limiter.shared_limit(EXPORTS_PER_ACCOUNT, scope="exports", key_func=signed_in_key)
 def export_json() -> Response:
     """Everything as one JSON file, the one Import reads back."""
     data = portability.snapshot(store(), current_user(), reminder_store())
@@ -55,6 +57,7 @@ def export_json() -> Response:
 
 
 @bp.get("/settings/data/hipday-csv.zip")
+@limiter.shared_limit(EXPORTS_PER_ACCOUNT, scope="exports", key_func=signed_in_key)
 def export_csv_zip() -> Response:
     """Everything as CSV files (sessions, exercises, program, plan changes, settings), zipped."""
     data = portability.snapshot(store(), current_user(), reminder_store())
@@ -63,9 +66,10 @@ def export_csv_zip() -> Response:
 
 
 @bp.get("/settings/data/sessions.csv")
+@limiter.shared_limit(EXPORTS_PER_ACCOUNT, scope="exports", key_func=signed_in_key)
 def export_sessions_csv() -> Response:
     """The sessions alone, one row each with effort, pain and note, for a spreadsheet."""
-    data = portability.snapshot(store(), current_user(), reminder_store())
+    data = portability.snapshot(store(), current_user(), with_exercises=False)
     body = portability.sessions_csv(data, clock.now())
     return _download(body, "text/csv", "hipday-sessions", "csv")
 
