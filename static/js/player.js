@@ -2,15 +2,21 @@
 //
 // Timing works from absolute end times (`endsAt`, epoch ms), never from counting ticks, so a
 // throttled background tab, a pause or a reload can't make the clock drift. The run is saved to
-// localStorage at every change, so a reload resumes where it stopped. Without this script the page
-// still shows every step and a plain finish form.
+// localStorage at every change (player/saved-run.js), so a reload resumes where it stopped. The
+// voice (player/voice.js) says what each step's data says it should; the end of a session saves
+// it at once and shows the finish screen (player/finish.js). Without this script the page still
+// shows every step and a plain finish form.
 
-const STORE_PREFIX = "hipday:player:";
+import { initFinish, saveSession, showFinishScreen } from "./player/finish.js";
+import { STALE_AFTER_MS, forgetRun as forgetSaved, readRun, writeRun } from "./player/saved-run.js";
+import { initVoice, say, setVoice, silence, unlockVoice } from "./player/voice.js";
+
 const CUES_KEY = "hipday:cues";
+// Choices saved before the voice was on by default kept `voice: false` without anyone choosing it.
+const CUES_VERSION = 2;
 const TICK_MS = 250;
 const BACK_RESTARTS_AFTER_MS = 2000;
 const HALFWAY_FROM_SECONDS = 10;
-const STALE_AFTER_MS = 6 * 60 * 60 * 1000; // the server refuses sessions longer than 6 hours
 const RING_LENGTH = 2 * Math.PI * 54; // the SVG circle has r=54
 const FORM_TAGS = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 const OWN_KEYS = new Set(["BUTTON", "A", "SUMMARY", ...FORM_TAGS]);
@@ -26,7 +32,7 @@ const player = {
   steps: [],
   els: {},
   run: null,
-  cues: { sound: true, voice: false, vibrate: true },
+  cues: { sound: true, voice: true, vibrate: true },
   audio: null,
   wakeLock: null,
   ticker: null,
@@ -34,7 +40,6 @@ const player = {
   halfwayCued: false,
   lastCountdown: null,
   startOver: null,
-  discard: null,
 };
 
 function init() {
@@ -46,10 +51,11 @@ function init() {
   // app.js asks this before it reloads the page for an update or a sync.
   window.hipdayPlayer = { active: () => Boolean(player.run && !player.run.finished) };
   player.els = findElements();
+  initVoice();
+  initFinish(player.name);
   loadCues();
   collapseStepsList();
   bindControls();
-  bindHtmx();
   chooseFirstView();
 }
 
@@ -68,7 +74,8 @@ function findElements() {
     "step-label", "ring-progress", "timer", "rep-counter", "rep-count", "rep-target", "step-next",
     "progress", "progress-bar", "btn-back", "btn-pause", "btn-skip", "btn-end", "opt-sound",
     "opt-voice", "opt-vibrate", "wake-note", "announcer", "finish", "finish-form", "steps-list",
-    "player-figure", "step-cue", "btn-howto",
+    "player-figure", "step-cue", "btn-howto", "rep-auto", "rep-auto-count", "rep-auto-target",
+    "btn-chrome", "finish-screen",
   ];
   const els = {};
   for (const id of ids) els[camel(id)] = document.getElementById(id);
@@ -81,16 +88,18 @@ function camel(id) {
 
 function chooseFirstView() {
   if (document.querySelector("#finish-form .form-errors")) {
-    // A plain (no-htmx) POST came back with messages: keep the form in front.
-    player.run = loadRun();
-    showView("finish");
+    // A plain POST came back with messages: keep the form in front.
+    showView("form");
     return;
   }
   const saved = loadRun();
   if (saved && saved.finished) {
-    player.run = saved;
-    showFinish(false);
-    offerDiscard();
+    // Its end was saved when it came, unless the page closed first: save it now, start afresh.
+    saveSession(saved, player.steps.length).then((outcome) => {
+      if (outcome.where !== "nowhere") forgetRun();
+    });
+    player.run = null;
+    showStart(null);
     return;
   }
   player.run = saved;
@@ -127,26 +136,6 @@ function offerStartOver() {
   player.startOver = button;
 }
 
-function offerDiscard() {
-  const card = document.getElementById("finish-card");
-  if (!card || player.discard) return;
-  const button = makeButton("btn-discard", "button quiet", "Discard and start over");
-  button.addEventListener("click", () => {
-    forgetRun();
-    removeDiscard();
-    player.run = null;
-    showStart(null);
-    player.els.btnStart.focus();
-  });
-  card.after(button);
-  player.discard = button;
-}
-
-function removeDiscard() {
-  player.discard?.remove();
-  player.discard = null;
-}
-
 function makeButton(id, className, text) {
   const button = document.createElement("button");
   button.type = "button";
@@ -174,15 +163,29 @@ function collapseStepsList() {
 }
 
 function showView(view) {
-  const { player: article, playerStart, playerStage, finish } = player.els;
+  const { player: article, playerStart, playerStage, finish, finishScreen } = player.els;
   if (article) article.dataset.view = view;
   playerStart.hidden = view !== "start";
   playerStage.hidden = view !== "stage";
-  if (finish) finish.hidden = view !== "finish";
+  if (finish) finish.hidden = view !== "form";
+  if (finishScreen) finishScreen.hidden = view !== "finish";
+  focusOnTimer(view === "stage");
 }
 
-function storeKey() {
-  return STORE_PREFIX + player.slug;
+// While the timer runs, the site menu and the cue switches step aside so the timer, the step,
+// the figure and the controls fill the screen; "Menu and sound" brings them back with one tap.
+function focusOnTimer(on) {
+  const button = player.els.btnChrome;
+  document.body.classList.toggle("player-focus", on);
+  if (!on) document.body.classList.remove("player-chrome");
+  if (!button) return;
+  button.hidden = !on;
+  button.setAttribute("aria-expanded", String(document.body.classList.contains("player-chrome")));
+}
+
+function toggleChrome() {
+  const open = document.body.classList.toggle("player-chrome");
+  player.els.btnChrome.setAttribute("aria-expanded", String(open));
 }
 
 function newRun() {
@@ -206,38 +209,17 @@ function makeOpId() {
 }
 
 function saveRun() {
-  try {
-    localStorage.setItem(storeKey(), JSON.stringify(player.run));
-  } catch {
-    // Private mode or a full disk: the run goes on, it just can't survive a reload.
-  }
+  writeRun(player.slug, player.run);
 }
 
 function forgetRun() {
-  try {
-    localStorage.removeItem(storeKey());
-  } catch {
-    // Nothing saved, nothing to forget.
-  }
+  forgetSaved(player.slug);
 }
 
 function loadRun() {
-  let run;
-  try {
-    run = JSON.parse(localStorage.getItem(storeKey()) || "null");
-  } catch {
-    return null;
-  }
-  if (!isUsableRun(run)) return null;
-  return run;
-}
-
-function isUsableRun(run) {
-  if (!run || typeof run !== "object" || typeof run.opId !== "string") return false;
-  if (!Number.isInteger(run.index) || run.index < 0 || run.index >= player.steps.length) return false;
-  const started = Date.parse(run.startedAt);
-  if (Number.isNaN(started)) return false;
-  return run.finished === true || Date.now() - started < STALE_AFTER_MS;
+  const run = readRun(player.slug);
+  if (!run || run.index >= player.steps.length) return null;
+  return run.finished === true || Date.now() - Date.parse(run.startedAt) < STALE_AFTER_MS ? run : null;
 }
 
 function currentStep() {
@@ -263,10 +245,10 @@ function remainingMs() {
 
 function beginRun(fresh) {
   unlockCues();
-  removeDiscard();
   removeStartOver();
   const resuming = !fresh && player.run !== null;
   if (!resuming) player.run = newRun();
+  mixWithMusic(true);
   showView("stage");
   if (resuming) resumeSavedRun();
   else enterStep(0);
@@ -369,6 +351,9 @@ function pause() {
   run.remainingMs = remainingMs();
   run.endsAt = null;
   run.paused = true;
+  // Android's pause() of speech cancels it anyway, so speech is cancelled, never paused.
+  silence();
+  mixWithMusic(false);
   saveRun();
   releaseScreen();
   renderPause();
@@ -382,9 +367,11 @@ function resume() {
   run.endsAt = isSelfPaced(step) ? null : Date.now() + (run.remainingMs ?? stepMs(step));
   run.remainingMs = null;
   unlockCues();
+  mixWithMusic(true);
   saveRun();
   lockScreen();
   renderPause();
+  say(step.say); // what a pause may have cut short
   tick();
 }
 
@@ -408,6 +395,7 @@ function endEarly() {
   finish(player.run.index);
 }
 
+// The session counts the moment it ends: saved at once (or kept on the phone), then celebrated.
 function finish(stepsDone) {
   const run = player.run;
   stopTicking();
@@ -419,44 +407,20 @@ function finish(stepsDone) {
   run.remainingMs = null;
   saveRun();
   releaseScreen();
-  finishCues();
+  finishCues(stepsDone === player.steps.length);
   renderProgress(stepsDone);
-  showFinish(true);
-}
-
-function showFinish(moveFocus) {
-  fillFinishForm();
   showView("finish");
-  if (moveFocus) document.getElementById("finish-heading")?.focus();
-}
-
-function fillFinishForm() {
-  const form = player.els.finishForm;
-  const run = player.run;
-  if (!form || !run) return;
-  setField(form, "op_id", run.opId);
-  setField(form, "started_at", run.startedAt);
-  setField(form, "ended_at", run.endedAt || new Date().toISOString());
-  setField(form, "steps_done", String(run.stepsDone));
-  setField(form, "steps_total", String(player.steps.length));
-  setField(form, "time_zone", timeZone());
-}
-
-function setField(form, name, value) {
-  const field = form.elements.namedItem(name);
-  if (field) field.value = value;
-}
-
-function timeZone() {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-  } catch {
-    return "";
-  }
+  const saved = saveSession(run, player.steps.length).then((outcome) => {
+    if (outcome.where !== "nowhere") forgetRun(); // next time the routine starts fresh
+    if (player.run === run) player.run = null;
+    mixWithMusic(false);
+    return outcome;
+  });
+  showFinishScreen(run, player.steps.length, saved);
 }
 
 function renderStep() {
-  const { stepTitle, stepLabel, stepNext, playerStage, repCounter, repTarget } = player.els;
+  const { stepTitle, stepLabel, stepNext, playerStage, repCounter, repTarget, repAuto } = player.els;
   const run = player.run;
   const step = currentStep();
   stepTitle.textContent = step.title;
@@ -469,11 +433,11 @@ function renderStep() {
   const repWork = step.kind === "work" && step.dosage === "reps" && step.reps > 0;
   playerStage.dataset.pace = isSelfPaced(step) ? "self" : "timed";
   if (document.activeElement === repCounter && !(repWork && isSelfPaced(step))) player.els.btnPause.focus();
-  repCounter.hidden = !repWork;
-  repCounter.dataset.mode = isSelfPaced(step) ? "tap" : "tempo";
+  // Reps the user counts are a big button; reps the app counts are plain words, nothing to tap.
+  repCounter.hidden = !(repWork && isSelfPaced(step));
+  repAuto.hidden = !(repWork && !isSelfPaced(step));
   repTarget.textContent = String(step.reps || 0);
-  const hint = repCounter.querySelector(".rep-hint");
-  if (hint) hint.textContent = isSelfPaced(step) ? "Tap for each rep" : "Counting for you: one rep per beep";
+  player.els.repAutoTarget.textContent = String(step.reps || 0);
   renderProgress(run.index);
   renderFigure(step);
   renderPause();
@@ -529,6 +493,8 @@ function syncFigure() {
 }
 
 function nextText(index) {
+  // Get-ready and rest steps say what comes next in their own label: don't say it twice.
+  if (["get-ready", "rest"].includes(player.steps[index].kind)) return "";
   if (index >= player.steps.length - 1) return "Last one!";
   const later = player.steps.slice(index + 1);
   const next = later.find((step) => step.kind === "work") || later[0];
@@ -553,6 +519,7 @@ function renderClock() {
     if (step.dosage === "reps" && step.tempo) run.reps = tempoReps(step, total - left);
   }
   repCount.textContent = String(run.reps);
+  player.els.repAutoCount.textContent = String(run.reps);
   repCounter.disabled = run.paused || !isSelfPaced(step);
   drawRing(done);
 }
@@ -614,6 +581,7 @@ function loadCues() {
     const saved = JSON.parse(localStorage.getItem(CUES_KEY) || "null");
     if (saved && typeof saved === "object") {
       for (const key of Object.keys(player.cues)) {
+        if (key === "voice" && saved.version !== CUES_VERSION) continue;
         if (typeof saved[key] === "boolean") player.cues[key] = saved[key];
       }
     }
@@ -624,6 +592,7 @@ function loadCues() {
   if (optSound) optSound.checked = player.cues.sound;
   if (optVoice) optVoice.checked = player.cues.voice;
   if (optVibrate) optVibrate.checked = player.cues.vibrate;
+  setVoice(player.cues.voice);
 }
 
 function saveCues() {
@@ -633,8 +602,9 @@ function saveCues() {
     voice: Boolean(optVoice?.checked),
     vibrate: Boolean(optVibrate?.checked),
   };
+  setVoice(player.cues.voice);
   try {
-    localStorage.setItem(CUES_KEY, JSON.stringify(player.cues));
+    localStorage.setItem(CUES_KEY, JSON.stringify({ ...player.cues, version: CUES_VERSION }));
   } catch {
     // The choice holds for this visit only.
   }
@@ -644,12 +614,17 @@ function saveCues() {
 // Called inside a tap: iOS only lets audio and speech start from a user gesture.
 function unlockCues() {
   unlockAudio();
-  if (player.cues.voice && "speechSynthesis" in window && "SpeechSynthesisUtterance" in window) {
-    try {
-      speechSynthesis.speak(new SpeechSynthesisUtterance(""));
-    } catch {
-      // No voice on this device.
-    }
+  unlockVoice();
+}
+
+// Cues are short sounds over the user's music, not music of their own: where the browser has the
+// Audio Session API (Safari), "transient" plays them over other audio (ducking it a moment)
+// instead of stopping it. Back to "auto" when the session is over.
+function mixWithMusic(on) {
+  try {
+    if (navigator.audioSession) navigator.audioSession.type = on ? "transient" : "auto";
+  } catch {
+    // An older draft of the API: the browser's default mixing it is.
   }
 }
 
@@ -685,16 +660,6 @@ function tone(frequency, ms, volume = 0.25, delayMs = 0) {
   }
 }
 
-function speak(text) {
-  if (!player.cues.voice || !("speechSynthesis" in window) || !("SpeechSynthesisUtterance" in window)) return;
-  try {
-    speechSynthesis.cancel();
-    speechSynthesis.speak(new SpeechSynthesisUtterance(text));
-  } catch {
-    // Voice is a nicety; the beeps and the screen still guide.
-  }
-}
-
 function buzz(pattern) {
   if (!player.cues.vibrate || typeof navigator.vibrate !== "function") return;
   try {
@@ -720,29 +685,33 @@ function stepAnnouncement(step) {
   return `${step.title}. ${spoken(step.label)}. ${tail}`;
 }
 
+// What the voice says comes with each step (routines/session.py): the beeps and the buzz mark
+// every step; the words, where the step has any, say what it is.
 function stepCues(step) {
-  tone(STEP_TONES[step.kind] || 880, step.kind === "work" ? 260 : 180, 0.3);
+  tone(STEP_TONES[step.kind] || 880, step.kind === "work" ? 160 : 120, 0.3);
   buzz(step.kind === "work" ? 120 : 60);
-  if (step.kind === "switch-sides") speak(step.label);
-  else speak(`${step.title}. ${spoken(step.label)}`);
+  say(step.say);
 }
 
 function timedCues(step, left) {
   const total = stepMs(step);
   if (!player.halfwayCued && step.kind === "work" && step.seconds >= HALFWAY_FROM_SECONDS && left <= total / 2) {
     player.halfwayCued = true;
-    if (left > 0) halfwayCue();
+    if (left > 0) halfwayCue(step);
   }
   const seconds = Math.ceil(left / 1000);
-  if (left > 0 && seconds <= 3 && seconds !== player.lastCountdown) tone(1000, 110, 0.25);
+  if (left > 0 && seconds <= 3 && seconds !== player.lastCountdown) {
+    tone(1000, 90, 0.25);
+    if (step.sayCount) say(String(seconds));
+  }
   player.lastCountdown = seconds;
   tempoCue(step, total - left, left);
 }
 
-function halfwayCue() {
-  tone(700, 150, 0.22);
+function halfwayCue(step) {
+  tone(700, 120, 0.22);
   announce("Halfway");
-  speak("Halfway");
+  if (step.sayHalfway) say("Halfway");
 }
 
 function tempoCue(step, elapsed, left) {
@@ -751,12 +720,12 @@ function tempoCue(step, elapsed, left) {
   if (reps > player.run.reps) tone(1200, 40, 0.1);
 }
 
-function finishCues() {
-  tone(880, 160, 0.3);
-  tone(1320, 260, 0.3, 220);
+function finishCues(whole) {
+  tone(880, 140, 0.3);
+  tone(1320, 220, 0.3, 200);
   buzz([200, 100, 400]);
-  speak("Session complete. Well done.");
-  announce("Session complete");
+  say(whole ? "Session complete. Well done." : "Session ended. Well done.");
+  announce(whole ? "Session complete" : "Session ended");
 }
 
 function isRunning() {
@@ -800,6 +769,7 @@ function bindControls() {
   els.btnBack.addEventListener("click", () => player.run && !player.run.finished && goBack());
   els.btnEnd.addEventListener("click", endEarly);
   els.repCounter.addEventListener("click", countRep);
+  els.btnChrome?.addEventListener("click", toggleChrome);
   for (const toggle of [els.optSound, els.optVoice, els.optVibrate]) {
     toggle?.addEventListener("change", saveCues);
   }
@@ -833,113 +803,6 @@ function onVisible() {
     lockScreen();
     if (player.audio?.state === "suspended") player.audio.resume().catch(() => {});
   }
-}
-
-function isFinishForm(elt) {
-  return Boolean(elt && elt.id === "finish-form");
-}
-
-function bindHtmx() {
-  document.addEventListener("htmx:configRequest", (event) => {
-    const detail = event.detail;
-    if (!isFinishForm(detail.elt)) return;
-    const formKey = detail.elt.elements?.namedItem("op_id")?.value;
-    const key = player.run?.opId || formKey;
-    if (key) detail.headers["Idempotency-Key"] = key;
-  });
-  document.addEventListener("htmx:afterRequest", (event) => {
-    const detail = event.detail;
-    // When the swap replaced the form, htmx re-fires this event on an ancestor still in the
-    // page, so the form is found in requestConfig rather than in detail.elt.
-    if (!isFinishForm(detail.requestConfig?.elt || detail.elt)) return;
-    const status = detail.xhr?.status || 0;
-    // htmx calls a 422 "successful" because it is configured to swap it, so read the status.
-    if (detail.successful && status >= 200 && status < 300) savedOnServer();
-    else focusFormProblem();
-  });
-  const noServer = (event) => {
-    // No signal (or the server is away): the finished session waits on this phone instead.
-    const detail = event.detail;
-    const form = detail.requestConfig?.elt || detail.elt;
-    if (!isFinishForm(form)) return;
-    const status = detail.xhr?.status || 0;
-    if (event.type === "htmx:responseError" && status < 500) return;
-    keepOnPhone(form, status);
-  };
-  document.addEventListener("htmx:sendError", noServer);
-  document.addEventListener("htmx:responseError", noServer);
-  document.addEventListener("submit", (event) => {
-    // Without htmx the browser posts the form itself and leaves the page.
-    if (isFinishForm(event.target) && !event.defaultPrevented) forgetRun();
-  });
-}
-
-async function keepOnPhone(form, status) {
-  const outbox = window.HipdayOutbox;
-  if (!outbox) return;
-  const fields = Object.fromEntries(new FormData(form).entries());
-  const token = fields.csrf_token || "";
-  delete fields.csrf_token;
-  const started = new Date(fields.started_at);
-  const ended = new Date(fields.ended_at);
-  const minutes = Math.max(1, Math.round((ended - started) / 60000)) || 0;
-  try {
-    await outbox.add({
-      op_id: fields.op_id,
-      url: form.getAttribute("action"),
-      fields,
-      token,
-      name: player.name || fields.routine,
-      local_date: localDate(ended),
-      minutes,
-    });
-  } catch (error) {
-    return; // nowhere to keep it: the form stays, so the user can try again
-  }
-  forgetRun();
-  removeDiscard();
-  player.run = null;
-  showKeptOnPhone(ended, status);
-}
-
-function localDate(moment) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
-}
-
-function showKeptOnPhone(ended, status) {
-  const card = document.getElementById("finish-card");
-  if (!card) return;
-  const heading = document.createElement("h2");
-  heading.id = "finish-heading";
-  heading.tabIndex = -1;
-  heading.textContent = "Saved on this phone";
-  const text = document.createElement("p");
-  const day = ended.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" });
-  // A 5xx means the server answered but couldn't save it (busy, or its database away a moment).
-  text.textContent =
-    status >= 500
-      ? `Hipday's server is busy right now. It will sync by itself when you next open Hipday, and it counts on ${day}.`
-      : `No signal right now. It will sync by itself when you're back online, and it counts on ${day}.`;
-  const back = document.createElement("a");
-  back.className = "button big";
-  back.href = "/";
-  back.textContent = "Back to Today";
-  card.replaceChildren(heading, text, back);
-  card.classList.add("kept-on-phone");
-  heading.focus();
-}
-
-function savedOnServer() {
-  forgetRun();
-  removeDiscard();
-  if (player.run) player.run = null;
-  document.querySelector("#finish-card h2")?.focus();
-}
-
-function focusFormProblem() {
-  const field = document.querySelector('#finish-form [aria-invalid="true"]');
-  (field || document.querySelector("#finish-form .form-errors"))?.focus?.();
 }
 
 init();

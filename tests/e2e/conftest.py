@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from flask import Flask
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -91,6 +92,8 @@ class ConsoleWatch:
 @dataclass
 class LiveServer:
     url: str
+    #: The app it serves, for a test that checks what the server keeps.
+    app: Flask | None = None
 
     def __call__(self, path: str = "/") -> str:
         return self.url + path
@@ -124,7 +127,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     thread = threading.Thread(target=server.serve_forever, name="hipday-e2e", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}")
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     finally:
         server.shutdown()
         server.server_close()

@@ -23,8 +23,14 @@ def test_without_javascript_the_player_lists_every_step_and_the_finish_form_save
         expect(item).to_contain_text(f"{step.title} — {step.label} ({step.seconds} s)")
     expect(page.get_by_role("button", name="Start")).to_have_count(0)  # no dead button
 
-    page.get_by_label("Effort").fill("5")
-    page.get_by_label("Pain").fill("1")
+    # Effort and pain are rows of numbers to tap, not fields that open the keyboard.
+    page.get_by_role("group", name=re.compile("^Effort")).get_by_role(
+        "radio", name="5", exact=True
+    ).check()
+    page.get_by_role("group", name=re.compile("^Pain")).get_by_role(
+        "radio", name="1", exact=True
+    ).check()
+    expect(page.locator("input[type=number]")).to_have_count(0)
     page.get_by_role("button", name="Save session").click()
 
     expect(page).to_have_url(

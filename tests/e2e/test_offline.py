@@ -278,12 +278,13 @@ def test_offline_today_plays_and_keeps_a_session_then_syncs_it_once_back_online(
     page.get_by_role("button", name="Start", exact=True).tap()
     expect(page.locator("#step-title")).to_have_text(WARM_UP.steps[0].title)
     page.clock.run_for(WARM_UP.seconds_before(len(WARM_UP.steps)) * 1000 + 1000)
-    expect(page.locator("#finish-form")).to_be_visible()
     expect(page.locator("#player-stage")).to_be_hidden()
 
-    page.get_by_role("button", name="Save session").tap()
-    expect(page.get_by_role("heading", name="Saved on this phone")).to_be_visible()
-    expect(page.locator("#finish-card")).to_contain_text("It will sync by itself")
+    # It ended, so it is kept at once: no tap needed.
+    expect(page.get_by_role("heading", name="Well done!")).to_be_visible()
+    expect(page.locator("#done-status")).to_contain_text(
+        "Saved on this phone. It will sync by itself"
+    )
     kept = outbox(page)
     assert len(kept) == 1, kept
     op_id = kept[0]["op_id"]
@@ -455,8 +456,7 @@ def test_an_update_waits_until_the_session_is_over_then_reloads_into_the_new_wor
 
     # Ended and saved: now the update goes ahead.
     page.get_by_role("button", name="End early").tap()
-    page.get_by_role("button", name="Save session").tap()
-    expect(page.get_by_role("heading", name=f"Saved: {WARM_UP.name}")).to_be_visible()
+    expect(page.locator("#done-status")).to_contain_text(f"Saved: {WARM_UP.name}")
     assert not page.evaluate("window.hipdayPlayer.active()")
 
     with page.expect_event("load"):

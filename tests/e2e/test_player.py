@@ -1,6 +1,8 @@
-"""The guided player on a phone: starting, per-side holds, pause, reload, finishing, feedback.
+"""The guided player on a phone: starting, per-side holds, pause, reload, the screen while it runs.
 
 Time is the fake clock's: `start_clock` installs it paused, and `page.clock.run_for` moves it.
+The end of a session (saved at once, the finish screen, feedback) is in test_player_finish.py,
+the voice in test_player_voice.py.
 """
 
 from __future__ import annotations
@@ -10,15 +12,12 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import (
-    ConsoleWatch,
     LiveServer,
     Timeline,
     clock_text,
     start_clock,
     timeline,
 )
-
-EFFORT_MESSAGE = "Effort is a number from 1 (very easy) to 10 (all-out)."
 
 
 def quick_start(page: Page, name: str) -> None:
@@ -51,13 +50,23 @@ def run_into_step(page: Page, routine: Timeline, index: int, seconds_in: int = 1
 
 
 def skip_to_the_finish(page: Page, routine: Timeline) -> None:
-    form = page.locator("#finish-form")
+    screen = page.locator("#finish-screen")
     for _ in range(len(routine.steps) + 1):
-        if form.is_visible():
+        if screen.is_visible():
             break
         page.locator("#btn-skip").tap()
-    expect(form).to_be_visible()
-    expect(page.get_by_role("heading", name="How did it go?")).to_be_focused()
+    expect(screen).to_be_visible()
+    expect(page.get_by_role("heading", name="Well done!")).to_be_focused()
+
+
+def expect_saved(page: Page, routine: Timeline, steps_done: int | None = None) -> None:
+    """The finish screen says the session is saved on the server, with its steps done."""
+    done = len(routine.steps) if steps_done is None else steps_done
+    expect(page.locator("#done-status")).to_have_text(
+        re.compile(
+            rf"^Saved: {re.escape(routine.name)} · \d+ min · {done} of {len(routine.steps)} steps\.$"
+        )
+    )
 
 
 def quick_start_badge(page: Page, name: str) -> Locator:
@@ -125,14 +134,9 @@ def test_pre_run_warm_up_switches_sides_pauses_survives_a_reload_and_counts_as_d
     expect(page.locator("#step-label")).to_have_text("Hold 1 of 1 · left side")
     expect(timer).to_have_text(clock_text(routine.steps[right + 2].seconds - 1))
 
-    # Finish, give feedback, save.
+    # Skipped to the end: saved at once.
     skip_to_the_finish(page, routine)
-    page.get_by_label("Effort").fill("5")
-    page.get_by_label("Pain").fill("1")
-    page.get_by_role("button", name="Save session").tap()
-    expect(page.get_by_role("heading", name=f"Saved: {routine.name}")).to_be_visible()
-    expect(page.locator("#finish-card")).to_contain_text("5/10")
-    expect(page.locator("#finish-card")).to_contain_text("1/10")
+    expect_saved(page, routine)
 
     page.get_by_role("link", name="Back to Today").tap()
     expect(page).to_have_url(live_server("/"))
@@ -159,76 +163,13 @@ def test_desk_reset_starts_in_two_taps_switches_sides_and_counts_as_done_today(
 
     # Let the clock carry the session to its end.
     page.clock.run_for(routine.seconds_before(len(routine.steps)) * 1000)
-    expect(page.locator("#finish-form")).to_be_visible()
+    expect(page.locator("#finish-screen")).to_be_visible()
     expect(page.locator("#player-stage")).to_be_hidden()
-    page.get_by_role("button", name="Save session").tap()
-    expect(page.get_by_role("heading", name=f"Saved: {routine.name}")).to_be_visible()
-    steps = len(routine.steps)
-    expect(page.locator(".facts div", has_text="Steps").locator("dd")).to_have_text(
-        f"{steps} of {steps}"
-    )
+    expect_saved(page, routine)
 
     page.get_by_role("link", name="Back to Today").tap()
     expect(quick_start_badge(page, routine.name)).to_be_visible()
     expect(quick_start_badge(page, "Pre-run warm-up")).to_have_count(0)
-
-
-def test_ending_early_saves_a_session_with_fewer_steps_done(
-    page: Page, live_server: LiveServer
-) -> None:
-    routine = timeline("desk-reset")
-    start_clock(page)
-    start_from_today(page, live_server, routine)
-    run_into_step(page, routine, 3, seconds_in=2)
-
-    page.get_by_role("button", name="End early").tap()
-    expect(page.get_by_role("heading", name="How did it go?")).to_be_focused()
-    expect(page.locator("#player-stage")).to_be_hidden()
-    page.get_by_role("button", name="Save session").tap()
-
-    expect(page.get_by_role("heading", name=f"Saved: {routine.name}")).to_be_visible()
-    steps = page.locator(".facts div", has_text="Steps").locator("dd")
-    expect(steps).to_have_text(re.compile(rf"^\d+ of {len(routine.steps)}$"))
-    done = int(steps.inner_text().split(" of ")[0])
-    assert done < len(routine.steps), f"ended at step 4 yet the summary says {done} steps done"
-    assert done == 3, f"three steps were over when ending early, the summary says {done}"
-
-
-def test_effort_out_of_range_shows_the_message_keeps_the_note_and_saves_nothing(
-    page: Page, live_server: LiveServer, console: ConsoleWatch
-) -> None:
-    # The form answers 422 with its messages; Chromium logs that response as a failed load.
-    console.allow(r"status of 422")
-    routine = timeline("desk-reset")
-    start_clock(page)
-    start_from_today(page, live_server, routine)
-    page.clock.run_for(3000)
-    page.get_by_role("button", name="End early").tap()
-
-    effort = page.get_by_label("Effort")
-    note = page.get_by_label("Note")
-    effort.fill("11")
-    note.fill("Left hip felt tight")
-    page.get_by_role("button", name="Save session").tap()
-
-    expect(page.get_by_role("alert")).to_contain_text(EFFORT_MESSAGE)
-    expect(page.locator("#effort-error")).to_have_text(EFFORT_MESSAGE)
-    expect(effort).to_have_attribute("aria-invalid", "true")
-    expect(effort).to_be_focused()
-    expect(note).to_have_value("Left hip felt tight")
-    expect(page.get_by_role("heading", name=re.compile("^Saved:"))).to_have_count(0)
-
-    today = page.context.new_page()
-    today.goto(live_server("/"))
-    expect(today.get_by_role("heading", name="Today", level=1)).to_be_visible()
-    expect(today.get_by_text("Done today")).to_have_count(0)
-    today.close()
-
-    # Correcting the number saves it, with the note.
-    effort.fill("5")
-    page.get_by_role("button", name="Save session").tap()
-    expect(page.get_by_role("heading", name=f"Saved: {routine.name}")).to_be_visible()
-    expect(page.locator("#finish-card")).to_contain_text("Left hip felt tight")
 
 
 def test_the_player_starts_and_pauses_from_the_keyboard(
@@ -238,7 +179,7 @@ def test_the_player_starts_and_pauses_from_the_keyboard(
     start_clock(page)
     page.goto(live_server(f"/play/{routine.slug}"))
     start = page.get_by_role("button", name="Start", exact=True)
-    for _ in range(10):
+    for _ in range(20):
         if start.evaluate("(el) => el === document.activeElement"):
             break
         page.keyboard.press("Tab")
@@ -266,6 +207,7 @@ def test_the_player_starts_and_pauses_from_the_keyboard(
     expect(timer).to_have_text(clock_text(routine.steps[0].seconds - 2))
 
     # In a field, Space belongs to the field.
+    page.get_by_role("button", name="Menu and sound").click()
     voice = page.get_by_label("Voice")
     was_checked = voice.is_checked()
     voice.focus()
@@ -274,3 +216,122 @@ def test_the_player_starts_and_pauses_from_the_keyboard(
     expect(pause).to_have_text("Pause")
     page.clock.run_for(1000)
     expect(timer).to_have_text(clock_text(routine.steps[0].seconds - 3))
+
+
+# --- the screen while a session runs ------------------------------------------------------------
+
+
+def on_screen(page: Page, selector: str) -> bool:
+    box = page.locator(selector).bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 844
+
+
+def test_while_it_runs_the_menu_and_cue_switches_step_aside_and_one_tap_brings_them_back(
+    page: Page, live_server: LiveServer
+) -> None:
+    routine = timeline("pre-run-warm-up")
+    start_clock(page)
+    page.goto(live_server(f"/play/{routine.slug}"))
+    menu = page.get_by_role("navigation", name="Main")
+    voice = page.get_by_label("Voice")
+    expect(menu).to_be_visible()
+    expect(voice).to_be_visible()
+
+    page.get_by_role("button", name="Start", exact=True).tap()
+    expect(menu).to_be_hidden()
+    expect(voice).to_be_hidden()
+    back = page.get_by_role("button", name="Menu and sound")
+    expect(back).to_have_attribute("aria-expanded", "false")
+
+    back.tap()
+    expect(menu).to_be_visible()
+    expect(voice).to_be_visible()
+    expect(back).to_have_attribute("aria-expanded", "true")
+    page.clock.run_for(2000)
+    expect(page.locator("#timer")).to_have_text(clock_text(routine.steps[0].seconds - 2))
+    back.tap()
+    expect(menu).to_be_hidden()
+
+    # Every part of the running session fits the screen without scrolling, step after step.
+    for index in range(1, 12):
+        page.clock.run_for(routine.steps[index - 1].seconds * 1000)
+        expect_step(page, routine, index)
+        for part in ("#step-title", "#step-label", "#player-figure", "#timer", "#btn-back",
+                     "#btn-pause", "#btn-skip", "#btn-end"):  # fmt: skip
+            assert on_screen(page, part), (index, part)
+    assert page.evaluate("document.documentElement.scrollHeight") > 844  # the step list below
+
+
+def test_next_never_repeats_the_line_above_it(page: Page, live_server: LiveServer) -> None:
+    routine = timeline("desk-reset")
+    start_clock(page)
+    page.goto(live_server(f"/play/{routine.slug}"))
+    page.get_by_role("button", name="Start", exact=True).tap()
+    label, upcoming = page.locator("#step-label"), page.locator("#step-next")
+    for index, step in enumerate(routine.steps[:-1]):
+        expect_step(page, routine, index)
+        if step.kind.value in ("get-ready", "rest"):
+            # Their label already says what comes next ("Next: Standing hip circles · …").
+            assert step.label.startswith("Next: ")
+            expect(upcoming).to_have_text("")
+        else:
+            expect(upcoming).to_have_text(re.compile(r"^Next: "))
+            assert label.inner_text() not in upcoming.inner_text()
+        page.locator("#btn-skip").tap()
+    expect(upcoming).to_have_text("Last one!")
+
+
+def test_reps_the_app_counts_are_words_not_a_button_and_reps_you_count_are_a_button(
+    page: Page, live_server: LiveServer
+) -> None:
+    counted = timeline("pre-run-warm-up")  # leg swings: one rep per beep
+    start_clock(page)
+    page.goto(live_server(f"/play/{counted.slug}"))
+    page.get_by_role("button", name="Start", exact=True).tap()
+    run_into_step(page, counted, 1, seconds_in=7)
+    auto = page.locator("#rep-auto")
+    expect(auto).to_be_visible()
+    expect(auto).to_contain_text("Counting for you: one rep per beep")
+    expect(auto).to_contain_text(f"3 / {counted.steps[1].reps}")
+    expect(page.locator("#rep-counter")).to_be_hidden()
+    expect(page.get_by_role("button", name=re.compile("rep", re.I))).to_have_count(0)
+    assert auto.evaluate("(el) => getComputedStyle(el).borderStyle") == "none"
+    assert auto.evaluate("(el) => getComputedStyle(el).cursor") != "pointer"
+
+    tapped = timeline("hip-er-strength")  # sets you count yourself
+    index = next(i for i, s in enumerate(tapped.steps) if not s.auto_advance)
+    page.goto(live_server(f"/play/{tapped.slug}"))
+    page.get_by_role("button", name="Start", exact=True).tap()
+    for _ in range(index):
+        page.locator("#btn-skip").tap()
+    expect_step(page, tapped, index)
+    counter = page.get_by_role("button", name=re.compile("Tap for each rep"))
+    expect(counter).to_be_visible()
+    expect(counter).to_be_enabled()
+    counter.tap()
+    expect(page.locator("#rep-count")).to_have_text("1")
+    expect(page.locator("#rep-auto")).to_be_hidden()
+
+
+def test_the_start_screen_shows_the_safety_note_in_one_line_with_a_link_to_all_of_it(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(live_server("/play/pre-run-warm-up"))
+    line = page.locator(".safety-line")
+    expect(line).to_have_text("Stop on sharp or spreading pain. Safety note")
+    one_line = line.evaluate(
+        "(p) => { const r = document.createRange(); r.selectNodeContents(p);"
+        " return r.getClientRects().length === 1 || new Set([...r.getClientRects()].map((c) => c.top)).size === 1; }"
+    )
+    assert one_line, "the safety note wraps"
+    link = line.get_by_role("link", name="Safety note")
+    link_box, line_box = link.bounding_box(), line.bounding_box()
+    assert (
+        link_box
+        and line_box
+        and link_box["x"] + link_box["width"] <= line_box["x"] + line_box["width"]
+    )
+    link.tap()
+    expect(page).to_have_url(live_server("/routines/pre-run-warm-up#safety"))
+    expect(page.locator("#safety")).to_be_visible()
+    expect(page.locator("#safety")).to_contain_text("see a clinician")

@@ -98,10 +98,11 @@ def test_a_session_from_the_player_shows_on_progress_as_todays_one_day_streak(
     expect(page.locator("#step-title")).to_have_text(ROUTINE.steps[0].title)
     # Let the clock carry the session to its end: a full session gives the exercise charts.
     page.clock.run_for(ROUTINE.seconds_before(len(ROUTINE.steps)) * 1000)
-    expect(page.locator("#finish-form")).to_be_visible()
-    page.get_by_label("Effort").fill("6")
-    page.get_by_role("button", name="Save session").tap()
-    expect(page.get_by_role("heading", name=f"Saved: {ROUTINE.name}")).to_be_visible()
+    expect(page.locator("#done-status")).to_contain_text(f"Saved: {ROUTINE.name}")
+    effort = page.get_by_role("group", name=re.compile("^Effort"))
+    effort.get_by_role("radio", name="6", exact=True).check()
+    page.get_by_role("button", name="Save feedback").tap()
+    expect(page.locator("#done-feedback-status")).to_have_text("Feedback saved.")
 
     open_progress_from_the_nav(page, live_server)
     expect(page.locator(".stat.big dd")).to_have_text("1 day")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, timedelta
 
 from tests.conftest import TEST_NOW
@@ -67,7 +68,12 @@ def test_effort_11_is_refused_with_the_form_kept_and_nothing_saved(
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Effort is a number from 1 (very easy) to 10 (all-out)." in page
-    assert 'value="11"' in page and "felt strong</textarea>" in page
+    # Effort is a row of 1–10 to tap: no option holds 11, so none is chosen, and the row says why.
+    form = page[page.index('<form id="finish-form"') :]
+    form = form[: form.index("</form>")]
+    assert "felt strong</textarea>" in form
+    assert re.search(r'name="effort" value="\d*" checked', form) is None
+    assert 'aria-describedby="effort-error"' in form
     assert count_completions(store) == 0
 
 

@@ -342,7 +342,7 @@ def test_a_sessions_page_shows_its_day_exercises_and_dosage(visitor: Visitor) ->
     assert ("Standing glute squeeze (posture reset)", "3 × 10 s hold") in exercises
     assert ("Walking knee hug", "1 × 10 reps") in exercises
     assert len(exercises) == 8
-    assert 'value="5"' in page and 'value="0"' in page
+    assert 'name="effort" value="5" checked' in page and 'name="pain" value="0" checked' in page
 
 
 def test_feedback_can_be_changed_and_a_wrong_number_is_refused_with_the_form_kept(
@@ -362,7 +362,8 @@ def test_feedback_can_be_changed_and_a_wrong_number_is_refused_with_the_form_kep
     assert "<dd>7/10</dd>" in page and "<dd>2/10</dd>" in page
     assert "<dd>Hips felt loose</dd>" in page
     reloaded = text(visitor.get(f"/sessions/{public_id}"))
-    assert 'value="7"' in reloaded and 'value="2"' in reloaded
+    assert 'name="effort" value="7" checked' in reloaded
+    assert 'name="pain" value="2" checked' in reloaded
     assert "Hips felt loose</textarea>" in reloaded
     assert "Feedback saved." not in reloaded
     history = text(visitor.get("/progress"))
@@ -374,7 +375,8 @@ def test_feedback_can_be_changed_and_a_wrong_number_is_refused_with_the_form_kep
     page = text(refused)
     assert refused.status_code == 422
     assert EFFORT_MESSAGE in page
-    assert 'value="11"' in page and 'value="3"' in page and "Typed again</textarea>" in page
+    assert 'name="pain" value="3" checked' in page and "Typed again</textarea>" in page
+    assert re.search(r'name="effort" value="\d*" checked', page) is None
     assert 'aria-invalid="true"' in page
     row = completion_of(visitor, store, public_id)
     assert (row.effort, row.pain, row.note) == (7, 2, "Hips felt loose")

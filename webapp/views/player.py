@@ -10,6 +10,7 @@ from htmx_flask import request
 
 from routines.catalog import Routine
 from webapp import clock, inputs, programs, reminders, services
+from webapp.finish import finish_preview
 from webapp.guests import current_user
 from webapp.models import Completion, new_public_id
 from webapp.views import catalog, reminder_store, render, store
@@ -38,6 +39,7 @@ def _player_page(
         form=form,
         op_id=form.values.get("op_id") or new_public_id(),
         plan_day=plan_day,
+        finish=finish_preview(store(), catalog(), current_user(), routine.slug, clock.now()),
     )
 
 
@@ -108,7 +110,7 @@ def finish() -> Response:
 
 
 def _for_outbox() -> bool:
-    """Whether the phone's outbox sent it: it asks for JSON it can read without a page."""
+    """Whether the phone's script sent it (the outbox, the finish screen): it asks for JSON."""
     return bool(request.accept_mimetypes.best == "application/json")
 
 
@@ -162,8 +164,12 @@ def change_feedback(public_id: str) -> Response:
     user = current_user()
     completion = store().completion(user.id or 0, public_id) or abort(404)
     feedback = services.parse_feedback(request.form)
+    if isinstance(feedback, services.CompletionForm) and _for_outbox():
+        return _refused(feedback, clock.now())
     if isinstance(feedback, services.CompletionForm):
         return _session_page(completion, feedback, 422)
     store().set_feedback(user.id or 0, public_id, feedback.effort, feedback.pain, feedback.note)
+    if _for_outbox():  # the player's finish screen, which stays where it is
+        return jsonify(public_id=public_id, effort=feedback.effort, pain=feedback.pain)
     url = url_for("player.summary", public_id=public_id, saved="1", _anchor="feedback")
     return redirect(url, 303)  # type: ignore[return-value]

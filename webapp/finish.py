@@ -1,0 +1,58 @@
+"""What the player's finish screen says: the streak with today counted, and what comes next.
+
+The player shows it the moment a session ends, before (or without) the server's answer, so a
+session finished with no signal celebrates too. It is worked out when the page is rendered, as
+if a session today were already saved; the page says it only on that same day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from routines.catalog import Catalog
+from routines.plan import DayStatus, Plan, PlannedDay
+from webapp import programs, services
+from webapp.models import User
+from webapp.progress import streak_records
+from webapp.store import Store
+
+
+@dataclass(frozen=True)
+class FinishPreview:
+    today: date
+    #: The current streak once a session today counts.
+    streak: int
+    #: Whether the user has a plan (else the screen invites them to make one).
+    planned: bool
+    next_session: PlannedDay | None
+
+
+def finish_preview(
+    store: Store, catalog: Catalog, user: User, routine_slug: str, now: datetime
+) -> FinishPreview:
+    """The finish screen's streak and next planned session, for `routine_slug` done today."""
+    today = services.local_today(user, now)
+    sessions = store.session_facts(user.id or 0)
+    plan = programs.plan_for(store, catalog, user, today, sessions=sessions)
+    _, streak = streak_records(store, user.id or 0, plan, today, sessions)
+    return FinishPreview(today, streak, plan is not None, next_on_plan(plan, today, routine_slug))
+
+
+def next_on_plan(plan: Plan | None, today: date, done_slug: str) -> PlannedDay | None:
+    """The first planned session from today on, once `done_slug` is done today.
+
+    Today's planned session counts as next when it is another routine: a desk reset on a
+    strength day leaves the strength session still to do.
+    """
+    if plan is None or plan.week_of(today) is None:
+        return None
+    this_week = (today - plan.weeks[0].first_day).days // 7
+    for later in plan.weeks[this_week:]:
+        for day in later.days:
+            if day.day < today or day.routine is None or day.status is not DayStatus.PLANNED:
+                continue
+            if day.day == today and day.routine.slug == done_slug:
+                continue
+            return day
+    return None
