@@ -147,13 +147,15 @@ def _session_days(today: date) -> list[date]:
 def _events(user_id: int, today: date) -> list[dict[str, Any]]:
     """The most plan changes: a third each vacations, skips and moves, spread since 2000.
 
-    Vacations that overlap make the plan merge them; moves go to the next day.
+    Vacations that overlap make the plan merge them; moves go to the next day of their week.
     """
     span = (today - EARLIEST_DATE).days
     events = []
     for n in range(MOST_PLAN_EVENTS):
         day = EARLIEST_DATE + (n * 7919 % span) * DAY
         kind = ("vacation", "skip", "move")[n % 3]
+        if kind == "move" and day.weekday() == 6:
+            day -= DAY  # a move stays in its week, as the plan's form and the import insist
         until = {"vacation": day + 9 * DAY, "skip": None, "move": day + DAY}[kind]
         events.append({"user_id": user_id, "kind": kind, "day": day, "until": until,
                        "created_at": datetime.combine(day, time(12), UTC)})  # fmt: skip

@@ -29,7 +29,7 @@ from webapp.store import Store
 
 FORMAT = "hipday-export"
 VERSION = 1
-IMPORT_LIMIT = 8 * 1024 * 1024
+MB = 2**20
 MOST_SESSIONS = bounds.MOST_SESSIONS  # an import can't bring more than an account keeps
 MOST_EXERCISES = bounds.MOST_EXERCISES_A_SESSION
 MOST_VERSIONS = 1_000  # merged as saves are, down to bounds.MOST_PROGRAM_VERSIONS
@@ -46,6 +46,29 @@ SLUG_RULE = "must be the {}'s short name, like {}: lowercase letters, digits and
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _largest_session() -> int:
+    """The bytes of the longest session an export can list: every text at its column's or
+    rule's length in the characters JSON writes longest (a control character takes six)."""
+    exercise = {"exercise": "a" * SLUG_LENGTH, "kind": "timed", "sets": 100, "amount": 10_000,
+                "per_side": False}  # fmt: skip
+    moment = "2000-01-01T00:00:00.000000Z"
+    session = {
+        "op_id": "a" * services.OP_ID_LENGTH, "routine": "a" * SLUG_LENGTH,
+        "started_at": moment, "ended_at": moment, "local_date": "2000-01-01",
+        "time_zone": "a" * services.column_length(Completion, "time_zone"),
+        "steps_done": 10_000, "steps_total": 10_000, "effort": 10, "pain": 10,
+        "note": "\x01" * services.NOTE_LIMIT, "exercises": [exercise] * MOST_EXERCISES,
+    }  # fmt: skip
+    return len(json.dumps(session, ensure_ascii=False, separators=(",", ":")).encode()) + 1
+
+
+#: The largest file an import takes: the export of the fullest account the limits allow (every
+#: session at its longest; settings, plan changes, reminders and devices fit in the extra MB),
+#: so an account can always be brought back from its own export. About 100 MB; the heaviest
+#: account bench/bench_worst_account.py builds exports 27 MB.
+IMPORT_LIMIT = -(-(MOST_SESSIONS * _largest_session() + MB) // MB) * MB
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """Everything Hipday keeps about one user, read for an export; sessions already as the
@@ -59,6 +82,9 @@ class Snapshot:
     devices: Sequence[PushSubscription] = ()
 
 
+EXERCISE_KEYS = ("exercise", "kind", "sets", "amount", "per_side")
+
+
 def snapshot(
     store: Store,
     user: User,
@@ -68,13 +94,14 @@ def snapshot(
     """Read a user's data for an export: sessions and exercises as tuples, in two queries."""
     user_id = user.id or 0
     exercises: dict[int, list[dict[str, Any]]] = {}
-    for completion_id, exercise, kind, sets, amount, per_side in (
-        store.exercise_rows(user_id) if with_exercises else ()
-    ):
-        exercises.setdefault(completion_id, []).append(
-            {"exercise": exercise, "kind": kind, "sets": sets, "amount": amount,
-             "per_side": bool(per_side)}
-        )  # fmt: skip
+    # A history repeats a few dosages thousands of times: one shared dict for each.
+    dosages: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in store.exercise_rows(user_id) if with_exercises else ():
+        dosage = dosages.get(row[1:])
+        if dosage is None:
+            dosage = dosages[row[1:]] = dict(zip(EXERCISE_KEYS, row[1:], strict=True))
+            dosage["per_side"] = bool(dosage["per_side"])
+        exercises.setdefault(row[0], []).append(dosage)
     return Snapshot(
         user,
         [_session(row, exercises.get(row[0], [])) for row in store.session_rows(user_id)],
