@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, String, text, type_coerce
+from sqlalchemy import Engine, String, Table, insert, text, type_coerce
 from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
@@ -63,6 +63,13 @@ class Queries:
     def _session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+
+def table_of(model: type[Completion] | type[CompletionExercise]) -> Table:
+    """The table of a model, for bulk inserts that skip building objects."""
+    table = model.__table__  # type: ignore[union-attr]
+    assert isinstance(table, Table)
+    return table
 
 
 EXERCISE_ROWS = text(
@@ -447,7 +454,7 @@ class Store(Queries):
     def import_rows(
         self,
         user_id: int,
-        sessions: Sequence[tuple[Completion, Sequence[CompletionExercise]]],
+        sessions: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any]]]],
         versions: Sequence[ProgramVersion],
         events: Sequence[PlanEvent],
         time_zone: str,
@@ -455,8 +462,9 @@ class Store(Queries):
     ) -> tuple[int, int]:
         """Add what the user doesn't have yet and set their time zone, in one transaction.
 
-        A session is known by its op_id, a program version or plan event by all its fields;
-        known ones are left untouched. Returns how many sessions were added and already there.
+        Sessions come as their columns' values with their exercises' (without ids); a session
+        is known by its op_id, a program version or plan event by all its fields; known ones
+        are left untouched. Returns how many sessions were added and already there.
         """
         with self._session() as session:
             user = session.get(User, user_id)
@@ -466,16 +474,10 @@ class Store(Queries):
             known = set(session.exec(query).all())
             new = []
             for completion, exercises in sessions:
-                if completion.op_id not in known:
-                    known.add(completion.op_id)
-                    completion.user_id = user_id
-                    new.append((completion, exercises))
-            session.add_all([completion for completion, _ in new])
-            session.flush()
-            for completion, exercises in new:
-                for exercise in exercises:
-                    exercise.completion_id = completion.id or 0
-                    session.add(exercise)
+                if completion["op_id"] not in known:
+                    known.add(completion["op_id"])
+                    new.append(({**completion, "user_id": user_id}, exercises))
+            self._insert_sessions(session, user_id, new)
 
             def version_key(v: ProgramVersion) -> tuple[object, ...]:
                 return (v.effective_from, v.start, v.goal, v.session_days, v.experience,
@@ -500,6 +502,31 @@ class Store(Queries):
             user.time_zone, user.time_zone_auto = time_zone, time_zone_auto
             session.commit()
             return len(new), len(sessions) - len(new)
+
+    @staticmethod
+    def _insert_sessions(
+        session: Session,
+        user_id: int,
+        new: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any]]]],
+    ) -> None:
+        """Insert sessions and their exercises in bulk, in the caller's transaction."""
+        if not new:
+            return
+        session.execute(insert(table_of(Completion)), [completion for completion, _ in new])
+        ids = dict(
+            session.execute(
+                select_columns(col(Completion.op_id), col(Completion.id)).where(
+                    col(Completion.user_id) == user_id
+                )
+            ).all()
+        )
+        rows = [
+            {**exercise, "completion_id": ids[completion["op_id"]]}
+            for completion, exercises in new
+            for exercise in exercises
+        ]
+        if rows:
+            session.execute(insert(table_of(CompletionExercise)), rows)
 
     def delete_user(self, user_id: int) -> bool:
         """Delete the user and every row of theirs in one transaction; False if there was none.
