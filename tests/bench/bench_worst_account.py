@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlmodel import Session
 
 from tests.conftest import TEST_NOW, TEST_TODAY, make_app
 from tests.worst_account import WorstAccount, worst_account
-from webapp import programs, reminders
+from webapp import portability, programs, reminders
 from webapp.models import Reminder, User
 from webapp.progress import RECORDS, streak_records
 from webapp.store import Store
@@ -110,12 +111,15 @@ def actions(app: Flask, client: FlaskClient, user_id: int) -> dict[str, Callable
         "a session page": get(client, f"/sessions/{session.public_id}"),
         "calendar feed": get(app.test_client(), f"/calendar/{FEED_TOKEN}-{user_id}.ics"),
         "reminder decision": decide,
+        "export: JSON": get(client, "/settings/data/hipday.json"),
+        "export: CSV zip": get(client, "/settings/data/hipday-csv.zip"),
+        "export: sessions CSV": get(client, "/settings/data/sessions.csv"),
     }
 
 
 @pytest.mark.timeout(1200)
 def test_every_page_of_the_worst_accepted_account_next_to_a_new_users(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
+    app = make_app(tmp_path, RATELIMIT_ENABLED=False)  # the exports are timed more than 10 times
     client, new_id = new_user(app)
     started = time.perf_counter()
     worst_client, worst = worst_account(app, TEST_TODAY)
@@ -134,6 +138,35 @@ def test_every_page_of_the_worst_accepted_account_next_to_a_new_users(tmp_path: 
     slowest = max(heavy, key=lambda name: heavy[name][0])
     print(f"  slowest for the worst account: {slowest}, {heavy[slowest][0]:.0f} ms")
     print(f"Memory the plan and streak caches hold for it: {cached_mb(app, worst):.1f} MB")
+    print_import(app, worst_client)
+
+
+def print_import(app: Flask, worst_client: FlaskClient) -> None:
+    """The worst account's JSON export: its size, and what importing it into a new account
+    costs, checking (parse) and writing (add) apart; the limit the import takes beside it."""
+    body = worst_client.get("/settings/data/hipday.json").get_data()
+    store: Store = app.extensions["hipday.store"]
+    # The account's sessions run to late on the pinned day: import as of that day's end.
+    now = TEST_NOW.replace(hour=23, minute=59)
+    wall, cpu = time.perf_counter(), time.process_time()
+    plan = portability.parse_import(body, now)
+    assert isinstance(plan, portability.ImportPlan), plan
+    parsed = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+    with Session(store.engine) as session:
+        user = User()
+        session.add(user)
+        session.commit()
+        session.refresh(user)
+    wall, cpu = time.perf_counter(), time.process_time()
+    summary = portability.import_everything(store, user, plan)
+    added = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+    assert summary.added == len(plan.sessions)
+    print(
+        f"Its JSON export: {len(body) / 2**20:.1f} MB (the import takes up to "
+        f"{portability.IMPORT_LIMIT // 2**20} MB); importing it into a new account, once: "
+        f"parse {parsed[0]:.0f} ms wall, {parsed[1]:.0f} ms CPU; "
+        f"add {added[0]:.0f} ms wall, {added[1]:.0f} ms CPU"
+    )
 
 
 def cached_mb(app: Flask, worst: WorstAccount) -> float:
