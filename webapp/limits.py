@@ -37,6 +37,14 @@ TOO_MANY_EXPORTS = (
     "You've downloaded your data 10 times in the last hour, the most Hipday allows. "
     "The copies you have are complete; try again in an hour."
 )
+#: Imports, per account and per address: each reads and checks a file of up to IMPORT_LIMIT
+#: (seconds of a worker for the largest), and moving one's data in takes a try or two.
+IMPORTS_PER_ACCOUNT = "5 per hour"
+IMPORTS_PER_ADDRESS = "20 per hour"
+TOO_MANY_IMPORTS = (
+    "You've imported a file 5 times in the last hour, the most Hipday allows. "
+    "Nothing you imported is lost; try again in an hour."
+)
 #: Securing accounts and adding passkeys, per address.
 ACCOUNT_CHANGES_PER_ADDRESS = "30 per hour"
 
@@ -63,6 +71,12 @@ def failed_per_account() -> str:
 def signed_in_key() -> str:
     """The account a signed-in request acts for (its password changes count per account)."""
     return f"user:{session.get('user_id')}"
+
+
+def account_or_address_key() -> str:
+    """The account acting, or for a visitor without one yet, their address."""
+    user_id = session.get("user_id")
+    return f"user:{user_id}" if user_id else f"address:{get_remote_address()}"
 
 
 def failed(response: object) -> bool:

@@ -552,3 +552,21 @@ def test_an_export_far_over_8_mb_of_an_accepted_account_imports_back_whole(
         other_visitor.get("/settings/data")
     )
     assert without_time(export_of(other_visitor)) == without_time(json.loads(exported))
+
+
+def test_an_account_imports_five_times_an_hour_then_is_told_to_wait_and_nothing_is_lost(
+    visitor: Visitor, other_visitor: Visitor, store: Store
+) -> None:
+    visitor.finish()
+    body = visitor.get("/settings/data/hipday.json").get_data()
+    before = all_rows(store)
+    assert [import_file(visitor, body).status_code for _ in range(5)] == [303] * 5
+
+    refused = import_file(visitor, body)
+
+    assert refused.status_code == 429
+    assert "imported a file 5 times in the last hour" in text(refused)
+    assert refused.headers["Retry-After"] == "3600"
+    assert all_rows(store) == before
+    other_visitor.finish()
+    assert import_file(other_visitor, body).status_code == 303

@@ -29,6 +29,7 @@ from webapp.limits import (
     LOGIN_PER_ADDRESS,
     TOO_MANY,
     TOO_MANY_EXPORTS,
+    TOO_MANY_IMPORTS,
     account_and_address_key,
     account_key,
     failed,
@@ -294,6 +295,9 @@ def too_many(error: RateLimitExceeded) -> Response:
         response = _json(429, message=TOO_MANY)
     elif request.endpoint in EXPORTS:
         response = error_page(429, "Too many downloads", TOO_MANY_EXPORTS)
+        response.headers["Retry-After"] = "3600"
+    elif request.endpoint == "data.import_file":
+        response = error_page(429, "Too many imports", TOO_MANY_IMPORTS)
         response.headers["Retry-After"] = "3600"
     else:
         response = error_page(429, "Too many attempts", TOO_MANY)

@@ -9,7 +9,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import clock, portability, services
 from webapp.guests import current_user
-from webapp.limits import EXPORTS_PER_ACCOUNT, limiter, signed_in_key
+from webapp.limits import (
+    EXPORTS_PER_ACCOUNT,
+    IMPORTS_PER_ACCOUNT,
+    IMPORTS_PER_ADDRESS,
+    account_or_address_key,
+    limiter,
+    signed_in_key,
+)
 from webapp.security import FORGET_PAGES, checks_own_csrf, csrf, own_body_limit
 from webapp.views import reminder_store, render, store
 
@@ -75,6 +82,8 @@ def export_sessions_csv() -> Response:
 
 
 @bp.post("/settings/data/import")
+@limiter.limit(IMPORTS_PER_ACCOUNT, key_func=account_or_address_key)
+@limiter.limit(IMPORTS_PER_ADDRESS)
 def import_file() -> Response:
     """Import an export: the whole file is checked first, then added in one transaction."""
     flask_request.max_content_length = portability.IMPORT_LIMIT
