@@ -507,7 +507,7 @@ def test_an_account_downloads_its_data_ten_times_an_hour_then_is_told_to_wait(
 
     assert refused.status_code == 429
     assert "downloaded your data 10 times in the last hour" in text(refused)
-    assert refused.headers["Retry-After"] == "3600"
+    assert 3590 <= int(refused.headers["Retry-After"]) <= 3600  # an hour, less the test's own time
     other_visitor.finish()
     assert other_visitor.get("/settings/data/hipday.json").status_code == 200
 
@@ -566,7 +566,7 @@ def test_an_account_imports_five_times_an_hour_then_is_told_to_wait_and_nothing_
 
     assert refused.status_code == 429
     assert "imported a file 5 times in the last hour" in text(refused)
-    assert refused.headers["Retry-After"] == "3600"
+    assert 3590 <= int(refused.headers["Retry-After"]) <= 3600  # an hour, less the test's own time
     assert all_rows(store) == before
     other_visitor.finish()
     assert import_file(other_visitor, body).status_code == 303
