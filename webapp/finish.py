@@ -7,6 +7,7 @@ if a session today were already saved; the page says it only on that same day.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,7 +16,7 @@ from routines.plan import DayStatus, Plan, PlannedDay
 from webapp import programs, services
 from webapp.models import User
 from webapp.progress import streak_records
-from webapp.store import Store
+from webapp.store import SessionFacts, Store
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,20 @@ class FinishPreview:
 
 
 def finish_preview(
-    store: Store, catalog: Catalog, user: User, routine_slug: str, now: datetime
+    store: Store,
+    catalog: Catalog,
+    user: User,
+    routine_slug: str,
+    now: datetime,
+    sessions: Sequence[SessionFacts] | None = None,
 ) -> FinishPreview:
-    """The finish screen's streak and next planned session, for `routine_slug` done today."""
+    """The finish screen's streak and next planned session, for `routine_slug` done today.
+
+    `sessions` are the user's `store.session_facts` when the caller has read them.
+    """
     today = services.local_today(user, now)
-    sessions = store.session_facts(user.id or 0)
+    if sessions is None:
+        sessions = store.session_facts(user.id or 0)
     plan = programs.plan_for(store, catalog, user, today, sessions=sessions)
     _, streak = streak_records(store, user.id or 0, plan, today, sessions)
     return FinishPreview(today, streak, plan is not None, next_on_plan(plan, today, routine_slug))

@@ -128,3 +128,29 @@ def _form(visitor: Visitor, key: str, **fields: str) -> dict[str, str]:
         "note": "",
         **fields,
     }
+
+
+def test_the_finish_screen_names_what_comes_next_on_the_plan(
+    visitor: Visitor, app: Flask, store: Store
+) -> None:
+    onboard(visitor)
+    user = store.user(visitor.account_id())
+    assert user is not None
+    plan = programs.plan_for(store, app.extensions["hipday.catalog"], user, TEST_TODAY)
+    assert plan is not None
+    days = [d for w in plan.weeks for d in w.days if d.day >= TEST_TODAY and d.routine]
+    today, later = days[0], days[1]
+    assert today.day == TEST_TODAY and today.routine is not None  # Wednesday: a session day
+
+    # Another routine today leaves today's planned session next; doing that one, the next day's.
+    other = "desk-reset" if today.routine.slug != "desk-reset" else "pre-run-warm-up"
+    page = visitor.get(f"/play/{other}").get_data(as_text=True)
+    assert re.search(rf"Next on your plan: later today,\s*<a [^>]+>{today.routine.name}</a>", page)
+    done = visitor.get(f"/play/{today.routine.slug}?day={TEST_TODAY}").get_data(as_text=True)
+    assert later.routine is not None
+    when = "tomorrow" if (later.day - TEST_TODAY).days == 1 else f"{later.day:%A %-d %B}"
+    assert re.search(
+        rf"Next on your plan: {when},\s*<a href=\"/plan/{later.day}\">{later.routine.name}</a>"
+        rf" \({later.minutes} min\)\.",
+        done,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -13,13 +14,18 @@ from webapp import clock, inputs, programs, reminders, services
 from webapp.finish import finish_preview
 from webapp.guests import current_user
 from webapp.models import Completion, new_public_id
+from webapp.store import SessionFacts
 from webapp.views import catalog, reminder_store, render, store
 
 bp = Blueprint("player", __name__)
 
 
 def _player_page(
-    routine: Routine, form: services.CompletionForm, status: int = 200, plan_day: str = ""
+    routine: Routine,
+    form: services.CompletionForm,
+    status: int = 200,
+    plan_day: str = "",
+    sessions: Sequence[SessionFacts] | None = None,
 ) -> Response:
     session = services.session_for(routine)
     session_data = {
@@ -39,7 +45,9 @@ def _player_page(
         form=form,
         op_id=form.values.get("op_id") or new_public_id(),
         plan_day=plan_day,
-        finish=finish_preview(store(), catalog(), current_user(), routine.slug, clock.now()),
+        finish=finish_preview(
+            store(), catalog(), current_user(), routine.slug, clock.now(), sessions
+        ),
     )
 
 
@@ -47,20 +55,23 @@ def _player_page(
 def play(slug: str) -> Response:
     """The player for one routine (with `?day=`, that day's planned dosage): timer, counts, cues."""
     routine = catalog().routine(slug) or abort(404)
+    sessions = store().session_facts(current_user().id or 0)  # once: the plan and the streak
     day = request.args.get("day", "")
     if day:
-        routine = _planned_routine(slug, day) or abort(404)
-    return _player_page(routine, services.CompletionForm({}), plan_day=day)
+        routine = _planned_routine(slug, day, sessions) or abort(404)
+    return _player_page(routine, services.CompletionForm({}), plan_day=day, sessions=sessions)
 
 
-def _planned_routine(slug: str, day: str) -> Routine | None:
+def _planned_routine(
+    slug: str, day: str, sessions: Sequence[SessionFacts] | None = None
+) -> Routine | None:
     user = current_user()
     today = services.local_today(user, clock.now())
     try:
         when = inputs.plan_day(day, today)
     except inputs.Refused:
         return None
-    plan = programs.plan_for(store(), catalog(), user, today)
+    plan = programs.plan_for(store(), catalog(), user, today, sessions=sessions)
     planned = plan.day(when) if plan else None
     if planned is None or planned.routine is None or planned.routine.slug != slug:
         return None
