@@ -18,7 +18,7 @@ VOICES_AFTER_MS = 1500
 SPEECH_STUB = """
 (() => {
   const spoken = [];
-  const said = { spoken, cancels: 0, pauses: 0 };
+  const said = { spoken, cancels: 0, pauses: 0, calls: [] };
   let voices = [];
   const listeners = new Set();
   window.hipdaySpeech = said;
@@ -31,8 +31,9 @@ SPEECH_STUB = """
     paused: false,
     speak(words) {
       spoken.push({ text: words.text, lang: words.lang, voice: words.voice && words.voice.name });
+      said.calls.push(`speak ${words.text}`);
     },
-    cancel() { said.cancels += 1; },
+    cancel() { said.cancels += 1; said.calls.push("cancel"); },
     pause() { said.pauses += 1; },
     resume() {},
     getVoices() { return voices; },
@@ -139,3 +140,16 @@ def test_one_tap_turns_the_voice_off_and_the_phone_remembers_it(
     page.clock.run_for(routine.steps[5].seconds * 1000)
     said = [s["text"] for s in spoken(page) if s["text"]]
     assert said == ["3", "2", "1", routine.steps[6].say]
+
+
+def test_words_after_a_cancel_wait_a_tick_as_some_chromium_builds_drop_them_otherwise(
+    page: Page, live_server: LiveServer
+) -> None:
+    routine = timeline("desk-reset")
+    open_player(page, live_server, routine)
+    page.evaluate("speechSynthesis.speaking = true")  # still saying something
+    page.get_by_role("button", name="Start", exact=True).tap()
+    assert page.evaluate("window.hipdaySpeech.calls") == ["speak ", "cancel"]
+    page.clock.run_for(1)
+    calls = page.evaluate("window.hipdaySpeech.calls")
+    assert calls == ["speak ", "cancel", f"speak {routine.steps[0].say}"]
