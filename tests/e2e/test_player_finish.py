@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlmodel import Session, select
 
+from tests.conftest import wait_until
 from tests.e2e.conftest import (
     ConsoleWatch,
     LiveServer,
@@ -167,6 +168,10 @@ def test_a_session_ended_with_no_signal_is_kept_on_the_phone_and_counts_once_bac
 
     context.set_offline(False)
     page.goto(live_server("/"))
+    # Today sends it by itself once back online; then the day reads as done.
+    wait_until(lambda: stored(live_server, op_id), "the waiting session to reach the server")
+    expect(page.locator("#pending-sync")).to_be_hidden()
+    page.reload()
     expect(
         page.locator(".quick-start", has_text=WARM_UP.name).get_by_text("Done today")
     ).to_be_visible()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 
 import requests
 from flask import Flask
@@ -21,6 +22,9 @@ from tests.faults.conftest import TOKEN, Child, Children, finish_form, finish_he
 BURST = 200
 KILL_AFTER = 60  # answered finishes before the kill
 SENDERS = 8
+#: The burst's sessions end a day apart, like a phone's outbox after a long time offline: an
+#: account keeps at most 24 sessions a day, so 200 on one day would be refused by design.
+FIRST_END = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=1)
 
 
 class Phone:
@@ -41,7 +45,7 @@ class Phone:
         try:
             response = requests.post(
                 f"{self.url}/sessions",
-                data=finish_form(op_id, self.token),
+                data=finish_form(op_id, self.token, ended_on_its_own_day(op_id)),
                 headers=finish_headers(op_id),
                 cookies=self.cookies,
                 allow_redirects=False,
@@ -50,6 +54,11 @@ class Phone:
         except requests.RequestException:
             return None
         return response.status_code
+
+
+def ended_on_its_own_day(op_id: str) -> datetime:
+    """The end of burst session number n ("burst-<n>-…"): n days before the first."""
+    return FIRST_END - timedelta(days=int(op_id.split("-")[1]))
 
 
 def burst(phone: Phone, op_ids: list[str], web: Child) -> dict[str, int | None]:
