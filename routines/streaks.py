@@ -74,7 +74,7 @@ class Day:
     """One day of the record: its mark, its sessions, and the streak and freezes after it.
 
     `kept` counts the days kept towards the next freeze; with `streak` and `freezes` it is the
-    whole state of the walk, so a phone can go on from any day (webapp/phone_view.py).
+    whole state of the walk, so a phone can go on from any day (webapp/presenters/phone_view.py).
     """
 
     day: date

@@ -24,8 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from webapp import create_app
 from webapp.clock import fixed_clock
-from webapp.db import make_engine, migrate
-from webapp.push import new_private_key
+from webapp.push.sender import new_private_key
+from webapp.store.db import make_engine, migrate
 
 #: The moment every test app lives in (a Wednesday morning in March, nothing special about it),
 #: so no test depends on the date, weekday or time zone it runs in. A test that needs another
@@ -260,7 +260,7 @@ def make_app(database_dir: Path, **overrides: object) -> Flask:
             **overrides,
         }
     )
-    engine = app.extensions["hipday.store"].engine
+    engine = app.extensions["hipday"].store.engine
     if POSTGRES is not None:
         POSTGRES.track(url, engine)
     else:
@@ -292,7 +292,7 @@ def _test_databases_released() -> Iterator[None]:
 def app(tmp_path: Path) -> Iterator[Flask]:
     application = make_app(tmp_path)
     yield application
-    application.extensions["hipday.store"].engine.dispose()
+    application.extensions["hipday"].store.engine.dispose()
 
 
 def wait_until(check: Callable[[], Any], what: str, seconds: float = 20) -> Any:

@@ -31,8 +31,8 @@ from routines.bounds import (
 )
 from routines.catalog import Catalog
 from tests.bench.seed import RoutineRows, routine_rows, table
-from webapp.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
-from webapp.store import Store
+from webapp.store.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
+from webapp.store.training import Store
 
 DAY = timedelta(days=1)
 #: Settings each version takes in turn: every goal, day pattern, experience and kit differs.
@@ -58,13 +58,13 @@ class WorstAccount:
 
 def worst_account(app: Flask, today: date) -> tuple[FlaskClient, WorstAccount]:
     """A new guest account filled to every limit as of `today` (UTC), and a client signed in."""
-    store: Store = app.extensions["hipday.store"]
+    store: Store = app.extensions["hipday"].store
     with Session(store.engine) as session:
         user = User()
         session.add(user)
         session.commit()
         user_id = user.id or 0
-    account = seed_worst_account(store.engine, app.extensions["hipday.catalog"], user_id, today)
+    account = seed_worst_account(store.engine, app.extensions["hipday"].catalog, user_id, today)
     client = app.test_client()
     with client.session_transaction() as cookie:
         cookie["user_id"] = user_id

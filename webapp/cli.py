@@ -13,17 +13,17 @@ from flask.cli import with_appcontext
 from routines.bounds import PLAN_HORIZON
 from routines.catalog import Catalog, Equipment, Goal
 from routines.plan import Experience, History, Plan, PlannedDay, Program, build_plan
-from webapp import clock, inputs
-from webapp.db import migrate
-from webapp.programs import WEEKDAYS
-from webapp.store import Store
+from webapp import clock, extensions, inputs
+from webapp.services.plans import WEEKDAYS
+from webapp.store.db import migrate
+from webapp.store.training import Store
 
 
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
     """Apply the database migrations (the secret key is made when the app starts)."""
-    store: Store = current_app.extensions["hipday.store"]
+    store: Store = extensions.store()
     migrate(store.engine)
     click.echo(f"Database ready: {store.engine.url.render_as_string(hide_password=True)}")
 
@@ -73,7 +73,7 @@ def plan_command(
     weeks = _whole("--weeks", weeks_text, 1, MOST_WEEKS)
     deload_every = _whole("--deload-every", deload_text, 3, 4)
     program = _program(goal, days, start_text, experience, equipment, deload_every)
-    catalog: Catalog = current_app.extensions["hipday.catalog"]
+    catalog: Catalog = extensions.catalog()
     plan = build_plan(program, History(), catalog, program.start, weeks)
     if as_json:
         click.echo(json.dumps(plan_json(plan)))
@@ -162,11 +162,11 @@ def scheduler_command(once: bool) -> None:
     with --once) says in its log that it waits, and takes over when the first stops."""
     import logging
 
-    from webapp import scheduler
+    from webapp.scheduler import process
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line per minute
-    scheduler.run(current_app._get_current_object(), once=once)  # type: ignore[attr-defined]
+    process.run(current_app._get_current_object(), once=once)  # type: ignore[attr-defined]
 
 
 @click.group("vapid")
@@ -178,7 +178,7 @@ def vapid_group() -> None:
 @with_appcontext
 def vapid_show() -> None:
     """Print the public key browsers subscribe with."""
-    click.echo(current_app.extensions["hipday.vapid_public"])
+    click.echo(extensions.vapid_public())
 
 
 @vapid_group.command("new")
@@ -188,7 +188,7 @@ def vapid_new() -> None:
     Changing the key ends every existing subscription: each phone must turn reminders on again
     (Hipday's pages do that by themselves where permission was already given).
     """
-    from webapp.push import new_private_key
+    from webapp.push.sender import new_private_key
 
     click.echo(new_private_key())
 

@@ -39,7 +39,7 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": timedelta(days=GUEST_COOKIE_DAYS),
-        # The cookie goes out only when the session changed (webapp/guests.py renews it daily).
+        # The cookie goes out only when the session changed (webapp/web/guests.py renews it daily).
         "SESSION_REFRESH_EACH_REQUEST": False,
         # A CSRF token lives as long as the guest's session: pages stay open for hours on a phone.
         "WTF_CSRF_TIME_LIMIT": None,
@@ -48,7 +48,7 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # Login rate limits: counters in memory per process unless a shared store is given.
         "RATELIMIT_STORAGE_URI": os.environ.get("HIPDAY_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        # Failed logins per account from all addresses together; "" keeps webapp/limits.py's.
+        # Failed logins per account from all addresses together; "" keeps webapp/web/limits.py's.
         "LOGIN_FAILED_PER_ACCOUNT": os.environ.get("HIPDAY_LOGIN_FAILED_PER_ACCOUNT", ""),
         # Passkeys belong to this host name unless set (e.g. "hipday.app" for its subdomains).
         "WEBAUTHN_RP_ID": os.environ.get("HIPDAY_WEBAUTHN_RP_ID", ""),
@@ -76,7 +76,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "PUSH_INSECURE_ENDPOINTS": False,
         "REMINDER_CATCH_UP_MINUTES": 120,
         # A sweep decides reminders on this many threads and stops waiting for a decision after
-        # this many seconds (it is sent by a later sweep once decided): see webapp/decisions.py.
+        # this many seconds (it is sent by a later sweep once decided): see
+        # webapp/scheduler/decisions.py.
         "REMINDER_DECIDE_WORKERS": 4,
         "REMINDER_DECIDE_SECONDS": 5.0,
         # Tests only: called with each user before their reminder is decided, to make an

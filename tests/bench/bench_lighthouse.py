@@ -50,7 +50,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium")
     folder = tmp_path_factory.mktemp("lighthouse-server")
-    make_app(folder).extensions["hipday.store"].engine.dispose()  # migrates the database
+    make_app(folder).extensions["hipday"].store.engine.dispose()  # migrates the database
     log = folder / "gunicorn.log"
     env = {
         **os.environ,

@@ -45,7 +45,7 @@ from routines.catalog import load_catalog
 from tests.bench.seed import Seeded, seed
 from tests.conftest import TEST_VAPID_KEY
 from webapp import create_app
-from webapp.db import make_engine, migrate
+from webapp.store.db import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -222,7 +222,7 @@ def cookies(url: str, secret: str, user_ids: tuple[int, ...], path: Path) -> Pat
     path.write_text(
         json.dumps([serializer.dumps({"user_id": i, "_permanent": True}) for i in user_ids])
     )
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
     return path
 
 

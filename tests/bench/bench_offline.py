@@ -62,7 +62,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     httpd.shutdown()
     httpd.server_close()
     thread.join(timeout=10)
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 @dataclass

@@ -26,8 +26,8 @@ from sqlalchemy import insert, select
 
 from tests.conftest import make_app
 from tests.push.service import MockPushService
-from webapp.models import ProgramVersion, PushSubscription, Reminder, User, new_public_id
-from webapp.scheduler import sweep
+from webapp.scheduler.process import sweep
+from webapp.store.models import ProgramVersion, PushSubscription, Reminder, User, new_public_id
 
 USERS = int(__import__("os").environ.get("BENCH_PUSH_USERS", "10000"))
 WORKERS = 32
@@ -51,7 +51,7 @@ def mock_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any
     app = make_app(tmp_path_factory.mktemp("bench-push"), PUSH_WORKERS=WORKERS)
     here, there = multiprocessing.get_context("spawn").Pipe()
     process = multiprocessing.get_context("spawn").Process(
-        target=serve_mock, args=(there, USERS, app.extensions["hipday.vapid_public"])
+        target=serve_mock, args=(there, USERS, app.extensions["hipday"].vapid_public)
     )
     process.start()
     subscriptions, url = here.recv(), here.recv()
@@ -60,13 +60,13 @@ def mock_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any
     finally:
         here.send("stop")
         process.join(timeout=30)
-        app.extensions["hipday.store"].engine.dispose()
+        app.extensions["hipday"].store.engine.dispose()
 
 
 def add_users(app: Any, subscriptions: list[dict[str, Any]]) -> None:
     """Users with a plan, a 07:00 reminder due now, and one device each, inserted in bulk."""
-    engine = app.extensions["hipday.store"].engine
-    key = app.extensions["hipday.vapid_public"]
+    engine = app.extensions["hipday"].store.engine
+    key = app.extensions["hipday"].vapid_public
     start = DUE.date() - timedelta(weeks=3)
     with engine.begin() as connection:
         connection.execute(

@@ -11,9 +11,9 @@ from flask.testing import FlaskClient
 
 from routines.catalog import Catalog
 from tests.conftest import TEST_TODAY, make_app
-from webapp import services
-from webapp.models import ProgramVersion
-from webapp.store import Store
+from webapp.services import sessions as services
+from webapp.store.models import ProgramVersion
+from webapp.store.training import Store
 
 REQUESTS = 200
 ROUTES = {"minimal (/healthz)": "/healthz", "Today": "/", "player": "/play/pre-run-warm-up"}
@@ -44,8 +44,8 @@ def test_render_time_with_a_year_of_history(tmp_path: Path) -> None:
     """Today, Progress and the plan for someone a year into their program, one session a day."""
     app = make_app(tmp_path)
     client = app.test_client()
-    store: Store = app.extensions["hipday.store"]
-    catalog: Catalog = app.extensions["hipday.catalog"]
+    store: Store = app.extensions["hipday"].store
+    catalog: Catalog = app.extensions["hipday"].catalog
     user = store.create_guest()  # a visit makes none until something is saved
     with client.session_transaction() as session:
         session["user_id"] = user.id

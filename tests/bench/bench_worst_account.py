@@ -26,10 +26,10 @@ from sqlmodel import Session
 
 from tests.conftest import TEST_NOW, TEST_TODAY, make_app
 from tests.worst_account import WorstAccount, worst_account
-from webapp import portability, programs, reminders
-from webapp.models import Reminder, User
-from webapp.progress import RECORDS, streak_records
-from webapp.store import Store
+from webapp.services import plans, portability, reminders
+from webapp.services.progress import RECORDS, streak_records
+from webapp.store.models import Reminder, User
+from webapp.store.training import Store
 
 RUNS = 5
 FEED_TOKEN = "bench-calendar-feed-token-0123456789"
@@ -41,7 +41,7 @@ def cold_ms(action: Callable[[], object]) -> tuple[float, float]:
     action()
     walls, cpus = [], []
     for _ in range(RUNS):
-        programs.PLANS.clear()
+        plans.PLANS.clear()
         RECORDS.clear()
         wall, cpu = time.perf_counter(), time.process_time()
         action()
@@ -80,12 +80,12 @@ def new_user(app: Flask) -> tuple[FlaskClient, int]:
 
 def actions(app: Flask, client: FlaskClient, user_id: int) -> dict[str, Callable[[], object]]:
     """Every page, the calendar feed and a reminder decision for the account `user_id`."""
-    store: Store = app.extensions["hipday.store"]
-    catalog = app.extensions["hipday.catalog"]
+    store: Store = app.extensions["hipday"].store
+    catalog = app.extensions["hipday"].catalog
     user = store.user(user_id)
     assert isinstance(user, User)
     store.set_calendar_token(user, f"{FEED_TOKEN}-{user_id}")
-    plan = programs.plan_for(store, catalog, user, TEST_TODAY)
+    plan = plans.plan_for(store, catalog, user, TEST_TODAY)
     assert plan is not None
     coming = next(
         d for w in plan.weeks for d in w.days if d.day > TEST_TODAY and d.routine is not None
@@ -145,7 +145,7 @@ def print_import(app: Flask, worst_client: FlaskClient) -> None:
     """The worst account's JSON export: its size, and what importing it into a new account
     costs, checking (parse) and writing (add) apart; the limit the import takes beside it."""
     body = worst_client.get("/settings/data/hipday.json").get_data()
-    store: Store = app.extensions["hipday.store"]
+    store: Store = app.extensions["hipday"].store
     # The account's sessions run to late on the pinned day: import as of that day's end.
     now = TEST_NOW.replace(hour=23, minute=59)
     wall, cpu = time.perf_counter(), time.process_time()
@@ -171,16 +171,16 @@ def print_import(app: Flask, worst_client: FlaskClient) -> None:
 
 def cached_mb(app: Flask, worst: WorstAccount) -> float:
     """What Today leaves in the per-process caches for the worst account, in megabytes."""
-    programs.PLANS.clear()
+    plans.PLANS.clear()
     RECORDS.clear()
-    store: Store = app.extensions["hipday.store"]
+    store: Store = app.extensions["hipday"].store
     user = store.user(worst.user_id)
     assert user is not None
     gc.collect()
     tracemalloc.start()
     sessions = store.session_facts(worst.user_id)
-    plan = programs.plan_for(
-        store, app.extensions["hipday.catalog"], user, TEST_TODAY, sessions=sessions
+    plan = plans.plan_for(
+        store, app.extensions["hipday"].catalog, user, TEST_TODAY, sessions=sessions
     )
     streak_records(store, worst.user_id, plan, TEST_TODAY, sessions)
     del sessions, plan

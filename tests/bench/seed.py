@@ -22,8 +22,8 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 from routines.catalog import Catalog, Equipment, Goal, Routine, RoutineKind
 from routines.plan import Experience
 from routines.session import compile_session
-from webapp.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
-from webapp.services import exercises_done
+from webapp.services.sessions import exercises_done
+from webapp.store.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
 
 WEEKS = 52
 #: Users seeded per transaction; their sessions and exercises go in the same batch.

@@ -132,7 +132,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        app.extensions["hipday.store"].engine.dispose()
+        app.extensions["hipday"].store.engine.dispose()
 
 
 @pytest.fixture(scope="session")

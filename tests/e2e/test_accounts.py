@@ -36,8 +36,8 @@ from tests.e2e.conftest import (
     start_clock,
     timeline,
 )
-from webapp.accounts import LOGIN_FAILED
-from webapp.limits import TOO_MANY, limiter
+from webapp.services.accounts import LOGIN_FAILED
+from webapp.web.limits import TOO_MANY, limiter
 
 DESK = timeline("desk-reset")
 WARM_UP = timeline("pre-run-warm-up")

@@ -254,7 +254,7 @@ def december_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        app.extensions["hipday.store"].engine.dispose()
+        app.extensions["hipday"].store.engine.dispose()
 
 
 def test_the_heatmaps_month_labels_stay_inside_it_and_days_before_the_start_look_empty(

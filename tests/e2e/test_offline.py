@@ -39,8 +39,8 @@ from tests.e2e.conftest import (
     start_clock,
     timeline,
 )
-from webapp import service_worker
-from webapp.models import Completion
+from webapp.pwa import service_worker
+from webapp.store.models import Completion
 
 WARM_UP = timeline("pre-run-warm-up")
 DESK = timeline("desk-reset")
@@ -85,7 +85,7 @@ class Hipday:
 
     def stored(self, op_id: str) -> int:
         """How many completions the server keeps under `op_id` (whoever sent them)."""
-        engine = self.app.extensions["hipday.store"].engine
+        engine = self.app.extensions["hipday"].store.engine
         with Session(engine) as session:
             query = select(func.count()).select_from(Completion).where(Completion.op_id == op_id)
             return int(session.exec(query).one())
@@ -103,7 +103,7 @@ def hipday(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hipday]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        app.extensions["hipday.store"].engine.dispose()
+        app.extensions["hipday"].store.engine.dispose()
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from tests.conftest import TEST_NOW, wait_until
 from tests.e2e import test_offline as offline
 from tests.e2e.conftest import ConsoleWatch, NewContext, page_problems, timeline
 from tests.e2e.test_offline import OFFLINE_NOISE, Hipday, open_with_worker, outbox
-from webapp.models import Completion
+from webapp.store.models import Completion
 
 # The offline tests' live server (whose database a test can read) and persistent phone.
 hipday = offline.hipday
@@ -101,7 +101,7 @@ def keep_on_phone(page: Page, ended: datetime, minutes: int) -> str:
 
 
 def stored_times(hipday: Hipday, op_id: str) -> list[tuple[datetime, datetime]]:
-    engine = hipday.app.extensions["hipday.store"].engine
+    engine = hipday.app.extensions["hipday"].store.engine
     with Session(engine) as session:
         rows = session.exec(select(Completion).where(Completion.op_id == op_id)).all()
         return [

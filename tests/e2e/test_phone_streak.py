@@ -19,9 +19,9 @@ from playwright.sync_api import Page
 
 from routines.streaks import Expect, Logged, Record, record, safe_today
 from tests.conftest import TEST_TODAY
-from webapp import phone_view
-from webapp.progress import minutes
-from webapp.store import SessionFacts
+from webapp.presenters import phone_view
+from webapp.services.progress import minutes
+from webapp.store.training import SessionFacts
 from webapp.views import MARK_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]

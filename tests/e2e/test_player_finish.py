@@ -23,7 +23,7 @@ from tests.e2e.conftest import (
     start_clock,
     timeline,
 )
-from webapp.models import Completion
+from webapp.store.models import Completion
 
 DESK = timeline("desk-reset")
 WARM_UP = timeline("pre-run-warm-up")
@@ -35,7 +35,7 @@ EFFORT_MESSAGE = "Effort is a number from 1 (very easy) to 10 (all-out)."
 def stored(live_server: LiveServer, op_id: str) -> list[Completion]:
     """The sessions the server keeps under `op_id`."""
     assert live_server.app is not None
-    with Session(live_server.app.extensions["hipday.store"].engine) as session:
+    with Session(live_server.app.extensions["hipday"].store.engine) as session:
         return list(session.exec(select(Completion).where(Completion.op_id == op_id)))
 
 

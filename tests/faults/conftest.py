@@ -32,8 +32,8 @@ from sqlmodel import Session, select
 from tests.conftest import TEST_VAPID_KEY, database_url, wait_until
 from tests.push.conftest import TEST_PUBLIC_KEY
 from tests.push.service import MockPushService, Received
-from webapp import reminders
-from webapp.models import (
+from webapp.services import reminders
+from webapp.store.models import (
     Completion,
     PushSubscription,
     Reminder,
@@ -41,8 +41,8 @@ from webapp.models import (
     ReminderPush,
     User,
 )
-from webapp.reminder_store import ReminderStore
-from webapp.store import Store
+from webapp.store.reminders import ReminderStore
+from webapp.store.training import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 #: gunicorn and flask of the virtualenv running the tests.
@@ -221,7 +221,7 @@ def finish_headers(op_id: str) -> dict[str, str]:
 
 def stored(app: Flask, op_ids: list[str] | None = None) -> Counter[str]:
     """How many completions the database holds per op_id (all of them, or those asked for)."""
-    engine = app.extensions["hipday.store"].engine
+    engine = app.extensions["hipday"].store.engine
     query = select(Completion.op_id, func.count()).group_by(Completion.op_id)
     if op_ids is not None:
         query = query.where(Completion.op_id.in_(op_ids))  # type: ignore[attr-defined]
@@ -304,8 +304,8 @@ class DueNow:
 
 def add_users_due_now(app: Flask, service: MockPushService, count: int) -> DueNow:
     """`count` guests with one phone subscribed at `service` and a reminder due a minute ago."""
-    store: Store = app.extensions["hipday.store"]
-    reminder_store: ReminderStore = app.extensions["hipday.reminders"]
+    store: Store = app.extensions["hipday"].store
+    reminder_store: ReminderStore = app.extensions["hipday"].reminders
     due = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
     made = DueNow(due, {}, {})
     for _ in range(count):
@@ -317,7 +317,7 @@ def add_users_due_now(app: Flask, service: MockPushService, count: int) -> DueNo
                 endpoint=phone["endpoint"],
                 p256dh=phone["keys"]["p256dh"],
                 auth=phone["keys"]["auth"],
-                vapid_key=app.extensions["hipday.vapid_public"],
+                vapid_key=app.extensions["hipday"].vapid_public,
             )
         )
         reminder = reminder_store.save_reminder(
@@ -332,12 +332,12 @@ def add_users_due_now(app: Flask, service: MockPushService, count: int) -> DueNo
 
 def pushes_written_down(app: Flask) -> int:
     """How many device results the scheduler has written down so far."""
-    with Session(app.extensions["hipday.store"].engine) as session:
+    with Session(app.extensions["hipday"].store.engine) as session:
         return int(session.exec(select(func.count()).select_from(ReminderPush)).one())
 
 
 def deliveries_by_status(app: Flask) -> Counter[str]:
-    with Session(app.extensions["hipday.store"].engine) as session:
+    with Session(app.extensions["hipday"].store.engine) as session:
         return Counter(session.exec(select(ReminderDelivery.status)).all())
 
 

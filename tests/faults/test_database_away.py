@@ -26,8 +26,8 @@ from werkzeug.test import TestResponse
 from tests.conftest import ON_POSTGRES, TEST_NOW, database_url, make_app
 from tests.faults.conftest import TOKEN, finish_form, finish_headers, stored
 from tests.push.service import Receiver
-from webapp.errors import BUSY_TITLE
-from webapp.models import User
+from webapp.store.models import User
+from webapp.web.errors import BUSY_TITLE
 
 TRY_AGAIN = "Please try again in a few seconds."
 
@@ -73,7 +73,7 @@ def assert_try_again_page(response: TestResponse) -> None:
 
 
 def count_users(app: Flask) -> int:
-    with Session(app.extensions["hipday.store"].engine) as session:
+    with Session(app.extensions["hipday"].store.engine) as session:
         return int(session.exec(select(func.count()).select_from(User)).one())
 
 
@@ -100,7 +100,7 @@ def impatient_app(tmp_path: Path) -> Iterator[Flask]:
     url = f"sqlite:///{tmp_path / 'hipday.sqlite3'}?timeout=0.2"
     application = make_app(tmp_path, DATABASE_URL=url)
     yield application
-    application.extensions["hipday.store"].engine.dispose()
+    application.extensions["hipday"].store.engine.dispose()
 
 
 def test_a_finish_while_the_database_is_locked_says_try_again_and_its_retry_stores_it_once(
@@ -159,7 +159,7 @@ def test_pages_while_the_database_is_locked(impatient_app: Flask, tmp_path: Path
 def test_when_no_database_connection_frees_up_in_time_the_answer_is_try_again(app: Flask) -> None:
     """The pool waits 30 s for a free connection by default; 0.2 s here."""
     visitor = Visitor(app)
-    engine = app.extensions["hipday.store"].engine
+    engine = app.extensions["hipday"].store.engine
     pool = engine.pool
     pool._timeout = 0.2  # type: ignore[attr-defined]
     op_id = f"crowded-{uuid.uuid4().hex}"
@@ -270,7 +270,7 @@ def forwarded_app(tmp_path: Path) -> Iterator[tuple[Flask, Forwarder]]:
     try:
         yield application, forwarder
     finally:
-        application.extensions["hipday.store"].engine.dispose()
+        application.extensions["hipday"].store.engine.dispose()
         forwarder.cut()
 
 

@@ -43,7 +43,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
-        app.extensions["hipday.store"].engine.dispose()
+        app.extensions["hipday"].store.engine.dispose()
 
 
 def on_a_phone(scenario: Callable[[Page, ConsoleWatch], None], seconds: float = 90) -> None:

@@ -16,8 +16,7 @@ from sqlalchemy import text
 
 from tests.conftest import ON_POSTGRES
 from tests.faults.conftest import wait_until
-from webapp.db import make_engine
-from webapp.scheduler import (
+from webapp.scheduler.process import (
     ADVISORY_KEY,
     AdvisoryLock,
     FileLock,
@@ -25,6 +24,7 @@ from webapp.scheduler import (
     SchedulerLock,
     scheduler_lock,
 )
+from webapp.store.db import make_engine
 
 WAITING = "this one waits until it stops"
 TAKING_OVER = "this one takes over"
@@ -47,7 +47,7 @@ def second_waits_then_takes_over(
     first: SchedulerLock, second: SchedulerLock, caplog: pytest.LogCaptureFixture
 ) -> None:
     """`second` says it waits while `first` holds the lock, and has it once `first` lets go."""
-    caplog.set_level(logging.INFO, logger="webapp.scheduler")
+    caplog.set_level(logging.INFO, logger="webapp.scheduler.process")
     first.acquire()
     waiter = threading.Thread(target=second.acquire, daemon=True)
     waiter.start()
@@ -73,7 +73,7 @@ def test_a_lock_file_replaced_while_waiting_is_locked_afresh(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Deleting the lock file can't let two schedulers hold two different files."""
-    caplog.set_level(logging.INFO, logger="webapp.scheduler")
+    caplog.set_level(logging.INFO, logger="webapp.scheduler.process")
     path = tmp_path / "hipday.sqlite3.scheduler-lock"
     first, second, third = FileLock(path), FileLock(path), FileLock(path)
     first.acquire()
@@ -104,7 +104,7 @@ def postgres_app(app: Flask) -> Flask:
 def test_a_second_scheduler_on_postgresql_waits_for_the_advisory_lock(
     postgres_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine = postgres_app.extensions["hipday.store"].engine
+    engine = postgres_app.extensions["hipday"].store.engine
     first, second = AdvisoryLock(engine), AdvisoryLock(engine)
     assert isinstance(scheduler_lock(engine), AdvisoryLock)
     second_waits_then_takes_over(first, second, caplog)
@@ -114,7 +114,7 @@ def test_the_server_frees_the_lock_of_a_vanished_scheduler_within_a_minute(
     postgres_app: Flask,
 ) -> None:
     """Keepalives on the lock's connection: 30 s idle, then 3 probes 10 s apart."""
-    lock = AdvisoryLock(postgres_app.extensions["hipday.store"].engine)
+    lock = AdvisoryLock(postgres_app.extensions["hipday"].store.engine)
     lock.acquire()
     try:
         assert lock.connection is not None
@@ -130,7 +130,7 @@ def test_the_server_frees_the_lock_of_a_vanished_scheduler_within_a_minute(
 def test_a_scheduler_whose_lock_connection_dropped_knows_it_lost_the_lock(
     postgres_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
-    engine = postgres_app.extensions["hipday.store"].engine
+    engine = postgres_app.extensions["hipday"].store.engine
     lock, other = AdvisoryLock(engine), AdvisoryLock(engine)
     lock.acquire()
     with engine.connect() as connection:

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from webapp.store import Store
+from webapp.store.training import Store
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -85,14 +85,14 @@ def other_visitor(app: Flask) -> Visitor:
 
 @pytest.fixture
 def store(app: Flask) -> Store:
-    data: Store = app.extensions["hipday.store"]
+    data: Store = app.extensions["hipday"].store
     return data
 
 
 def count_completions(store: Store) -> int:
     from sqlmodel import Session, func, select
 
-    from webapp.models import Completion
+    from webapp.store.models import Completion
 
     with Session(store.engine) as session:
         return session.exec(select(func.count()).select_from(Completion)).one()

@@ -26,8 +26,8 @@ from routines.bounds import (
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor, count_completions
 from tests.integration.test_fuzz import changes, dump
-from webapp.models import Completion, PlanEvent, ProgramVersion
-from webapp.store import Store
+from webapp.store.models import Completion, PlanEvent, ProgramVersion
+from webapp.store.training import Store
 
 DAY = timedelta(days=1)
 #: The day the tests log sessions on (the app's clock reads TEST_NOW, the Wednesday after).

@@ -27,7 +27,7 @@ from werkzeug.test import TestResponse
 from routines.bounds import MOST_SESSIONS, MOST_SESSIONS_A_DAY
 from tests.conftest import make_app
 from tests.integration.conftest import TOKEN, Visitor
-from webapp.models import Completion, Passkey, SignIn, User
+from webapp.store.models import Completion, Passkey, SignIn, User
 
 PASSWORD = "correct horse battery"
 
@@ -57,7 +57,7 @@ def login(
 
 
 def rows(app: Flask, model: type[Any]) -> int:
-    with Session(app.extensions["hipday.store"].engine) as session:
+    with Session(app.extensions["hipday"].store.engine) as session:
         return int(session.exec(select(func.count()).select_from(model)).one())
 
 
@@ -94,7 +94,7 @@ def test_securing_keeps_the_guests_sessions_and_logs_this_device_in(
     assert rows(app, Completion) == 1
     after = visitor.client.get_cookie("hipday")
     assert after is not None and after.value != before.value
-    with Session(app.extensions["hipday.store"].engine) as session:
+    with Session(app.extensions["hipday"].store.engine) as session:
         user = session.exec(select(User)).one()
         assert user.password_hash and user.password_hash.startswith("scrypt:")
         assert PASSWORD not in user.password_hash
@@ -227,12 +227,12 @@ def add_sessions(app: Flask, user_id: int, days: list[date]) -> None:
         }
         for n, day in enumerate(days)
     ]  # fmt: skip
-    with app.extensions["hipday.store"].engine.begin() as connection:
+    with app.extensions["hipday"].store.engine.begin() as connection:
         connection.execute(insert(Completion.__table__), rows)  # type: ignore[arg-type]
 
 
 def op_ids_of(app: Flask, user_id: int) -> set[str]:
-    with Session(app.extensions["hipday.store"].engine) as session:
+    with Session(app.extensions["hipday"].store.engine) as session:
         query = select(Completion.op_id).where(Completion.user_id == user_id)
         return set(session.exec(query).all())
 
@@ -444,7 +444,7 @@ def test_guesses_spread_over_many_addresses_meet_the_accounts_ceiling(tmp_path: 
     assert statuses == [401] * 12 + [429]
     assert login(app.test_client(), **from_address("192.0.2.10")).status_code == 429
     assert login(app.test_client(), email="other@example.com").status_code == 401
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 def test_an_unknown_email_is_limited_exactly_like_a_real_one(app: Flask) -> None:
@@ -489,7 +489,7 @@ def test_another_users_device_and_passkey_are_not_found_and_stay(app: Flask) -> 
     login(laptop)
     stranger = app.test_client()
     secure(stranger, email="stranger@example.com")
-    with Session(app.extensions["hipday.store"].engine) as session:
+    with Session(app.extensions["hipday"].store.engine) as session:
         theirs = session.exec(select(SignIn).where(SignIn.user_id == 1)).all()
     token = token_of(stranger, "/account")
 

@@ -20,10 +20,10 @@ from routines.catalog import Equipment, Goal, load_catalog
 from routines.plan import DayKind, Done, Experience, History, Plan, Program, build_plan
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
-from webapp import programs
-from webapp.calendar_feed import PAST
-from webapp.models import Completion, ProgramVersion
-from webapp.store import Store
+from webapp.presenters.calendar_feed import PAST
+from webapp.services import plans as programs
+from webapp.store.models import Completion, ProgramVersion
+from webapp.store.training import Store
 
 CATALOG = load_catalog()
 DAY = timedelta(days=1)
@@ -104,7 +104,7 @@ def test_a_program_from_2000_follows_the_versions_that_fit_and_the_days_before_f
     add_version(store, user_id, TEST_TODAY - 30 * DAY, "0,3", "lifting")  # Mon, Thu
     user = store.user(user_id)
     assert user is not None
-    plan = programs.plan_for(store, app.extensions["hipday.catalog"], user, TEST_TODAY)
+    plan = programs.plan_for(store, app.extensions["hipday"].catalog, user, TEST_TODAY)
     assert plan is not None
     weeks_of_each = (TEST_TODAY - EARLIEST_DATE).days // 7
     assert 2 * weeks_of_each > MOST_PLAN_WEEKS, "two versions from 2000 don't fit"
@@ -133,7 +133,7 @@ def test_a_young_program_follows_every_version(visitor: Visitor, store: Store, a
         )  # fmt: skip
     user = store.user(user_id)
     assert user is not None
-    plan = programs.plan_for(store, app.extensions["hipday.catalog"], user, TEST_TODAY)
+    plan = programs.plan_for(store, app.extensions["hipday"].catalog, user, TEST_TODAY)
     assert plan is not None
     first_weeks = {d.day.weekday() for w in plan.weeks[1:5] for d in w.days if d.has_session}
     assert first_weeks == {0, 2, 4}

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from tests.conftest import TEST_NOW
 from tests.integration.conftest import Visitor, count_completions
-from webapp.store import Store
+from webapp.store.training import Store
 
 
 def test_finishing_stores_the_session_and_shows_the_finish_screen(visitor: Visitor) -> None:

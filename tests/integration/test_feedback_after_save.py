@@ -12,8 +12,8 @@ from flask import Flask
 from routines.plan import DayKind, PlannedDay
 from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor
-from webapp import programs
-from webapp.store import Store
+from webapp.services import plans
+from webapp.store.training import Store
 
 JSON = {"Accept": "application/json"}
 
@@ -43,7 +43,7 @@ def finish_now(visitor: Visitor, routine: str) -> str:
 def next_strength_day(app: Flask, store: Store, visitor: Visitor) -> PlannedDay:
     user = store.user(visitor.account_id())
     assert user is not None
-    plan = programs.plan_for(store, app.extensions["hipday.catalog"], user, TEST_TODAY)
+    plan = plans.plan_for(store, app.extensions["hipday"].catalog, user, TEST_TODAY)
     assert plan is not None
     return next(
         day
@@ -136,7 +136,7 @@ def test_the_finish_screen_names_what_comes_next_on_the_plan(
     onboard(visitor)
     user = store.user(visitor.account_id())
     assert user is not None
-    plan = programs.plan_for(store, app.extensions["hipday.catalog"], user, TEST_TODAY)
+    plan = plans.plan_for(store, app.extensions["hipday"].catalog, user, TEST_TODAY)
     assert plan is not None
     days = [d for w in plan.weeks for d in w.days if d.day >= TEST_TODAY and d.routine]
     today, later = days[0], days[1]

@@ -33,7 +33,11 @@ from werkzeug.test import TestResponse, encode_multipart
 from tests.conftest import PUSH_TEST_CONFIG, TEST_TODAY, make_app
 from tests.integration.test_ownership import Account, csrf_token_of, new_account
 from tests.push.service import MockPushService
-from webapp import create_app, portability, scheduler
+from webapp import create_app
+
+#: Examples per route: enough to try every kind of body and visitor a few times.
+from webapp.scheduler import process
+from webapp.services import portability
 
 #: Examples per route: enough to try every kind of body and visitor a few times.
 EXAMPLES = 30
@@ -57,7 +61,7 @@ def app_rules() -> list[Rule]:
         {"TESTING": True, "SECRET_KEY": "routes", "DATABASE_URL": "sqlite://", **PUSH_TEST_CONFIG}
     )
     rules = list(app.url_map.iter_rules())
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
     return sorted(rules, key=lambda r: r.rule)
 
 
@@ -342,7 +346,7 @@ class Fuzzed:
 
     @property
     def engine(self) -> Engine:
-        engine: Engine = self.app.extensions["hipday.store"].engine
+        engine: Engine = self.app.extensions["hipday"].store.engine
         return engine
 
     def account(self, kind: str) -> Account:
@@ -363,11 +367,11 @@ class Fuzzed:
         with account.visitor.client.session_transaction() as session:
             if session.get("user_id") != account.user_id:
                 return False
-        user = self.app.extensions["hipday.store"].user(account.user_id)
+        user = self.app.extensions["hipday"].store.user(account.user_id)
         if user is None or (user.secured_at is not None) != (kind == "secured"):
             return False
         if kind == "secured":
-            sign_ins = self.app.extensions["hipday.accounts"].sign_ins(account.user_id)
+            sign_ins = self.app.extensions["hipday"].accounts.sign_ins(account.user_id)
             if not sign_ins:
                 return False
         account.token = csrf_token_of(account.visitor)
@@ -377,14 +381,14 @@ class Fuzzed:
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
     app = make_app(tmp_path_factory.mktemp("fuzz"))
-    with MockPushService(vapid_public_key=app.extensions["hipday.vapid_public"]) as push:
+    with MockPushService(vapid_public_key=app.extensions["hipday"].vapid_public) as push:
         other = new_account(app, endpoint=push.subscribe()["endpoint"])
         guest = new_account(app, endpoint=push.subscribe()["endpoint"], secured=False)
         known = read_forms(app, [other, guest])
         yield Fuzzed(app, push, known, other)
         with app.app_context():
-            scheduler.sender().close()
-    app.extensions["hipday.store"].engine.dispose()
+            process.sender().close()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 # One request, drawn

@@ -14,20 +14,20 @@ from sqlmodel import Session, func, select
 
 from tests.conftest import make_app
 from tests.integration.conftest import TOKEN, Visitor
-from webapp import scheduler
 from webapp.clock import fixed_clock
-from webapp.models import Completion, ProgramVersion, User
+from webapp.scheduler import process
+from webapp.store.models import Completion, ProgramVersion, User
 
 PAGES = ["/", "/routines", "/play/desk-reset", "/progress", "/start", "/settings", "/account"]
 
 
 def users(app: Flask) -> list[User]:
-    with Session(app.extensions["hipday.store"].engine) as session:
+    with Session(app.extensions["hipday"].store.engine) as session:
         return list(session.exec(select(User).order_by(User.id)).all())
 
 
 def count(app: Flask, table: type[Completion] | type[ProgramVersion]) -> int:
-    with Session(app.extensions["hipday.store"].engine) as session:
+    with Session(app.extensions["hipday"].store.engine) as session:
         return int(session.exec(select(func.count()).select_from(table)).one())
 
 
@@ -189,7 +189,7 @@ def test_a_returning_guest_is_noted_as_seen_once_a_day(tmp_path: Path) -> None:
     returning.get("/progress")
     assert [u.last_seen_on for u in users(first)] == [date(2026, 1, 20)]
     for app in (first, later):
-        app.extensions["hipday.store"].engine.dispose()
+        app.extensions["hipday"].store.engine.dispose()
 
 
 # Pruning guests who never came back
@@ -207,7 +207,7 @@ def apps(tmp_path: Path) -> Iterator[list[Flask]]:
     made: list[Flask] = []
     yield made
     for app in made:
-        app.extensions["hipday.store"].engine.dispose()
+        app.extensions["hipday"].store.engine.dispose()
 
 
 def guest_on(folder: Path, day: date, apps: list[Flask], saves: str) -> str:
@@ -294,7 +294,7 @@ def test_the_scheduler_prunes_guests_by_its_own_clock(tmp_path: Path, apps: list
     apps.append(app)
 
     with app.app_context():
-        pruned = scheduler.prune_guests()
+        pruned = process.prune_guests()
 
     assert pruned.idle_and_empty == 1
     assert idle not in remaining(apps)

@@ -18,8 +18,8 @@ from werkzeug.test import TestResponse
 from tests.conftest import TEST_NOW
 from tests.integration.conftest import Visitor, count_completions
 from tests.integration.test_fuzz import changes, dump
-from webapp.models import Completion, PlanEvent
-from webapp.store import Store
+from webapp.store.models import Completion, PlanEvent
+from webapp.store.training import Store
 
 #: Every test app's clock reads TEST_NOW (Wednesday 2026-03-04 09:00 UTC): the limits count from it.
 NOW = TEST_NOW

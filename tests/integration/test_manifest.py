@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from webapp.icons import ICONS
+from webapp.pwa.icons import ICONS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
-from webapp import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from webapp.db import make_engine, migrate
+from webapp.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from webapp.store.db import make_engine, migrate
 
 ROWS = {
     "user": "INSERT INTO user (public_id, time_zone, created_at) VALUES ('u1', 'UTC', '2026-01-01')",

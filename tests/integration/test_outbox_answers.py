@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor, count_completions
-from webapp.store import Store
+from webapp.store.training import Store
 
 OUTBOX = {"Accept": "application/json"}
 FUTURE = "The session's end is in the future. Check your phone's clock."

@@ -26,9 +26,9 @@ from werkzeug.test import TestResponse
 from tests.conftest import TEST_TODAY, make_app
 from tests.integration.conftest import TOKEN, Visitor
 from tests.push.service import Receiver
-from webapp import programs, reminders
-from webapp.models import Passkey
-from webapp.store import Store
+from webapp.services import plans, reminders
+from webapp.store.models import Passkey
+from webapp.store.training import Store
 
 FORM_TOKEN = re.compile(r'name="csrf_token" value="[^"]*"')
 
@@ -100,7 +100,7 @@ def new_account(
     found = re.match(r"/sessions/([0-9a-f]+)\?", finished.headers["Location"])
     assert found, finished.headers["Location"]
     account.session_id = found.group(1)
-    store: Store = app.extensions["hipday.store"]
+    store: Store = app.extensions["hipday"].store
     if with_plan:
         _plan(app, account, store)
     _reminders(app, account, store, endpoint)
@@ -122,7 +122,7 @@ def _secure(app: Flask, account: Account) -> None:
         post(account, "/account/secure", **form, password_again=account.password).status_code == 303
     )
     account.token = csrf_token_of(account.visitor)  # signing in starts a new session
-    accounts = app.extensions["hipday.accounts"]
+    accounts = app.extensions["hipday"].accounts
     account.sign_in_id = accounts.sign_ins(account.user_id)[0].public_id
     account.passkey_credential = "credential-" + account.op_id
     passkey = Passkey(
@@ -137,7 +137,7 @@ def _plan(app: Flask, account: Account, store: Store) -> None:
     assert post(account, "/start", days=days).status_code == 303
     user = store.user(account.user_id)
     assert user is not None
-    plan = programs.plan_for(store, app.extensions["hipday.catalog"], user, local_today())
+    plan = plans.plan_for(store, app.extensions["hipday"].catalog, user, local_today())
     assert plan is not None
     later = [
         d.day
@@ -150,7 +150,7 @@ def _plan(app: Flask, account: Account, store: Store) -> None:
     first = local_today() + timedelta(days=30)
     vacation = {"first": first.isoformat(), "last": (first + timedelta(days=2)).isoformat()}
     assert post(account, "/plan/vacations", **vacation).status_code == 303
-    account.vacation_id = programs.vacations(store, user)[0].id or 0
+    account.vacation_id = plans.vacations(store, user)[0].id or 0
 
 
 def _reminders(app: Flask, account: Account, store: Store, endpoint: str | None) -> None:
@@ -178,7 +178,7 @@ def _reminders(app: Flask, account: Account, store: Store, endpoint: str | None)
     account.device_endpoint = subscription["endpoint"]
     user = store.user(account.user_id)
     assert user is not None
-    reminder = app.extensions["hipday.reminders"].reminders(account.user_id)["session"]
+    reminder = app.extensions["hipday"].reminders.reminders(account.user_id)["session"]
     with app.app_context():
         account.reminder_token = reminders.action_token(user, reminder, local_today())
 
@@ -413,14 +413,14 @@ def world(tmp_path: Path) -> Iterator[World]:
     owner = new_account(app)
     intruder = new_account(app, with_plan=False)  # so the owner's days are nothing of theirs
     yield World(app, owner, intruder)
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 @pytest.mark.parametrize("attempt", ATTEMPTS, ids=[f"{a.endpoint}: {a.what}" for a in ATTEMPTS])
 def test_another_user_cannot_reach_or_change_the_owners_data(
     world: World, attempt: Attempt
 ) -> None:
-    engine = world.app.extensions["hipday.store"].engine
+    engine = world.app.extensions["hipday"].store.engine
     before = rows_of(engine, world.owner.user_id)
     response = attempt.run(world)
     assert response.status_code == attempt.status, response.get_data(as_text=True)[:500]
@@ -444,7 +444,7 @@ def test_the_table_names_the_right_routes(world: World) -> None:
 
 def test_the_owners_own_tries_change_their_data(world: World) -> None:
     """The same requests made by the owner do act, so a 404 above is about who asks."""
-    owner, engine = world.owner, world.app.extensions["hipday.store"].engine
+    owner, engine = world.owner, world.app.extensions["hipday"].store.engine
     before = rows_of(engine, owner.user_id)
     feedback = post(owner, f"/sessions/{owner.session_id}/feedback", effort="4", pain="1")
     assert feedback.status_code == 303

@@ -12,9 +12,9 @@ from flask import Flask
 from routines.plan import DayKind
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
-from webapp import programs
-from webapp.models import ProgramVersion
-from webapp.store import Store
+from webapp.services import plans
+from webapp.store.models import ProgramVersion
+from webapp.store.training import Store
 
 
 def today() -> date:
@@ -28,15 +28,15 @@ def onboard(visitor: Visitor, **answers: object) -> None:
     assert response.status_code == 303 and response.headers["Location"] == "/plan"
 
 
-def plan_of(app: Flask, store: Store, user_id: int = 1) -> programs.Plan:
+def plan_of(app: Flask, store: Store, user_id: int = 1) -> plans.Plan:
     user = store.user(user_id)
     assert user is not None
-    plan = programs.plan_for(store, app.extensions["hipday.catalog"], user, today())
+    plan = plans.plan_for(store, app.extensions["hipday"].catalog, user, today())
     assert plan is not None
     return plan
 
 
-def first_future_day(plan: programs.Plan, kind: DayKind) -> date:
+def first_future_day(plan: plans.Plan, kind: DayKind) -> date:
     return next(d.day for w in plan.weeks for d in w.days if d.kind is kind and d.day > today())
 
 
@@ -111,10 +111,10 @@ def test_a_session_moves_to_a_free_day_of_the_same_week(
     onboard(visitor, days=["mon", "wed", "fri"])
     plan = plan_of(app, store)
     source, targets = next(
-        (d.day, programs.move_targets(plan, d.day, today()))
+        (d.day, plans.move_targets(plan, d.day, today()))
         for w in plan.weeks for d in w.days
         if d.kind is DayKind.MOBILITY and d.day > today()
-        and programs.move_targets(plan, d.day, today())
+        and plans.move_targets(plan, d.day, today())
     )  # fmt: skip
     token = visitor.csrf_token()
     far = source + timedelta(days=14)
@@ -147,12 +147,12 @@ def test_a_vacation_silences_its_days_and_a_backwards_one_is_refused(
     visitor.client.post("/plan/vacations", data={"csrf_token": token, "first": first, "last": last})
     plan = plan_of(app, store)
     assert all(plan.day(first + timedelta(days=n)).status.value == "vacation" for n in range(3))  # type: ignore[union-attr]
-    event_id = programs.vacations(store, store.user(1))[0].id  # type: ignore[arg-type]
+    event_id = plans.vacations(store, store.user(1))[0].id  # type: ignore[arg-type]
     stranger = other_visitor.client.post(
         f"/plan/vacations/{event_id}/delete", data={"csrf_token": other_visitor.csrf_token()}
     )
     assert stranger.status_code == 404
-    assert len(programs.vacations(store, store.user(1))) == 1  # type: ignore[arg-type]
+    assert len(plans.vacations(store, store.user(1))) == 1  # type: ignore[arg-type]
 
 
 def test_changing_settings_replans_from_today_and_keeps_the_past(

@@ -25,10 +25,10 @@ from tests.conftest import ON_POSTGRES, empty_database_url
 from tests.integration.conftest import Visitor
 from tests.integration.test_reminder_pages import subscribe, token_of
 from tests.push.service import Receiver
-from webapp import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from webapp.db import MIGRATIONS, make_engine, migrate
-from webapp.models import Completion
-from webapp.store import Store
+from webapp.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from webapp.store.db import MIGRATIONS, make_engine, migrate
+from webapp.store.models import Completion
+from webapp.store.training import Store
 
 postgres_only = pytest.mark.skipif(
     not ON_POSTGRES,

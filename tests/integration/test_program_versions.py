@@ -11,7 +11,7 @@ from flask import Flask
 
 from tests.conftest import TEST_NOW, make_app
 from tests.integration.conftest import Visitor
-from webapp.store import Store
+from webapp.store.training import Store
 
 
 class Calendar:
@@ -36,7 +36,7 @@ def calendar() -> Calendar:
 def app(tmp_path: Path, calendar: Calendar) -> Iterator[Flask]:
     application = make_app(tmp_path, CLOCK=calendar)
     yield application
-    application.extensions["hipday.store"].engine.dispose()
+    application.extensions["hipday"].store.engine.dispose()
 
 
 def save(visitor: Visitor, **answers: object) -> None:

@@ -17,8 +17,8 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor, count_completions
-from webapp.models import Completion, User
-from webapp.store import Store
+from webapp.store.models import Completion, User
+from webapp.store.training import Store
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -18,9 +18,9 @@ from tests.conftest import TEST_NOW, make_app
 from tests.integration.conftest import TOKEN, Visitor
 from tests.push.dns import fake_dns
 from tests.push.service import MockPushService, Receiver, Redirect
-from webapp import scheduler
-from webapp.models import PushSubscription
-from webapp.reminder_store import ReminderStore
+from webapp.scheduler import process
+from webapp.store.models import PushSubscription
+from webapp.store.reminders import ReminderStore
 
 PAGE = "/settings/reminders"
 DEVICES = "/settings/reminders/devices"
@@ -57,20 +57,20 @@ def clock() -> MovingClock:
 def app(tmp_path: Path, clock: MovingClock) -> Iterator[Flask]:
     application = make_app(tmp_path, CLOCK=clock)
     yield application
-    application.extensions["hipday.store"].engine.dispose()
+    application.extensions["hipday"].store.engine.dispose()
 
 
 @pytest.fixture
 def push_service(app: Flask) -> Iterator[MockPushService]:
-    with MockPushService(vapid_public_key=app.extensions["hipday.vapid_public"]) as service:
+    with MockPushService(vapid_public_key=app.extensions["hipday"].vapid_public) as service:
         yield service
         with app.app_context():
-            scheduler.sender().close()  # before the service hangs up on its connections
+            process.sender().close()  # before the service hangs up on its connections
 
 
 @pytest.fixture
 def rows(app: Flask) -> ReminderStore:
-    found: ReminderStore = app.extensions["hipday.reminders"]
+    found: ReminderStore = app.extensions["hipday"].reminders
     return found
 
 
@@ -164,7 +164,7 @@ def test_an_account_from_before_the_cap_tests_only_its_ten_most_recent_devices(
             endpoint=phone["endpoint"],
             p256dh=keys["p256dh"],
             auth=keys["auth"],
-            vapid_key=visitor.client.application.extensions["hipday.vapid_public"],
+            vapid_key=visitor.client.application.extensions["hipday"].vapid_public,
             created_at=TEST_NOW + day * DAY,
         )
         rows.add_subscription(device)
@@ -205,9 +205,9 @@ def test_the_test_button_stops_waiting_for_a_silent_device_at_its_deadline(
     the deadline, and says which device got it. Nothing is forgotten."""
     (tmp_path / "deadline").mkdir()
     app = make_app(tmp_path / "deadline", PUSH_TEST_SECONDS=1.0, PUSH_TIMEOUT=30.0)
-    key = app.extensions["hipday.vapid_public"]
+    key = app.extensions["hipday"].vapid_public
     visitor = Visitor(app.test_client())
-    rows: ReminderStore = app.extensions["hipday.reminders"]
+    rows: ReminderStore = app.extensions["hipday"].reminders
     with MockPushService(vapid_public_key=key, hang_seconds=5) as service:
         token = token_of(visitor)
         phone, silent = service.subscribe(), service.subscribe()
@@ -218,12 +218,12 @@ def test_the_test_button_stops_waiting_for_a_silent_device_at_its_deadline(
             response = press_test(visitor, token)
         finally:
             with app.app_context():
-                scheduler.sender().close()
+                process.sender().close()
         assert response.status_code == 200
         assert "Sent to 1 of 2 devices; 1 didn't answer in time." in text(response)
         assert len(service.messages(phone["endpoint"])) == 1
         assert endpoints_of(rows, visitor) == [phone["endpoint"], silent["endpoint"]]
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 def test_the_test_button_answers_five_presses_a_minute_then_says_to_wait(
@@ -275,7 +275,7 @@ def test_in_production_a_push_service_whose_name_leads_to_this_machine_gets_noth
     dns = fake_dns(monkeypatch)
     dns.answers["push.example.net"] = ["127.0.0.1"]
     visitor = Visitor(app.test_client())
-    with MockPushService(vapid_public_key=app.extensions["hipday.vapid_public"]) as service:
+    with MockPushService(vapid_public_key=app.extensions["hipday"].vapid_public) as service:
         token = token_of(visitor)
         phone = service.subscribe()
         port = service.url.rsplit(":", 1)[1]
@@ -285,7 +285,7 @@ def test_in_production_a_push_service_whose_name_leads_to_this_machine_gets_noth
             response = press_test(visitor, token)
         finally:
             with app.app_context():
-                scheduler.sender().close()
+                process.sender().close()
         assert "Sent to 0 of 1 devices; the others didn't accept it." in text(response)
         assert service.connections_opened == 0
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()

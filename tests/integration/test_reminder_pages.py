@@ -25,11 +25,12 @@ from werkzeug.test import TestResponse
 from tests.conftest import TEST_NOW, TEST_TODAY, TEST_VAPID_KEY, make_app
 from tests.integration.conftest import TOKEN, Visitor
 from tests.push.service import MockPushService, Receiver
-from webapp import reminders, scheduler
-from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
-from webapp.push import load_vapid
-from webapp.reminder_store import ReminderStore
-from webapp.store import Store
+from webapp.push.sender import load_vapid
+from webapp.scheduler import process as scheduler
+from webapp.services import reminders
+from webapp.store.models import PushSubscription, Reminder, ReminderDelivery, User
+from webapp.store.reminders import ReminderStore
+from webapp.store.training import Store
 
 PAGE = "/settings/reminders"
 DEVICES = "/settings/reminders/devices"
@@ -63,7 +64,7 @@ def _close_sender(app: Flask) -> Iterator[None]:
 @pytest.fixture
 def push_service(app: Flask) -> Iterator[MockPushService]:
     """A mock push service that only accepts pushes signed with the app's VAPID key."""
-    with MockPushService(vapid_public_key=app.extensions["hipday.vapid_public"]) as service:
+    with MockPushService(vapid_public_key=app.extensions["hipday"].vapid_public) as service:
         yield service
         with app.app_context():
             scheduler.sender().close()  # before the service hangs up on its connections
@@ -71,7 +72,7 @@ def push_service(app: Flask) -> Iterator[MockPushService]:
 
 @pytest.fixture
 def reminder_rows(app: Flask) -> ReminderStore:
-    rows: ReminderStore = app.extensions["hipday.reminders"]
+    rows: ReminderStore = app.extensions["hipday"].reminders
     return rows
 
 
@@ -287,7 +288,7 @@ def test_the_reminders_page_shows_this_phone_the_form_the_devices_and_the_test_b
     assert "Times follow your time zone, UTC." in page
     body = re.search(r"<body [^>]*>", page)
     assert body is not None
-    assert f'data-push-key="{app.extensions["hipday.vapid_public"]}"' in body.group(0)
+    assert f'data-push-key="{app.extensions["hipday"].vapid_public}"' in body.group(0)
     assert 'data-push-url="/settings/reminders/devices"' in body.group(0)
 
 
@@ -602,7 +603,7 @@ def test_a_subscription_is_stored_labelled_from_the_browser_and_listed(
 ) -> None:
     token = token_of(visitor)
     phone = push_service.subscribe()
-    key = app.extensions["hipday.vapid_public"]
+    key = app.extensions["hipday"].vapid_public
     response = subscribe(visitor, phone, token=token, key=key)
     assert response.status_code == 201
     public_id = response.get_json()["id"]
@@ -722,7 +723,7 @@ def secure_app(tmp_path: Path) -> Iterator[Flask]:
     folder.mkdir()
     application = make_app(folder, PUSH_INSECURE_ENDPOINTS=False)
     yield application
-    application.extensions["hipday.store"].engine.dispose()
+    application.extensions["hipday"].store.engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -748,7 +749,7 @@ def test_in_production_only_https_push_services_are_accepted(
     assert response.get_json() == {"error": "The subscription's address must be a push service's."}
     fine = Receiver().subscription("https://fcm.googleapis.com/fcm/send/abc")
     assert subscribe(visitor, fine, token=token).status_code == 201
-    assert [e for e, _ in all_subscriptions(secure_app.extensions["hipday.store"])] == [
+    assert [e for e, _ in all_subscriptions(secure_app.extensions["hipday"].store)] == [
         fine["endpoint"]
     ]
 
@@ -1081,7 +1082,7 @@ def test_vapid_show_prints_the_public_key_pages_carry(app: Flask, visitor: Visit
     result = app.test_cli_runner().invoke(args=["vapid", "show"])
     assert result.exit_code == 0, result.output
     key = result.output.strip()
-    assert key == app.extensions["hipday.vapid_public"]
+    assert key == app.extensions["hipday"].vapid_public
     assert f'data-push-key="{key}"' in visitor.get(PAGE).get_data(as_text=True)
 
 
@@ -1091,7 +1092,7 @@ def test_vapid_new_prints_a_fresh_private_key_and_changes_nothing(
     runner = app.test_cli_runner()
     key_file = Path(app.instance_path) / "vapid_private.pem"
     existed = key_file.exists()
-    public = app.extensions["hipday.vapid_public"]
+    public = app.extensions["hipday"].vapid_public
     first = runner.invoke(args=["vapid", "new"])
     second = runner.invoke(args=["vapid", "new"])
     assert first.exit_code == second.exit_code == 0
@@ -1100,7 +1101,7 @@ def test_vapid_new_prints_a_fresh_private_key_and_changes_nothing(
     assert len(base64.urlsafe_b64decode(key + "=")) == 32
     assert key not in (second.output.strip(), TEST_VAPID_KEY)
     assert load_vapid(tmp_path, key).private_key is not None, "the key can be used as printed"
-    assert app.extensions["hipday.vapid_public"] == public
+    assert app.extensions["hipday"].vapid_public == public
     assert runner.invoke(args=["vapid", "show"]).output.strip() == public
     assert key_file.exists() == existed
     assert not (tmp_path / "vapid_private.pem").exists()

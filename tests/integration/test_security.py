@@ -168,7 +168,7 @@ def test_behind_one_proxy_the_app_sees_https_the_host_and_the_client_address(
     assert seen == [("203.0.113.7", "https", "hipday.example")]
     assert hsts_max_age(response) is not None
     assert "Secure" in response.headers["Set-Cookie"]
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 def test_behind_one_proxy_an_address_the_client_made_up_is_not_believed(
@@ -181,7 +181,7 @@ def test_behind_one_proxy_an_address_the_client_made_up_is_not_believed(
     response = app.test_client().get("/", headers=headers)
     assert seen == [("203.0.113.7", "http", "localhost")]
     assert hsts_max_age(response) is None
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 def test_behind_a_proxy_the_calendar_address_names_the_public_host(tmp_path: Path) -> None:
@@ -191,7 +191,7 @@ def test_behind_a_proxy_the_calendar_address_names_the_public_host(tmp_path: Pat
     visitor.client.post("/settings/calendar", data={"csrf_token": token}, headers=FORWARDED_HTTPS)
     page = visitor.get("/settings", headers=FORWARDED_HTTPS).get_data(as_text=True)
     assert re.search(r"https://hipday\.example/calendar/[^\"<]+\.ics", page)
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 def test_the_number_of_proxies_comes_from_the_environment(
@@ -221,7 +221,7 @@ def test_behind_a_proxy_logins_are_limited_per_client_address(tmp_path: Path) ->
     client = app.test_client()  # every request comes from the proxy's own address
     assert failed_logins(client, ["203.0.113.7"] * 21) == [401] * 20 + [429]
     assert failed_logins(client, ["198.51.100.9"]) == [401]
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 def test_without_a_proxy_a_forged_forwarded_address_does_not_dodge_the_login_limit(
@@ -239,7 +239,7 @@ def text(response: TestResponse) -> str:
 
 
 def rows(app: Flask) -> dict[str, list[tuple[Any, ...]]]:
-    return dump(app.extensions["hipday.store"].engine)
+    return dump(app.extensions["hipday"].store.engine)
 
 
 def test_a_nul_character_anywhere_is_refused_in_words_and_changes_nothing(app: Flask) -> None:

@@ -22,10 +22,10 @@ from routines.bounds import EARLIEST_DATE, MOST_EXERCISES_A_SESSION, MOST_SESSIO
 from routines.plan import DayStatus
 from tests.conftest import TEST_TODAY, make_app
 from tests.worst_account import WorstAccount, worst_account
-from webapp import programs, reminders
-from webapp.calendar_feed import PAST
-from webapp.models import Reminder, User
-from webapp.store import Store
+from webapp.presenters.calendar_feed import PAST
+from webapp.services import plans, reminders
+from webapp.store.models import Reminder, User
+from webapp.store.training import Store
 
 DAY = timedelta(days=1)
 #: The newest version's session days (tests/worst_account.py, version 20): Tue, Thu and Sat.
@@ -39,7 +39,7 @@ def worst(
     app = make_app(Path(tmp_path_factory.mktemp("worst")))
     client, account = worst_account(app, TEST_TODAY)
     yield app, client, account
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def client(worst: tuple[Flask, FlaskClient, WorstAccount]) -> FlaskClient:
 
 @pytest.fixture
 def store(worst: tuple[Flask, FlaskClient, WorstAccount]) -> Store:
-    found: Store = worst[0].extensions["hipday.store"]
+    found: Store = worst[0].extensions["hipday"].store
     return found
 
 
@@ -140,11 +140,11 @@ def test_a_reminder_stays_quiet_today_and_speaks_on_the_next_session_day(
     user = store.user(account.user_id)
     assert isinstance(user, User)
     reminder = Reminder(id=1, user_id=account.user_id, kind="session", enabled=True, at=time(7))
-    catalog = app.extensions["hipday.catalog"]
+    catalog = app.extensions["hipday"].catalog
     with app.app_context():
         today = reminders.day_of(store, catalog, user, reminder, TEST_TODAY)
         assert today.facts.done_today and reminders.why_quiet(reminder, today) is not None
-        plan = programs.plan_for(store, catalog, user, TEST_TODAY)
+        plan = plans.plan_for(store, catalog, user, TEST_TODAY)
         assert plan is not None
         coming = next(
             d.day for w in plan.weeks for d in w.days

@@ -18,9 +18,10 @@ from sqlmodel import Session, col, func, select
 from routines.bounds import MOST_EXERCISES_A_SESSION
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
-from webapp import portability, services
-from webapp.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
-from webapp.store import Store
+from webapp.services import portability
+from webapp.services import sessions as services
+from webapp.store.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
+from webapp.store.training import Store
 
 TABLES = (User, Completion, CompletionExercise, ProgramVersion, PlanEvent)
 

@@ -21,12 +21,12 @@ from routines.catalog import Catalog
 from tests.conftest import TEST_VAPID_KEY, make_app
 from tests.push.dns import FakeDns, fake_dns
 from tests.push.service import MockPushService
-from webapp import programs, reminders
-from webapp.models import Completion, PushSubscription, Reminder, User
-from webapp.push import Sender, application_server_key
-from webapp.reminder_store import ReminderStore
-from webapp.scheduler import SweepReport, sweep
-from webapp.store import Store
+from webapp.push.sender import Sender, application_server_key
+from webapp.scheduler.process import SweepReport, sweep
+from webapp.services import plans, reminders
+from webapp.store.models import Completion, PushSubscription, Reminder, User
+from webapp.store.reminders import ReminderStore
+from webapp.store.training import Store
 
 BERLIN = "Europe/Berlin"
 #: The public half of the key every test app signs with (tests.conftest.TEST_VAPID_KEY).
@@ -44,7 +44,7 @@ def close_app(app: Flask) -> None:
     sender: Sender | None = app.extensions.get("hipday.sender")
     if sender is not None:
         sender.close()
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 @pytest.fixture
@@ -85,9 +85,9 @@ class Hipday:
 
     def __init__(self, app: Flask, service: MockPushService) -> None:
         self.app, self.service = app, service
-        self.store: Store = app.extensions["hipday.store"]
-        self.reminders: ReminderStore = app.extensions["hipday.reminders"]
-        self.catalog: Catalog = app.extensions["hipday.catalog"]
+        self.store: Store = app.extensions["hipday"].store
+        self.reminders: ReminderStore = app.extensions["hipday"].reminders
+        self.catalog: Catalog = app.extensions["hipday"].catalog
 
     def guest(self, time_zone: str = BERLIN, devices: int = 1) -> Guest:
         """A guest living in `time_zone` with `devices` browsers subscribed to reminders."""
@@ -107,7 +107,7 @@ class Hipday:
                 endpoint=subscription["endpoint"],
                 p256dh=subscription["keys"]["p256dh"],
                 auth=subscription["keys"]["auth"],
-                vapid_key=vapid_key or self.app.extensions["hipday.vapid_public"],
+                vapid_key=vapid_key or self.app.extensions["hipday"].vapid_public,
             )
         )
         return str(subscription["endpoint"])
@@ -132,12 +132,12 @@ class Hipday:
 
     def plan(self, user: User, start: date, days: tuple[str, ...] = ("mon", "wed", "fri")) -> None:
         """Onboard `user` with session days `days`, the plan starting on `start`."""
-        programs.save_program(self.store, user, programs.ProgramForm(days=list(days)), start)
+        plans.save_program(self.store, user, plans.ProgramForm(days=list(days)), start)
 
-    def planned_day(self, user: User, day: date) -> programs.TodayPlan:
+    def planned_day(self, user: User, day: date) -> plans.TodayPlan:
         """What the plan page shows for `day`, seen on that day."""
-        plan = programs.plan_for(self.store, self.catalog, user, day)
-        planned = programs.today_in_plan(plan, day)
+        plan = plans.plan_for(self.store, self.catalog, user, day)
+        planned = plans.today_in_plan(plan, day)
         assert planned is not None, f"the plan has no {day}"
         return planned
 

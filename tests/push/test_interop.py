@@ -31,7 +31,7 @@ import requests
 from py_vapid import Vapid02
 
 from tests.conftest import TEST_VAPID_KEY
-from webapp.push import (
+from webapp.push.sender import (
     Outcome,
     Push,
     Sender,
@@ -49,7 +49,7 @@ SUBJECT = "mailto:tests@hipday.app"
 HOST = "127.0.0.1"
 STARTUP_SECONDS = 15.0
 STOP_SECONDS = 5.0
-#: What the sweep sends for a session reminder (see webapp.reminders.message), non-ASCII and all.
+#: What the sweep sends for a session reminder (see webapp.services.reminders.message), non-ASCII and all.
 MESSAGE = {
     "kind": "session",
     "tag": "hipday-session",

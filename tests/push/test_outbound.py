@@ -30,8 +30,8 @@ from tests.push.conftest import TEST_PUBLIC_KEY
 from tests.push.dns import FakeDns
 from tests.push.service import MockPushService, Receiver, Redirect
 from webapp import create_app
-from webapp.outbound import public_address
-from webapp.push import Outcome, Push, Sender, insecure_endpoints, payload
+from webapp.push.outbound import public_address
+from webapp.push.sender import Outcome, Push, Sender, insecure_endpoints, payload
 
 SUBJECT = "mailto:tests@hipday.app"
 NAME = "push.example.net"
@@ -294,7 +294,7 @@ def test_the_tests_push_setting_is_off_by_default_and_no_environment_turns_it_on
     app = create_app({**base, "SECRET_KEY": "test-secret"})
 
     assert insecure_endpoints(app.config) is False
-    app.extensions["hipday.store"].engine.dispose()
+    app.extensions["hipday"].store.engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from py_vapid import Vapid02
 from tests.conftest import TEST_VAPID_KEY
 from tests.push.conftest import TEST_PUBLIC_KEY
 from tests.push.service import Behaviour, MockPushService, Receiver, b64url
-from webapp.push import (
+from webapp.push.sender import (
     MAX_PAYLOAD,
     Outcome,
     Push,

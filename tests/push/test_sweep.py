@@ -23,9 +23,10 @@ from routines.plan import DayKind, DayStatus
 from tests.conftest import TEST_NOW, make_app
 from tests.push.conftest import BERLIN, Guest, Hipday, close_app, local
 from tests.push.service import MockPushService
-from webapp import programs, reminders, scheduler
-from webapp.reminder_store import Claim
-from webapp.scheduler import LEASE, SweepReport
+from webapp.scheduler import process
+from webapp.scheduler.process import LEASE, SweepReport
+from webapp.services import plans, reminders
+from webapp.store.reminders import Claim
 
 MINUTE = timedelta(minutes=1)
 DAY = timedelta(days=1)
@@ -164,7 +165,7 @@ def test_choosing_a_time_zone_in_settings_moves_the_next_reminder(
 
 
 def _vacation(hipday: Hipday, guest: Guest, day: date) -> None:
-    assert programs.add_vacation(hipday.store, guest.user, day - DAY, day + DAY) is None
+    assert plans.add_vacation(hipday.store, guest.user, day - DAY, day + DAY) is None
 
 
 def _pause(hipday: Hipday, guest: Guest, day: date) -> None:
@@ -679,7 +680,7 @@ def test_the_test_notification_reaches_every_current_device(hipday: Hipday) -> N
     old = hipday.add_device(guest.user, vapid_key="B" + "A" * 86)
 
     with hipday.app.app_context():
-        result = scheduler.send_test(guest.user)
+        result = process.send_test(guest.user)
 
     assert result == (2, 3, 0)
     for endpoint in guest.endpoints[:2]:
@@ -695,5 +696,5 @@ def test_the_test_notification_without_a_device_reaches_none(hipday: Hipday) -> 
     """Without a subscribed device the test button sends nothing and says so (0 of 0)."""
     guest = hipday.guest(devices=0)
     with hipday.app.app_context():
-        assert scheduler.send_test(guest.user) == (0, 0, 0)
+        assert process.send_test(guest.user) == (0, 0, 0)
     assert hipday.service.received == []

@@ -20,7 +20,7 @@ from flask import Flask
 
 from tests.conftest import make_app, wait_until
 from tests.push.conftest import Guest, Hipday, close_app, local
-from webapp.models import User
+from webapp.store.models import User
 
 #: Wednesday 3 June 2026, a strength day of a plan with sessions on Monday, Wednesday, Friday.
 DAY = date(2026, 6, 3)
@@ -84,7 +84,7 @@ def test_a_failing_and_a_slow_account_hold_back_none_of_100_others(
     pathology.slow.add(slow.user.id or 0)
     normal = [reminded_guest(hipday) for _ in range(NORMAL_ACCOUNTS)]
 
-    with caplog.at_level(logging.ERROR, logger="webapp.scheduler"):
+    with caplog.at_level(logging.ERROR, logger="webapp.scheduler.process"):
         report = hipday.sweep(SEVEN)
 
     assert (report.due, report.sent, report.deciding) == (102, NORMAL_ACCOUNTS, 1)

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from routines.catalog import Exercise
 from routines.figures import Figure
 from webapp.figures import figure_svg, keyframe_svg
-from webapp.icons import CHROMIUM, CHROMIUM_ARGS
+from webapp.pwa.icons import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 SHEET_WIDTH = 1400

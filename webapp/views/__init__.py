@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, make_response, render_template
+from flask import Flask, Response, make_response, render_template
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
-from routines.catalog import Catalog, Goal
+from routines.catalog import Goal
 from routines.finder import Where
 from routines.plan import DayKind
 from routines.progress import Heatmap
 from routines.session import estimated_minutes
 from routines.streaks import Mark, safe_today
-from webapp import clock
-from webapp.account_store import Accounts
-from webapp.programs import day_label
-from webapp.progress import minutes
-from webapp.reminder_store import ReminderStore
-from webapp.store import Store
+from webapp import clock, extensions
+from webapp.services.plans import day_label
+from webapp.services.progress import minutes
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
@@ -35,26 +32,6 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     response = make_response(html, status)
     response.vary.add("HX-Request")
     return response
-
-
-def catalog() -> Catalog:
-    library: Catalog = current_app.extensions["hipday.catalog"]
-    return library
-
-
-def store() -> Store:
-    data: Store = current_app.extensions["hipday.store"]
-    return data
-
-
-def accounts() -> Accounts:
-    data: Accounts = current_app.extensions["hipday.accounts"]
-    return data
-
-
-def reminder_store() -> ReminderStore:
-    data: ReminderStore = current_app.extensions["hipday.reminders"]
-    return data
 
 
 GOAL_LABELS = {
@@ -107,7 +84,7 @@ def heatmap_summary(heatmap: Heatmap) -> str:
 
 def routine_name(slug: str) -> str:
     """The routine's name, or its slug when the library no longer has it."""
-    routine = catalog().routine(slug)
+    routine = extensions.catalog().routine(slug)
     return routine.name if routine else slug.replace("-", " ").capitalize()
 
 
@@ -125,5 +102,5 @@ def init_app(app: Flask) -> None:
         place_labels={where.value: label for where, label in PLACE_LABELS.items()},
         day_labels={kind.value: day_label(kind) for kind in DayKind},
         status_labels=STATUS_LABELS,
-        push_key=lambda: app.extensions["hipday.vapid_public"],
+        push_key=extensions.vapid_public,
     )

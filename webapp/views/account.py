@@ -18,11 +18,13 @@ from flask_limiter.errors import RateLimitExceeded
 from htmx_flask import request
 
 from routines import bounds
-from webapp import accounts as auth
-from webapp.accounts import AccountForm
-from webapp.errors import error_page
-from webapp.guests import current_user
-from webapp.limits import (
+from webapp.extensions import accounts, store
+from webapp.services import accounts as auth
+from webapp.services.accounts import AccountForm
+from webapp.views import render
+from webapp.web.errors import error_page
+from webapp.web.guests import current_user
+from webapp.web.limits import (
     ACCOUNT_CHANGES_PER_ADDRESS,
     FAILED_PASSWORD_CHECKS,
     FAILED_PER_ACCOUNT_AND_ADDRESS,
@@ -37,8 +39,7 @@ from webapp.limits import (
     limiter,
     signed_in_key,
 )
-from webapp.security import FORGET_PAGES
-from webapp.views import accounts, render, store
+from webapp.web.security import FORGET_PAGES
 
 bp = Blueprint("account", __name__)
 EXPORTS = {"data.export_json", "data.export_csv_zip", "data.export_sessions_csv"}

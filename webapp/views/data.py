@@ -7,9 +7,13 @@ from flask import request as flask_request
 from htmx_flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import clock, portability, services
-from webapp.guests import current_user
-from webapp.limits import (
+from webapp import clock
+from webapp.extensions import reminder_store, store
+from webapp.services import portability
+from webapp.services import sessions as services
+from webapp.views import render
+from webapp.web.guests import current_user
+from webapp.web.limits import (
     EXPORTS_PER_ACCOUNT,
     IMPORTS_PER_ACCOUNT,
     IMPORTS_PER_ADDRESS,
@@ -17,8 +21,7 @@ from webapp.limits import (
     limiter,
     signed_in_key,
 )
-from webapp.security import FORGET_PAGES, checks_own_csrf, csrf, own_body_limit
-from webapp.views import reminder_store, render, store
+from webapp.web.security import FORGET_PAGES, checks_own_csrf, csrf, own_body_limit
 
 bp = Blueprint("data", __name__)
 

@@ -18,9 +18,9 @@ from flask import Blueprint, Response, current_app, request, url_for
 from markupsafe import Markup
 
 from routines.catalog import Exercise, Routine
+from webapp.extensions import catalog
 from webapp.figures import figure_svg, library_stylesheet
 from webapp.figures.contact_sheet import contact_sheet_html, write_contact_sheet
-from webapp.views import catalog
 
 bp = Blueprint("figures", __name__, cli_group=None)
 

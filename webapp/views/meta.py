@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app
 
-from webapp import service_worker
-from webapp.views import catalog, figures, render
+from webapp.extensions import catalog
+from webapp.pwa import service_worker
+from webapp.views import figures, render
 
 bp = Blueprint("meta", __name__)
 

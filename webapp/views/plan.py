@@ -7,9 +7,12 @@ from datetime import date
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
-from webapp import clock, inputs, programs, services
-from webapp.guests import current_user
-from webapp.views import catalog, render, store
+from webapp import clock, inputs
+from webapp.extensions import catalog, store
+from webapp.services import plans
+from webapp.services import sessions as services
+from webapp.views import render
+from webapp.web.guests import current_user
 
 bp = Blueprint("plan", __name__)
 
@@ -41,17 +44,17 @@ def _day_or_404(text: str) -> date:
 def onboarding() -> Response:
     """Four skippable questions that set up the plan."""
     versions = store().program_versions(current_user().id or 0)
-    form = programs.program_form(versions[-1] if versions else None)
+    form = plans.program_form(versions[-1] if versions else None)
     return render("pages/onboarding.html", "program_form", form=form, choices=choices())
 
 
 @bp.post("/start")
 def save_onboarding() -> Response:
     """Save the answers (defaults for any skipped) and show the plan."""
-    answers = programs.parse_program(request.form, _lists())
+    answers = plans.parse_program(request.form, _lists())
     if answers.errors:
         return render("pages/onboarding.html", "program_form", 422, form=answers, choices=choices())
-    programs.save_program(store(), current_user(), answers, local_today())
+    plans.save_program(store(), current_user(), answers, local_today())
     return _see_other("plan.overview")
 
 
@@ -61,8 +64,8 @@ def _lists() -> dict[str, list[str]]:
 
 def choices() -> dict[str, object]:
     return {
-        "weekdays": list(zip(programs.WEEKDAYS, programs.WEEKDAY_NAMES, strict=True)),
-        "equipment": [e.value for e in programs.EQUIPMENT_CHOICES],
+        "weekdays": list(zip(plans.WEEKDAYS, plans.WEEKDAY_NAMES, strict=True)),
+        "equipment": [e.value for e in plans.EQUIPMENT_CHOICES],
     }
 
 
@@ -74,7 +77,7 @@ def overview() -> Response:
 
 def _plan_page(error: str | None = None, status: int = 200) -> Response:
     today = local_today()
-    plan = programs.plan_for(store(), catalog(), current_user(), today)
+    plan = plans.plan_for(store(), catalog(), current_user(), today)
     if plan is None:
         return _see_other("plan.onboarding")
     current = plan.week_of(today)
@@ -87,7 +90,7 @@ def _plan_page(error: str | None = None, status: int = 200) -> Response:
         weeks=plan.weeks[max(0, index - 1) : index + 5],
         current=current,
         today=today,
-        vacations=programs.vacations(store(), current_user()),
+        vacations=plans.vacations(store(), current_user()),
         error=error,
         form=request.form,
     )
@@ -101,7 +104,7 @@ def day(day: str) -> Response:
 
 def _day_page(when: date, error: str | None = None, status: int = 200) -> Response:
     today = local_today()
-    plan = programs.plan_for(store(), catalog(), current_user(), today)
+    plan = plans.plan_for(store(), catalog(), current_user(), today)
     planned = plan.day(when) if plan else None
     if plan is None or planned is None:
         abort(404)
@@ -113,8 +116,8 @@ def _day_page(when: date, error: str | None = None, status: int = 200) -> Respon
         planned=planned,
         week=week,
         today=today,
-        targets=programs.move_targets(plan, when, today),
-        skipped=when in programs.skipped_days(store(), current_user().id or 0),
+        targets=plans.move_targets(plan, when, today),
+        skipped=when in plans.skipped_days(store(), current_user().id or 0),
         error=error,
     )
 
@@ -124,8 +127,8 @@ def skip(day: str) -> Response:
     """Skip this day's session; a missed strength day moves to a free day if it can."""
     when = _day_or_404(day)
     today = local_today()
-    plan = programs.plan_for(store(), catalog(), current_user(), today) or abort(404)
-    error = programs.skip_day(store(), current_user(), plan, when, today)
+    plan = plans.plan_for(store(), catalog(), current_user(), today) or abort(404)
+    error = plans.skip_day(store(), current_user(), plan, when, today)
     if error:
         return _day_page(when, error, 422)
     return _see_other("plan.day", day=when.isoformat())
@@ -135,7 +138,7 @@ def skip(day: str) -> Response:
 def unskip(day: str) -> Response:
     """Take back a skip."""
     when = _day_or_404(day)
-    programs.unskip_day(store(), current_user(), when)
+    plans.unskip_day(store(), current_user(), when)
     return _see_other("plan.day", day=when.isoformat())
 
 
@@ -144,12 +147,12 @@ def move(day: str) -> Response:
     """Move this day's session to a free day later in the same week."""
     when = _day_or_404(day)
     today = local_today()
-    plan = programs.plan_for(store(), catalog(), current_user(), today) or abort(404)
+    plan = plans.plan_for(store(), catalog(), current_user(), today) or abort(404)
     try:
         target = inputs.plan_day(request.form.get("target", ""), today)
     except inputs.Refused:
         return _day_page(when, "Pick the day to move the session to.", 422)
-    error = programs.move_day(store(), catalog(), current_user(), plan, when, target, today)
+    error = plans.move_day(store(), catalog(), current_user(), plan, when, target, today)
     if error:
         return _day_page(when, error, 422)
     return _see_other("plan.day", day=target.isoformat())
@@ -165,7 +168,7 @@ def add_vacation() -> Response:
         except inputs.Refused as refused:
             unreadable = refused.reason == inputs.READABLE_DAY
             return _plan_error(VACATION_DAYS if unreadable else refused.about(label))
-    error = programs.add_vacation(store(), current_user(), *days)
+    error = plans.add_vacation(store(), current_user(), *days)
     return _plan_error(error) if error else _see_other("plan.overview")
 
 

@@ -10,12 +10,16 @@ from flask import Blueprint, Response, abort, jsonify, redirect, url_for
 from htmx_flask import request
 
 from routines.catalog import Routine
-from webapp import clock, inputs, programs, reminders, services
-from webapp.finish import finish_preview
-from webapp.guests import current_user
-from webapp.models import Completion, new_public_id
-from webapp.store import SessionFacts
-from webapp.views import catalog, reminder_store, render, store
+from webapp import clock, inputs
+from webapp.extensions import catalog, reminder_store, store
+from webapp.presenters.finish import finish_preview
+from webapp.services import plans as programs
+from webapp.services import reminders
+from webapp.services import sessions as services
+from webapp.store.models import Completion, new_public_id
+from webapp.store.training import SessionFacts
+from webapp.views import render
+from webapp.web.guests import current_user
 
 bp = Blueprint("player", __name__)
 

@@ -10,11 +10,14 @@ from htmx_flask import request
 from routines import progress as layout
 from routines.bounds import EARLIEST_DATE
 from routines.streaks import Mark, plan_schedule, week_adherence
-from webapp import inputs, phone_view, programs, progress
-from webapp.charts import line_chart
-from webapp.guests import current_user
-from webapp.views import MARK_LABELS, catalog, render, store
+from webapp import inputs
+from webapp.extensions import catalog, store
+from webapp.presenters import phone_view
+from webapp.presenters.charts import line_chart
+from webapp.services import plans, progress
+from webapp.views import MARK_LABELS, render
 from webapp.views.plan import local_today
+from webapp.web.guests import current_user
 
 bp = Blueprint("progress", __name__)
 
@@ -43,7 +46,7 @@ def overview() -> Response:
     """The streak and freezes, six months at a glance, a month's days, the history and charts."""
     user, today = current_user(), local_today()
     sessions = store().session_facts(user.id or 0)  # read once for the plan and the streak
-    plan = programs.plan_for(store(), catalog(), user, today, sessions=sessions)
+    plan = plans.plan_for(store(), catalog(), user, today, sessions=sessions)
     record, current_if_done_today = progress.streak_records(
         store(), user.id or 0, plan, today, sessions
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import Blueprint, Response, current_app, request
 
-from webapp.icons import render_icons
+from webapp.pwa.icons import render_icons
 
 bp = Blueprint("pwa", __name__)
 

@@ -9,17 +9,20 @@ from flask_limiter.errors import RateLimitExceeded
 from htmx_flask import request
 
 from routines.streaks import zone
-from webapp import clock, reminders, scheduler
-from webapp.devices import device_label
-from webapp.guests import current_user, known_user
-from webapp.limits import limiter
-from webapp.models import PushSubscription, Reminder, User
-from webapp.push import SubscriptionError, check_subscription, insecure_endpoints
-from webapp.reminder_store import MAX_DEVICES
-from webapp.scheduler import Reached
-from webapp.security import csrf
-from webapp.views import catalog, reminder_store, render, store
+from webapp import clock, extensions
+from webapp.extensions import catalog, reminder_store, store
+from webapp.push.sender import SubscriptionError, check_subscription, insecure_endpoints
+from webapp.scheduler import process
+from webapp.scheduler.process import Reached
+from webapp.services import reminders
+from webapp.services.devices import device_label
+from webapp.store.models import PushSubscription, Reminder, User
+from webapp.store.reminders import MAX_DEVICES
+from webapp.views import render
 from webapp.views.plan import choices, local_today
+from webapp.web.guests import current_user, known_user
+from webapp.web.limits import limiter
+from webapp.web.security import csrf
 
 bp = Blueprint("reminders", __name__)
 
@@ -68,7 +71,7 @@ def _page(
 
 
 def _devices(user: User) -> list[dict[str, Any]]:
-    key = current_app.extensions["hipday.vapid_public"]
+    key = extensions.vapid_public()
     return [
         {"device": d, "current": d.vapid_key == key}
         for d in reminder_store().subscriptions(user.id or 0)
@@ -115,7 +118,7 @@ def subscribe() -> Response:
         )
     except SubscriptionError as error:
         return _json(400, error=str(error))
-    key = current_app.extensions["hipday.vapid_public"]
+    key = extensions.vapid_public()
     if isinstance(data, dict) and data.get("key") not in (None, key):
         message = "This page is out of date: reload it and turn reminders on again."
         return _json(409, error=message)
@@ -176,7 +179,7 @@ def _test_key() -> str:
 @limiter.limit(TESTS_PER_ACCOUNT, key_func=_test_key, methods=["POST"])
 def test() -> Response:
     """Send a test notification to every device of yours, and say how it went."""
-    sent = scheduler.send_test(current_user())
+    sent = process.send_test(current_user())
     return _test_answer(_test_text(sent), 200 if sent.delivered else 409)
 
 

@@ -10,7 +10,8 @@ from htmx_flask import request
 
 from routines.catalog import Equipment, Goal
 from routines.finder import RoutineQuery, Where, find_routines
-from webapp.views import catalog, render
+from webapp.extensions import catalog
+from webapp.views import render
 
 bp = Blueprint("routines", __name__)
 

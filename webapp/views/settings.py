@@ -8,12 +8,15 @@ from zoneinfo import available_timezones
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
-from webapp import clock, programs, reminders, services
-from webapp.calendar_feed import calendar_feed
-from webapp.guests import current_user, remember_time_zone
-from webapp.services import is_time_zone
-from webapp.views import catalog, reminder_store, render, store
+from webapp import clock
+from webapp.extensions import catalog, reminder_store, store
+from webapp.presenters.calendar_feed import calendar_feed
+from webapp.services import plans, reminders
+from webapp.services import sessions as services
+from webapp.services.sessions import is_time_zone
+from webapp.views import render
 from webapp.views.plan import choices, local_today
+from webapp.web.guests import current_user, remember_time_zone
 
 bp = Blueprint("settings", __name__)
 
@@ -24,7 +27,7 @@ TIME_ZONES = ("UTC",) + tuple(
 
 
 def _page(
-    form: programs.ProgramForm | None = None,
+    form: plans.ProgramForm | None = None,
     status: int = 200,
     zone_form: dict[str, str] | None = None,
     block: str = "program_form",
@@ -40,7 +43,7 @@ def _page(
         "pages/settings.html",
         block,
         status,
-        form=form or programs.program_form(versions[-1] if versions else None),
+        form=form or plans.program_form(versions[-1] if versions else None),
         choices=choices(),
         has_program=bool(versions),
         feed_url=feed,
@@ -60,10 +63,10 @@ def page() -> Response:
 def save() -> Response:
     """Save new answers: the plan changes from today on, the past stays as it was."""
     lists = {name: request.form.getlist(name) for name in ("days", "equipment")}
-    answers = programs.parse_program(request.form, lists)
+    answers = plans.parse_program(request.form, lists)
     if answers.errors:
         return _page(answers, 422)
-    programs.save_program(store(), current_user(), answers, local_today())
+    plans.save_program(store(), current_user(), answers, local_today())
     return redirect(url_for("plan.overview"), 303)  # type: ignore[return-value]
 
 
@@ -101,7 +104,7 @@ def detected_time_zone() -> Response:
 @bp.post("/settings/calendar")
 def new_feed() -> Response:
     """Make a new private calendar address (any older one stops working)."""
-    programs.new_calendar_token(store(), current_user())
+    plans.new_calendar_token(store(), current_user())
     return redirect(url_for("settings.page", _anchor="calendar"), 303)  # type: ignore[return-value]
 
 
@@ -118,7 +121,7 @@ def feed(token: str) -> Response:
     user = store().user_by_calendar_token(token) or abort(404)
     now = clock.now()
     today = services.local_today(user, now)
-    plan = programs.plan_for(store(), catalog(), user, today) or abort(404)
+    plan = plans.plan_for(store(), catalog(), user, today) or abort(404)
 
     def link(day: date) -> str:
         return url_for("plan.day", day=day.isoformat(), _external=True)

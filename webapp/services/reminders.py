@@ -31,14 +31,15 @@ from routines.reminders import (
 )
 from routines.session import estimated_minutes
 from routines.streaks import zone
-from webapp import inputs, programs
-from webapp.models import Reminder, User
-from webapp.reminder_store import ReminderStore
-from webapp.store import Store
+from webapp import inputs
+from webapp.services import plans
+from webapp.store.models import Reminder, User
+from webapp.store.reminders import ReminderStore
+from webapp.store.training import Store
 
 Kind = Literal["session", "desk"]
 KINDS: tuple[Kind, ...] = ("session", "desk")
-WEEKDAYS = programs.WEEKDAYS
+WEEKDAYS = plans.WEEKDAYS
 DEFAULT_SESSION_AT = time(7, 0)
 DEFAULT_DESK = (time(9, 0), time(17, 0), 60, (0, 1, 2, 3, 4))
 #: Desk breaks suggest a routine of 2–5 minutes, so a break stays a break.
@@ -236,7 +237,7 @@ class Today:
     """What the plan and history say of the reminder's day."""
 
     facts: DayFacts
-    planned: programs.TodayPlan | None
+    planned: plans.TodayPlan | None
 
 
 def day_of(store: Store, catalog: Catalog, user: User, reminder: Reminder, day: date) -> Today:
@@ -249,8 +250,8 @@ def day_of(store: Store, catalog: Catalog, user: User, reminder: Reminder, day: 
         events = store.plan_events(user_id)
         away = any(e.kind == "vacation" and e.until and e.day <= day <= e.until for e in events)
         return Today(replace(facts, vacation=away), None)
-    plan = programs.plan_for(store, catalog, user, day, weeks_ahead=1)
-    planned = programs.today_in_plan(plan, day)
+    plan = plans.plan_for(store, catalog, user, day, weeks_ahead=1)
+    planned = plans.today_in_plan(plan, day)
     status = planned.day.status if planned is not None else None
     full = replace(
         facts,
@@ -399,8 +400,8 @@ def act(
         return "Snoozed for 15 minutes."
     reminders.set_quiet(reminder.id, day)
     if reminder.kind == "session":
-        plan = programs.plan_for(store, catalog, user, day)
+        plan = plans.plan_for(store, catalog, user, day)
         planned = plan.day(day) if plan is not None else None
         if plan is not None and planned is not None and planned.status is DayStatus.PLANNED:
-            programs.skip_day(store, user, plan, day, day)
+            plans.skip_day(store, user, plan, day, day)
     return "No more reminders today."

@@ -1,11 +1,11 @@
-"""Alembic environment: migrations run on the connection `webapp.db.migrate` hands over."""
+"""Alembic environment: migrations run on the connection `webapp.store.db.migrate` hands over."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlmodel import SQLModel
 
-from webapp import models  # noqa: F401  (registers the tables on SQLModel.metadata)
+from webapp.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 
 connection = context.config.attributes["connection"]
 context.configure(

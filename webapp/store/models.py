@@ -1,4 +1,4 @@
-"""The database tables. Only `webapp/store.py` and `webapp/reminder_store.py` query them."""
+"""The database tables. Only the modules of `webapp/store/` query them."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=256)
     secured_at: datetime | None = None
     #: The last UTC date a device opened the account (written at most daily): guests not seen
-    #: for long are pruned (webapp/guest_store.py).
+    #: for long are pruned (webapp/store/guests.py).
     last_seen_on: date | None = Field(default=None, index=True)
 
 

@@ -26,8 +26,8 @@ from routines.plan import (
     Program,
     build_plan,
 )
-from webapp.models import PlanEvent, ProgramVersion, User
-from webapp.store import SessionFacts, Store
+from webapp.store.models import PlanEvent, ProgramVersion, User
+from webapp.store.training import SessionFacts, Store
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

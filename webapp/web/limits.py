@@ -16,7 +16,7 @@ from flask import Flask, current_app, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from webapp.accounts import normal_email
+from webapp.services.accounts import normal_email
 
 limiter = Limiter(key_func=get_remote_address)
 

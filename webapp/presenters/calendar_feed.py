@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from icalendar import Calendar, Event
 
 from routines.plan import DayStatus, Plan
-from webapp.models import User
-from webapp.programs import day_label
+from webapp.services.plans import day_label
+from webapp.store.models import User
 
 #: How far back the feed reaches: older sessions leave the calendar, so the feed of a program
 #: years old costs what a new one does.

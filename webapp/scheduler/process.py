@@ -13,7 +13,7 @@ stay quiet (rest day, vacation, pause, done, skipped), claims it while moving it
 (worked out in the user's time zone), then sends to every device of the user concurrently,
 writing down each device's result as soon as its push service answers. Decisions run on a few
 threads under a time budget, so a user whose decision is slow or fails holds back nobody
-(webapp/decisions.py). Reminders missed by
+(webapp/scheduler/decisions.py). Reminders missed by
 downtime are sent late, once, within the catch-up window; older ones are skipped.
 
 A scheduler killed mid-send leaves its claims unfinished. The next one sends them to the devices
@@ -44,12 +44,14 @@ from sqlalchemy.pool import NullPool
 
 from routines.reminders import too_late
 from routines.streaks import zone
-from webapp import clock, guests, reminders
-from webapp.decisions import Decided, Decisions
-from webapp.models import PushSubscription, Reminder, ReminderDelivery, User
-from webapp.push import Outcome, Push, Result, Sender, insecure_endpoints
-from webapp.reminder_store import Claim, ReminderStore, most_recently_used
-from webapp.store import Store
+from webapp import clock, extensions
+from webapp.push.sender import Outcome, Push, Result, Sender, insecure_endpoints
+from webapp.scheduler.decisions import Decided, Decisions
+from webapp.services import reminders
+from webapp.store.models import PushSubscription, Reminder, ReminderDelivery, User
+from webapp.store.reminders import Claim, ReminderStore, most_recently_used
+from webapp.store.training import Store
+from webapp.web import guests
 
 log = logging.getLogger(__name__)
 #: When the scheduler prunes guests each day (UTC): a quiet hour, clear of the 07:00 reminders.
@@ -137,7 +139,7 @@ def sender() -> RecordingSender:
     if made is None:
         config = current_app.config
         made = RecordingSender(
-            current_app.extensions["hipday.vapid"],
+            extensions.parts().vapid,
             config["VAPID_SUBJECT"],
             timeout=config["PUSH_TIMEOUT"],
             workers=config["PUSH_WORKERS"],
@@ -165,15 +167,16 @@ def sweep(now: datetime | None = None, *, alone: bool = False) -> SweepReport:
     `alone`: this process holds the scheduler lock, so any send still unfinished was left by a
     scheduler that stopped, and is finished now rather than after its lease.
 
-    Reminders are decided in worker threads under a time budget (see webapp/decisions.py): a
-    decision that fails is logged and its reminder moved on, one still running after its budget
-    is sent by the first sweep after it ends; the others are claimed and sent meanwhile.
+    Reminders are decided in worker threads under a time budget (see
+    webapp/scheduler/decisions.py): a decision that fails is logged and its reminder moved on,
+    one still running after its budget is sent by the first sweep after it ends; the others are
+    claimed and sent meanwhile.
     """
     now = now or clock.now()
     window = timedelta(minutes=current_app.config["REMINDER_CATCH_UP_MINUTES"])
     report = SweepReport()
-    store: Store = current_app.extensions["hipday.store"]
-    reminder_store: ReminderStore = current_app.extensions["hipday.reminders"]
+    store: Store = extensions.store()
+    reminder_store: ReminderStore = extensions.reminder_store()
     _resume(reminder_store, now, window, report, timedelta(0) if alone else LEASE)
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
 
@@ -279,7 +282,7 @@ def _decide(
             return Decision(Claim(reminder.id, stored, next_fire, None), TOO_LATE)
         due = latest
     local_due = due.astimezone(zone(user.time_zone))
-    catalog = current_app.extensions["hipday.catalog"]
+    catalog = extensions.catalog()
     today = reminders.day_of(store, catalog, user, reminder, local_due.date())
     quiet = reminders.why_quiet(reminder, today)
     if quiet is not None:
@@ -317,7 +320,7 @@ def _deliver(
     already = already or {}
     owners = {d.id: whose[d.reminder_id][0].id or 0 for d in deliveries}
     devices = reminder_store.subscriptions_of(sorted(set(owners.values())))
-    key = current_app.extensions["hipday.vapid_public"]
+    key = extensions.vapid_public()
     pushes: list[tuple[int, int, Push]] = []  # (delivery id, subscription id, push)
     outcomes: dict[int, list[str]] = {}
     for delivery in deliveries:
@@ -390,7 +393,7 @@ def _resume(
     if not won:
         return
     whose: dict[int, tuple[User, str]] = {}
-    store: Store = current_app.extensions["hipday.store"]
+    store: Store = extensions.store()
     for delivery in won:
         reminder = reminder_store.reminder_by_id(delivery.reminder_id)
         user = store.user(reminder.user_id) if reminder is not None else None
@@ -412,8 +415,8 @@ class Reached(NamedTuple):
 
 def send_test(user: User) -> Reached:
     """Send the test notification to each of the user's devices, all within PUSH_TEST_SECONDS."""
-    reminder_store: ReminderStore = current_app.extensions["hipday.reminders"]
-    key = current_app.extensions["hipday.vapid_public"]
+    reminder_store: ReminderStore = extensions.reminder_store()
+    key = extensions.vapid_public()
     devices = [d for d in reminder_store.subscriptions(user.id or 0) if d.vapid_key == key]
     devices = most_recently_used(devices)
     body = reminders.encode(reminders.test_message()).encode()
@@ -628,8 +631,8 @@ def scheduler_lock(engine: Engine) -> SchedulerLock:
 def prune_guests() -> guests.Pruned:
     """Delete the guest accounts that never came back (the scheduler does it once a day)."""
     return guests.prune(
-        current_app.extensions["hipday.guests"],
-        current_app.extensions["hipday.store"],
+        extensions.guests(),
+        extensions.store(),
         clock.now().date(),
     )
 
@@ -639,7 +642,7 @@ def run(app: Flask, *, once: bool = False) -> None:
 
     It first takes the scheduler lock, waiting while another scheduler holds it.
     """
-    lock = scheduler_lock(app.extensions["hipday.store"].engine)
+    lock = scheduler_lock(extensions.store().engine)
     lock.acquire()
     try:
         _run(app, lock, once)

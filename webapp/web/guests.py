@@ -19,13 +19,13 @@ from flask.cli import with_appcontext
 from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import OperationalError
 
-from webapp import clock
-from webapp.account_store import Accounts
-from webapp.accounts import token_hash
+from webapp import clock, extensions
 from webapp.config import GUEST_COOKIE_DAYS
-from webapp.guest_store import Guests
-from webapp.models import User, new_public_id, utc_now
-from webapp.store import Store
+from webapp.services.accounts import token_hash
+from webapp.store.accounts import Accounts
+from webapp.store.guests import Guests
+from webapp.store.models import User, new_public_id, utc_now
+from webapp.store.training import Store
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def _forget_account() -> None:
 
 def _first_save(unsaved: User) -> User:
     """Make the guest's row now that they save something, and tie the cookie to it."""
-    guests: Guests = current_app.extensions["hipday.guests"]
+    guests: Guests = extensions.guests()
     user = guests.create(unsaved.public_id or new_public_id(), unsaved.time_zone, _today())
     g.unsaved_guest = unsaved
     session.pop("guest", None)
@@ -118,7 +118,7 @@ def undo_unkept_guest(response: Response) -> Response:
     user: User | None = g.get("user")
     if unsaved is None or user is None or user.id is None or response.status_code < 400:
         return response
-    guests: Guests = current_app.extensions["hipday.guests"]
+    guests: Guests = extensions.guests()
     try:
         if not guests.delete_if_empty(user.id):
             return response  # it keeps something after all: the cookie keeps pointing at it
@@ -156,7 +156,7 @@ def keep_cookie_alive(user: User) -> None:
 
 def _note_seen(user_id: int, today: date) -> None:
     """Write the day of the visit; a database busy right now only costs a day's precision."""
-    guests: Guests = current_app.extensions["hipday.guests"]
+    guests: Guests = extensions.guests()
     try:
         guests.seen(user_id, today)
     except OperationalError as error:
@@ -173,13 +173,13 @@ def known_user() -> User | None:
     A guest account is its cookie. A secured account also needs this device's sign-in to
     stand: after logging out, or a password change elsewhere, the old cookie opens nothing.
     """
-    store: Store = current_app.extensions["hipday.store"]
+    store: Store = extensions.store()
     user_id = session.get("user_id")
     user = store.user(user_id) if isinstance(user_id, int) else None
     if user is None or user.secured_at is None:
         return user
     token = session.get("sign_in")
-    accounts: Accounts = current_app.extensions["hipday.accounts"]
+    accounts: Accounts = extensions.accounts()
     if isinstance(token, str) and accounts.signed_in(user.id or 0, token_hash(token), utc_now()):
         return user
     return None
@@ -222,9 +222,7 @@ def guests_group() -> None:
 @with_appcontext
 def prune_command() -> None:
     """Delete guest accounts that never came back (run it once a day)."""
-    pruned = prune(
-        current_app.extensions["hipday.guests"], current_app.extensions["hipday.store"], _today()
-    )
+    pruned = prune(extensions.guests(), extensions.store(), _today())
     click.echo(
         f"Deleted {pruned.idle_and_empty} guest accounts with nothing saved, unseen for "
         f"{IDLE_GUEST_DAYS} days, and {pruned.lost} unseen for {LOST_GUEST_DAYS} days."
@@ -233,7 +231,6 @@ def prune_command() -> None:
 
 def init_app(app: Flask) -> None:
     app.session_interface = GuestCookie()
-    app.extensions["hipday.guests"] = Guests(app.extensions["hipday.store"].engine)
     app.before_request(load_guest)
     app.after_request(undo_unkept_guest)
     app.cli.add_command(guests_group)

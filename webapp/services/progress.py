@@ -12,9 +12,9 @@ from routines.dosage import UNITS, DosageKind
 from routines.plan import Plan
 from routines.progress import Point, weekly_best
 from routines.streaks import Logged, Record, plan_schedule, record
-from webapp.models import Completion
-from webapp.programs import PLAN_CACHE_WEEKS, Recent
-from webapp.store import SessionFacts, Store
+from webapp.services.plans import PLAN_CACHE_WEEKS, Recent
+from webapp.store.models import Completion
+from webapp.store.training import SessionFacts, Store
 
 DAY = timedelta(days=1)
 HISTORY_PAGE = 20

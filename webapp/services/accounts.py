@@ -31,9 +31,9 @@ from webauthn.helpers.structs import (
 )
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from webapp.account_store import Accounts
-from webapp.devices import device_label
-from webapp.models import Passkey, User
+from webapp.services.devices import device_label
+from webapp.store.accounts import Accounts
+from webapp.store.models import Passkey, User
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 MAX_EMAIL = 254

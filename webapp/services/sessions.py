@@ -16,8 +16,8 @@ from routines.dosage import AMOUNT_FIELD
 from routines.session import Session, compile_session
 from routines.streaks import local_day, zone
 from webapp import inputs
-from webapp.models import Completion, CompletionExercise, User
-from webapp.store import Store
+from webapp.store.models import Completion, CompletionExercise, User
+from webapp.store.training import Store
 
 
 def column_length(model: type[SQLModel], name: str) -> int:

@@ -14,8 +14,10 @@ from typing import Any
 
 from routines import bounds
 from routines.dosage import DosageKind
-from webapp import inputs, programs, services
-from webapp.models import (
+from webapp import inputs
+from webapp.services import plans
+from webapp.services import sessions as services
+from webapp.store.models import (
     Completion,
     CompletionExercise,
     PlanEvent,
@@ -26,8 +28,8 @@ from webapp.models import (
     new_public_id,
     utc_now,
 )
-from webapp.reminder_store import ReminderStore
-from webapp.store import Store
+from webapp.store.reminders import ReminderStore
+from webapp.store.training import Store
 
 FORMAT = "hipday-export"
 VERSION = 1
@@ -225,7 +227,7 @@ def csv_zip(data: Snapshot, now: datetime) -> bytes:
         ), defuse=False),
         "program.csv": _csv(PROGRAM_COLUMNS, (
             [v["effective_from"], v["start"], v["goal"],
-             " ".join(programs.WEEKDAYS[d] for d in v["session_days"]), v["experience"],
+             " ".join(plans.WEEKDAYS[d] for d in v["session_days"]), v["experience"],
              "; ".join(v["equipment"]), v["deload_every"]]
             for v in document["program_versions"]
         )),
@@ -568,18 +570,18 @@ def _exercise_record(session: Reader, number: int, fields: Any) -> ExerciseRecor
 
 
 def _version_record(version: Reader, today: date) -> VersionRecord:
-    """The program form's rules, through `programs.parse_program` itself."""
+    """The program form's rules, through `plans.parse_program` itself."""
     days = version.items("session_days", 7)
-    equipment = version.items("equipment", len(programs.EQUIPMENT_CHOICES) + 1)
+    equipment = version.items("equipment", len(plans.EQUIPMENT_CHOICES) + 1)
     if not days or not all(type(d) is int and 0 <= d < 7 for d in days):
         raise version.fail(PROGRAM_MESSAGES["days"])
     if not all(isinstance(e, str) for e in equipment):
         raise version.fail(PROGRAM_MESSAGES["equipment"])
-    answers = programs.parse_program(
+    answers = plans.parse_program(
         {"goal": version.text("goal", PROGRAM_MESSAGES["goal"]),
          "experience": version.text("experience", PROGRAM_MESSAGES["experience"]),
          "deload_every": str(version.whole("deload_every", 3, 4))},
-        {"days": [programs.WEEKDAYS[d] for d in days], "equipment": equipment},
+        {"days": [plans.WEEKDAYS[d] for d in days], "equipment": equipment},
     )  # fmt: skip
     if answers.errors:
         raise version.fail(PROGRAM_MESSAGES[next(iter(answers.errors))])
@@ -598,7 +600,7 @@ PROGRAM_MESSAGES = {
     "deload_every": "deload_every must be 3 or 4.",
     "days": "session_days must hold 2 to 6 different weekdays, from 0 (Monday) to 6 (Sunday).",
     "equipment": "equipment may only list: "
-    + ", ".join(e.value for e in programs.EQUIPMENT_CHOICES) + ".",
+    + ", ".join(e.value for e in plans.EQUIPMENT_CHOICES) + ".",
 }  # fmt: skip
 
 
@@ -609,7 +611,7 @@ def _event_record(event: Reader, today: date) -> EventRecord:
         raise event.fail("until must be empty (null) for a skip.")
     if kind != "skip" and until is None:
         raise event.fail(f"until is missing: a {kind} needs the day it ends on.")
-    if kind == "vacation" and not timedelta(0) <= until - day <= programs.LONGEST_VACATION:
+    if kind == "vacation" and not timedelta(0) <= until - day <= plans.LONGEST_VACATION:
         raise event.fail("until must be on or after day; a vacation lasts three months at most.")
     same_week = until is not None and timedelta(0) < until - day < timedelta(days=7)
     if kind == "move" and not (same_week and until.weekday() > day.weekday()):

@@ -8,8 +8,15 @@ from sqlalchemy import ColumnElement, exists
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import and_, col, delete, or_, select, update
 
-from webapp.models import Completion, PlanEvent, ProgramVersion, PushSubscription, Reminder, User
-from webapp.store import Queries
+from webapp.store.models import (
+    Completion,
+    PlanEvent,
+    ProgramVersion,
+    PushSubscription,
+    Reminder,
+    User,
+)
+from webapp.store.training import Queries
 
 #: What makes a guest worth keeping: a row in any of these tables.
 KEPT = (Completion, ProgramVersion, PlanEvent, Reminder, PushSubscription)

@@ -5,7 +5,7 @@ default of 0 drops it for a phone that is offline), a timeout (its default waits
 Urgency, Topic and Content-Type; the VAPID claims are signed fresh for each push service (the
 library mutates a claims dict you reuse). 404 and 410 mean the browser is gone; 429 and 5xx are
 retried with backoff, honouring Retry-After. Pushes go over HTTPS to public addresses only and
-never follow a redirect (webapp/outbound.py).
+never follow a redirect (webapp/push/outbound.py).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from py_vapid import Vapid02
 from pywebpush import WebPusher, WebPushException
 
 from webapp import inputs
-from webapp.outbound import PushSession, refusal
+from webapp.push.outbound import PushSession, refusal
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def check_subscription(data: Any, *, allow_insecure: bool = False) -> tuple[str,
     Endpoints must be https addresses of a named host (not an address on this network), so
     the server can't be pointed at itself; `allow_insecure` lets tests use a local mock. This
     only turns obvious mistakes away early: where a name leads is checked on every connection
-    (webapp/outbound.py), since it can resolve elsewhere by the time a push is sent.
+    (webapp/push/outbound.py), since it can resolve elsewhere by the time a push is sent.
     """
     if not isinstance(data, dict):
         raise SubscriptionError("The browser sent no subscription.")

@@ -13,10 +13,11 @@ from datetime import date, datetime
 
 from routines.catalog import Catalog
 from routines.plan import DayStatus, Plan, PlannedDay
-from webapp import programs, services
-from webapp.models import User
-from webapp.progress import streak_records
-from webapp.store import SessionFacts, Store
+from webapp.services import plans
+from webapp.services import sessions as services
+from webapp.services.progress import streak_records
+from webapp.store.models import User
+from webapp.store.training import SessionFacts, Store
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def finish_preview(
     today = services.local_today(user, now)
     if sessions is None:
         sessions = store.session_facts(user.id or 0)
-    plan = programs.plan_for(store, catalog, user, today, sessions=sessions)
+    plan = plans.plan_for(store, catalog, user, today, sessions=sessions)
     _, streak = streak_records(store, user.id or 0, plan, today, sessions)
     return FinishPreview(today, streak, plan is not None, next_on_plan(plan, today, routine_slug))
 

@@ -12,7 +12,7 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
 
-from webapp.models import (
+from webapp.store.models import (
     Completion,
     CompletionExercise,
     Passkey,

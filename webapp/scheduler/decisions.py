@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from webapp.models import Reminder, User
+from webapp.store.models import Reminder, User
 
 T = TypeVar("T")
 #: How often a sweep waiting for decisions looks for those that have run past their budget.

@@ -1,0 +1,79 @@
+"""The one place that wires Hipday's parts: the catalog, the stores, the VAPID key.
+
+`init_app` builds them once per app; the rest of the web layer reaches them through the typed
+getters below, and hands them to services as arguments (services never look them up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
+from flask import Flask, current_app
+
+from routines.catalog import Catalog, load_catalog
+from webapp.push.sender import application_server_key, load_vapid
+from webapp.store.accounts import Accounts
+from webapp.store.db import make_engine
+from webapp.store.guests import Guests
+from webapp.store.reminders import ReminderStore
+from webapp.store.training import Store
+
+
+@dataclass
+class Parts:
+    """Everything a request or a sweep needs besides its input."""
+
+    catalog: Catalog
+    store: Store
+    reminders: ReminderStore
+    accounts: Accounts
+    guests: Guests
+    vapid: EllipticCurvePrivateKey
+    vapid_public: str
+
+
+def init_app(app: Flask) -> None:
+    """Build the parts from the app's config."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    vapid = load_vapid(Path(app.instance_path), app.config["VAPID_PRIVATE_KEY"])
+    app.extensions["hipday"] = Parts(
+        catalog=load_catalog(),
+        store=Store(engine),
+        reminders=ReminderStore(engine),
+        accounts=Accounts(engine),
+        guests=Guests(engine),
+        vapid=vapid,
+        vapid_public=application_server_key(vapid),
+    )
+
+
+def parts() -> Parts:
+    """The current app's parts."""
+    found: Parts = current_app.extensions["hipday"]
+    return found
+
+
+def catalog() -> Catalog:
+    return parts().catalog
+
+
+def store() -> Store:
+    return parts().store
+
+
+def reminder_store() -> ReminderStore:
+    return parts().reminders
+
+
+def accounts() -> Accounts:
+    return parts().accounts
+
+
+def guests() -> Guests:
+    return parts().guests
+
+
+def vapid_public() -> str:
+    return parts().vapid_public

@@ -1,0 +1,1 @@
+"""What pages show, worked out from the services' answers."""

@@ -1,0 +1,1 @@
+"""What makes Hipday installable and offline: the service worker and the icons."""

@@ -1,0 +1,1 @@
+"""The reminder process: its loop, locks and sweep."""

@@ -1,0 +1,1 @@
+"""The database: models, migrations, and the only modules that query."""

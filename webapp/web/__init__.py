@@ -1,0 +1,1 @@
+"""HTTP plumbing: security headers and checks, guests, limits, errors, compression."""
