@@ -16,8 +16,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from routines.catalog import Equipment, Goal, load_catalog
+from routines.heatmap import heatmap, month
 from routines.plan import Done, Experience, History, Program, build_plan
-from routines.progress import heatmap, month
 from routines.streaks import Logged, Mark, Record, every_day, plan_schedule, record
 
 RUNS = 30

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from routines.reminders import (
+from routines.reminder_rules import (
     CATCH_UP,
     DESK_EVERY_MINUTES,
     EVERY_DAY,

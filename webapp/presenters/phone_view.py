@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from routines.heatmap import SHADE_MINUTES
 from routines.plan import DayStatus, PlannedDay, Week
-from routines.progress import SHADE_MINUTES
 from routines.streaks import (
     DAYS_PER_FREEZE,
     MOST_FREEZES,

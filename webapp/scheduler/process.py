@@ -42,7 +42,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from routines.reminders import too_late
+from routines.reminder_rules import too_late
 from routines.streaks import zone
 from webapp import clock, extensions
 from webapp.push.sender import Outcome, Push, Result, Sender, insecure_endpoints

@@ -1,6 +1,6 @@
 """Use cases of reminders: the settings form, what a reminder says, and its notification actions.
 
-`routines.reminders` holds the rules (when a reminder fires, when it stays quiet); this module
+`routines.reminder_rules` holds the rules (when a reminder fires, when it stays quiet); this module
 reads the user's plan and history to feed those rules, and builds the notifications' text.
 """
 
@@ -17,7 +17,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from routines.catalog import Catalog, Routine, RoutineKind
 from routines.plan import DayStatus
-from routines.reminders import (
+from routines.reminder_rules import (
     DESK_EVERY_MINUTES,
     EVERY_DAY,
     DayFacts,

@@ -10,8 +10,8 @@ from jinja2_fragments.flask import render_block
 
 from routines.catalog import Goal
 from routines.finder import Where
+from routines.heatmap import Heatmap
 from routines.plan import DayKind
-from routines.progress import Heatmap
 from routines.session import estimated_minutes
 from routines.streaks import Mark, safe_today
 from webapp import clock, extensions

@@ -7,7 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, abort
 from htmx_flask import request
 
-from routines import progress as layout
+from routines import heatmap as layout
 from routines.bounds import EARLIEST_DATE
 from routines.streaks import Mark, plan_schedule, week_adherence
 from webapp import inputs

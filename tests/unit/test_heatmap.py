@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routines.progress import (
+from routines.heatmap import (
     HEATMAP_WEEKS,
     Cell,
     Heatmap,
