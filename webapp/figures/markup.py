@@ -1,32 +1,40 @@
-"""A figure as inline SVG: still (absolute polylines) or ready to move (nested joint groups).
+"""A figure as inline SVG: still (absolute polylines) or ready to move (a group per joint).
 
-The markup draws the figure in its key pose with SVG `transform` attributes, so it reads right
-with no CSS at all and under `prefers-reduced-motion`. Where something moves, each joint is two
-nested groups: the parent group carries the joint's `translate(...)` (where it sits on its parent
-bone), the child group its `rotate(...)`. The stylesheet (`styles.py`) moves them through the CSS
-`translate`, `rotate` and `scale` properties, which add to the `transform` attribute (a CSS
-`transform` would replace it). Parts that never move are flattened into plain paths. The wrapper
-group `fm` flips the whole figure for the left side.
+The markup draws the figure in its key pose, in the figure's own whole-unit coordinates, so it
+reads right with no CSS at all and under `prefers-reduced-motion`. A joint that moves is a group
+whose origin is the joint (a `translate(...)`, shared by neighbouring joints at the same place):
+the stylesheet (`styles.py`) turns it with the CSS `rotate` property, which adds to the
+`transform` attribute (a CSS `transform` would replace it). Only a bone that stretches (turns
+toward the camera) gets a frame turned along it, where it scales and its children slide. Still
+bones are plain paths, one per run of a colour; a limb hidden all the time under the other
+side's is left out. The wrapper group `fm` flips the whole figure for the left side.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 from markupsafe import Markup, escape
 
 from routines.figures import Figure, Rig, build_rig
 from routines.figures.body import HEAD_RADIUS
 from routines.figures.props import P2, Shape
-from routines.figures.rig import Bone, bone_lines
+from routines.figures.rig import Bone, bone_lines, sample_frames
 
 PAD = 3.0
+VISIBLE = 1.0  # units: a turn that moves nothing this far reads as still
 MOVES = 2.0  # degrees: a joint turning less than this between keyframes reads as still
 #: Units: a bone seen shortening (turning toward the camera) by less than this reads as still.
 STRETCHES = 3.0
 COLOURS = {"body": "", "far": "f", "work": "w", "band": "bd", "strap": "st"}  # body: plain
+
+
+def short_name(slug: str) -> str:
+    """A figure's class and animation name: its slug's initials ('banded-clamshell' -> 'bc')."""
+    return "".join(word[0] for word in slug.split("-") if word)
 
 
 def number(value: float) -> str:
@@ -42,6 +50,7 @@ class Drawing:
     rig: Rig
 
     @classmethod
+    @cache
     def of(cls, figure: Figure) -> Drawing:
         return cls(figure, build_rig(figure))
 
@@ -78,10 +87,104 @@ class Drawing:
         xs, ys = zip(*self.rig.origins, strict=True)
         return self.moves(xs) or self.moves(ys)
 
-    def moving_below(self, bone: Bone) -> bool:
-        """Whether `bone` or anything hanging from it moves."""
-        own = self.moves(bone.angles) or self.stretches(bone) or self.slides(bone)
-        return own or any(self.moving_below(child) for child in self.children(bone))
+    def turns(self, bone: Bone) -> bool:
+        """Whether `bone` turns enough to see: what hangs from it moves a unit or more."""
+        reach = max(math.dist(self.line(bone)[0], self.line(b)[1]) for b in self.below(bone))
+        key = bone.angles[self.rig.key]
+        return any(abs(math.radians(a - key)) * reach >= VISIBLE for a in bone.angles)
+
+    def index(self, bone: Bone) -> int:
+        return self.rig.bones.index(bone)
+
+    def line(self, bone: Bone) -> tuple[P2, P2]:
+        """Where `bone` starts and ends in the key pose."""
+        return self.lines(float(self.rig.key))[bone]
+
+    def lines(self, frame: float) -> dict[Bone, tuple[P2, P2]]:
+        return _lines(self.rig, frame)
+
+    def hidden(self, bone: Bone) -> bool:
+        return _hidden(self, bone)
+
+    def covered(self, bone: Bone) -> bool:
+        """Whether `bone` and all that hangs from it lie under the other side's, all the time
+        (the far leg of a two-legged bridge seen side-on): nothing of it would show."""
+        pair = self.pair(bone)
+        if pair is None or pair.depth <= bone.depth or pair.thick != bone.thick:
+            return False
+        below = self.below(bone)
+        if any(b.colour in ("band", "strap") or self.pair(b) is None for b in below):
+            return False
+        return all(
+            math.dist(lines[b][i], lines[self.pair(b)][i]) < 0.5  # type: ignore[index]
+            for lines in (self.lines(f) for f in sample_frames(self.rig))
+            for b in below
+            for i in (0, 1)
+        )
+
+    def pair(self, bone: Bone) -> Bone | None:
+        """The same bone of the other side."""
+        if bone.name[-2:] not in ("_r", "_l"):
+            return None
+        other = bone.name[:-1] + ("l" if bone.name.endswith("r") else "r")
+        return next((b for b in self.rig.bones if b.name == other), None)
+
+    def below(self, bone: Bone) -> list[Bone]:
+        """`bone` and every bone hanging from it."""
+        return [bone, *(b for child in self.children(bone) for b in self.below(child))]
+
+    def motions(self) -> dict[str, list[float]]:
+        return _motions(self)
+
+    def moving(self) -> dict[str, list[float]]:
+        """Each moving part's change from the key pose, per keyframe, by its kind and bone
+        number: 'r8' turns bone 8 (degrees), 's8' stretches it, 't8' slides it along its
+        parent, 'h8' carries its head, 'ox'/'oy' shift the whole figure."""
+        rig, key = self.rig, self.rig.key
+        found: dict[str, list[float]] = {}
+        if self.root_moves():
+            found["ox"] = [x - rig.origins[key][0] for x, _ in rig.origins]
+            found["oy"] = [y - rig.origins[key][1] for _, y in rig.origins]
+        for index, bone in enumerate(rig.bones):
+            if self.hidden(bone) or any(self.hidden(b) for b in self.above(bone)):
+                continue
+            if self.turns(bone):
+                found[f"r{index}"] = [a - bone.angles[key] for a in bone.angles]
+            if self.stretches(bone):
+                found[f"s{index}"] = [v / (bone.lengths[key] or 1.0) for v in bone.lengths]
+                if bone.head:
+                    found[f"h{index}"] = [v - bone.lengths[key] for v in bone.lengths]
+            if self.slides(bone):
+                offsets = self.offsets(bone)
+                found[f"t{index}"] = [v - offsets[key] for v in offsets]
+        return found
+
+    def above(self, bone: Bone) -> list[Bone]:
+        parent = self.parent(bone)
+        return [parent, *self.above(parent)] if parent else []
+
+    def css_names(self) -> dict[str, str]:
+        return _css_names(self)
+
+    def naming(self) -> dict[str, str]:
+        """Each moving part's custom property and class: numbered afresh in each figure, and
+        parts that move alike (both arms of a bridge) share one."""
+        names: dict[str, str] = {"ox": "ox", "oy": "oy"}
+        seen: dict[tuple[object, ...], str] = {}
+        counts: dict[str, int] = {}
+        for name, series in self.motions().items():
+            if name in names:
+                continue
+            kind = name[0]
+            same = (kind, *(round(v, 2 if kind == "s" else 0) for v in series))
+            if same not in seen:
+                seen[same] = f"{kind}{counts.setdefault(kind, 0)}"
+                counts[kind] += 1
+            names[name] = seen[same]
+        return names
+
+    def css_name(self, kind: str, bone: Bone) -> str:
+        return self.css_names()[f"{kind}{self.index(bone)}"]
 
 
 def svg(
@@ -96,7 +199,7 @@ def svg(
     `data` becomes data- attributes (what the player script needs to know about it)."""
     drawing = Drawing.of(figure)
     body = _animated(drawing) if animated else still(drawing, figure.key)
-    moving = f"m x-{figure.slug}" if animated else ""
+    moving = f"m x-{short_name(figure.slug)}" if animated else ""
     names = " ".join(c for c in ("fig", moving, css_class) if c)
     extra = "".join(f' data-{key}="{escape(value)}"' for key, value in (data or {}).items())
     return Markup(
@@ -140,102 +243,145 @@ def shapes(props: Sequence[Shape]) -> str:
     return "".join(drawn.values())
 
 
-# --- moving drawings: nested groups where something moves, flat paths where nothing does ----
+# --- moving drawings: a group per moving joint, everything else plain paths ---------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The coordinates a group draws in: its origin (a joint, in the figure's key pose) and its
+    direction in degrees (the figure's own, 0, unless a bone stretches along it)."""
+
+    origin: P2
+    angle: float = 0.0
+
+    def local(self, point: P2) -> tuple[int, int]:
+        """`point` (figure coordinates) in this frame, in whole units."""
+        if not self.angle:  # whole units first, so that no rounding adds up along a limb
+            (x, y), (ox, oy) = _round(point), _round(self.origin)
+            return (x - ox, y - oy)
+        dx, dy = point[0] - self.origin[0], point[1] - self.origin[1]
+        c, s = math.cos(math.radians(self.angle)), math.sin(math.radians(self.angle))
+        return _round((dx * c + dy * s, dy * c - dx * s))
+
+
+@dataclass
+class Item:
+    """Something drawn in a frame, far ones first: a line of still bones (`points`, one colour)
+    that the bones hanging on at its end extend, or markup; `offset` is where a joint group
+    starts, so neighbouring groups starting at the same place share one translate."""
+
+    depth: float
+    markup: str = ""
+    css: str = ""
+    points: list[tuple[int, int]] = field(default_factory=list)
+    offset: tuple[int, int] | None = None
+
+    def text(self) -> str:
+        line = _points(self.points) if self.points else ""
+        return f'<path{self.css} d="M{line}"/>' if "l" in line else self.markup
 
 
 def _animated(drawing: Drawing) -> str:
-    rig = drawing.rig
-    ox, oy = rig.origins[rig.key]
-    origin = ' class="o"' if drawing.root_moves() else ""
-    roots = sorted((b for b in rig.bones if b.parent is None), key=lambda b: b.depth)
-    inner = "".join(_node(drawing, b, (0.0, 0.0)) for b in roots)
-    place = f"translate({number(ox)} {number(oy)})"
-    return f'{shapes(rig.shapes)}<g transform="{place}"{origin}>{inner}</g>'
-
-
-def _node(drawing: Drawing, bone: Bone, start: P2) -> str:
-    """`bone`, starting at `start` in its parent's frame (the parent pointing along +x): flat
-    paths if nothing in it moves, else its own frame group with its children inside."""
-    if not drawing.moving_below(bone):
-        return _flat(drawing, bone, start)
-    index, key = drawing.rig.bones.index(bone), drawing.rig.key
-    length = bone.lengths[key]
-    stretch = f"s{index}" if drawing.stretches(bone) else ""
-    own = f'<path{classes(bone, stretch)} d="M0 0h{number(length)}"/>'
-    if round(length) == 0:
-        own = ""  # seen end-on (a hip from the side): nothing to draw, but its frame counts
-    if bone.head:
-        own += _head(drawing, bone, index, bool(stretch))
-    children = sorted(drawing.children(bone), key=lambda b: b.depth)
-    inside = "".join(
-        [_node(drawing, c, (length * c.at, 0.0)) for c in children if c.depth < bone.depth]
-        + [own]
-        + [_node(drawing, c, (length * c.at, 0.0)) for c in children if c.depth >= bone.depth]
+    """Props, then the body in the figure's coordinates (in a group that shifts it, if the root
+    point moves): each moving joint a group that turns about it, each still part a path."""
+    frame = Frame((0.0, 0.0))
+    roots = [b for b in drawing.rig.bones if b.parent is None]
+    body = _joined([item for b in roots for item in _bone(drawing, b, frame, None)])
+    return shapes(drawing.rig.shapes) + (
+        f'<g class="o">{body}</g>' if drawing.root_moves() else body
     )
-    turn = f' class="r{index}"' if drawing.moves(bone.angles) else ""
-    slide = f' class="t{index}"' if drawing.slides(bone) else ""
-    return _frame(start, bone.angles[key], slide, turn, inside)
 
 
-def _round(point: P2) -> tuple[int, int]:
-    return (round(point[0]) + 0, round(point[1]) + 0)
+def _bone(drawing: Drawing, bone: Bone, frame: Frame, line: Item | None) -> list[Item]:
+    """`bone` and what hangs from it, in `frame`: a group of its own if it moves, else its line
+    carries on `line` (the line ending where it starts) when the colour is the same."""
+    if drawing.hidden(bone):
+        return []
+    if drawing.turns(bone) or drawing.slides(bone) or drawing.stretches(bone):
+        return [_group(drawing, bone, frame)]
+    return _still(drawing, bone, frame, line)
 
 
-def _frame(start: P2, angle: float, slide: str, turn: str, inside: str) -> str:
-    """The groups that put a bone's frame in place: a slide (translate) outside, a turn
-    (rotate) inside, each with a transform attribute only where it is not zero."""
-    place = f"translate({number(start[0])} {number(start[1])})" if any(map(round, start)) else ""
-    rotate = f"rotate({number(angle)})" if round(angle) % 360 else ""
-    if not slide and not turn:
-        transform = " ".join(t for t in (place, rotate) if t)
-        return f'<g transform="{transform}">{inside}</g>' if transform else inside
-    if not slide and not place:
-        return f"<g{_attr(rotate)}{turn}>{inside}</g>"
-    turned = f"<g{_attr(rotate)}{turn}>{inside}</g>" if rotate or turn else inside
-    return f"<g{_attr(place)}{slide}>{turned}</g>"
+def _still(drawing: Drawing, bone: Bone, frame: Frame, line: Item | None) -> list[Item]:
+    """A bone that keeps its place in `frame`, and what hangs from it."""
+    start, end = (frame.local(p) for p in drawing.line(bone))
+    items: list[Item] = []
+    if line is None or line.css != classes(bone) or line.points[-1] != start:
+        line = Item(bone.depth, css=classes(bone), points=[start])
+        items.append(line)
+    line.points.append(end)
+    if bone.head:
+        items.append(Item(bone.depth + 0.001, _circle(end)))
+    for child in drawing.children(bone):
+        items += _bone(drawing, child, frame, line if child.at == 1.0 else None)
+    return items
 
 
-def _attr(transform: str) -> str:
-    return f' transform="{transform}"' if transform else ""
+def _group(drawing: Drawing, bone: Bone, parent: Frame) -> Item:
+    """A moving bone: a group whose frame starts at the bone's start, turning (rotate),
+    sliding along a stretching parent (translate) or stretching itself (scale) there."""
+    start, end = drawing.line(bone)
+    offset = parent.local(start)
+    if drawing.stretches(bone):  # a stretch is along the bone: the frame turns to follow it
+        angle = round(math.degrees(math.atan2(end[1] - start[1], end[0] - start[0])))
+        items = _stretched(drawing, bone, Frame(start, angle))
+        rotate = (
+            f"rotate({number(angle - parent.angle)})" if round(angle - parent.angle) % 360 else ""
+        )
+    else:
+        items, rotate = _still(drawing, bone, Frame(start, parent.angle), None), ""
+    turn = drawing.css_name("r", bone) if drawing.turns(bone) else ""
+    inner = _joined(items)
+    turned = f"<g{_attr('transform', rotate)}{_attr('class', turn)}>{inner}</g>"
+    turned = turned if rotate or turn else inner
+    if drawing.slides(bone):  # CSS translate comes before the transform attribute's: nest
+        place = f"translate({_join(offset)})" if any(offset) else ""
+        slide = drawing.css_name("t", bone)
+        return Item(
+            bone.depth, f"<g{_attr('transform', place)}{_attr('class', slide)}>{turned}</g>"
+        )
+    return Item(bone.depth, turned, offset=offset if any(offset) else None)
 
 
-def _head(drawing: Drawing, bone: Bone, index: int, stretches: bool) -> str:
+def _stretched(drawing: Drawing, bone: Bone, frame: Frame) -> list[Item]:
+    """A stretching bone along its frame's x axis, its head and the bones sliding along it."""
     length = number(bone.lengths[drawing.rig.key])
-    if not stretches:
-        return f'<circle cx="{length}" r="{number(HEAD_RADIUS)}"/>'
-    circle = f'<circle r="{number(HEAD_RADIUS)}"/>'
-    return f'<g transform="translate({length} 0)" class="h{index}">{circle}</g>'
+    stretch = drawing.css_name("s", bone)
+    items = [Item(bone.depth, f'<path{classes(bone, stretch)} d="M0 0h{length}"/>')]
+    if bone.head:
+        head = _attr("class", drawing.css_name("h", bone))
+        circle = _circle((0, 0))
+        items.append(
+            Item(bone.depth + 0.001, f'<g transform="translate({length} 0)"{head}>{circle}</g>')
+        )
+    for child in drawing.children(bone):
+        items += _bone(drawing, child, frame, None)
+    return items
 
 
-def _flat(drawing: Drawing, bone: Bone, start: P2) -> str:
-    """A still subtree as polylines in the current frame: one per limb chain and colour."""
-    key = drawing.rig.key
-    chains: list[tuple[float, str, list[P2]]] = []
-    circles: list[str] = []
+def _attr(name: str, value: str) -> str:
+    return f' {name}="{value}"' if value else ""
 
-    def walk(b: Bone, at: P2, angle: float, chain: list[P2] | None) -> None:
-        direction = angle + b.angles[key]
-        end = _ahead(at, direction, b.lengths[key])
-        if chain is None:
-            chain = [at]
-            chains.append((b.depth, classes(b), chain))
-        chain.append(end)
-        if b.head:
-            circles.append(
-                f'<circle cx="{number(end[0])}" cy="{number(end[1])}" r="{number(HEAD_RADIUS)}"/>'
-            )
-        for child in drawing.children(b):
-            joint = _ahead(at, direction, b.lengths[key] * child.at)
-            same = child.at == 1.0 and classes(child) == classes(b) and chain[-1] == end
-            walk(child, joint, direction, chain if same else None)
 
-    walk(bone, start, 0.0, None)
-    paths = [
-        f'<path{css} d="M{_points(points)}"/>'
-        for _, css, points in sorted(chains, key=lambda chain: chain[0])
-        if "l" in _points(points)  # drop what is seen end-on
-    ]
-    return "".join(paths) + "".join(circles)
+def _circle(centre: tuple[int, int]) -> str:
+    x, y = (str(v) if v else "" for v in centre)  # a zero is the default: leave it out
+    return f'<circle{_attr("cx", x)}{_attr("cy", y)} r="{number(HEAD_RADIUS)}"/>'
+
+
+def _joined(items: list[Item]) -> str:
+    """The items far to near; neighbouring joint groups at the same place share a translate."""
+    parts: list[str] = []
+    run: list[Item] = []
+    for item in [*sorted(items, key=lambda i: i.depth), Item(0.0)]:
+        if run and item.offset != run[0].offset:
+            inner = "".join(i.text() for i in run)
+            parts.append(f'<g transform="translate({_join(run[0].offset or (0, 0))})">{inner}</g>')
+            run = []
+        if item.offset is not None:
+            run.append(item)
+        else:
+            parts.append(item.text())
+    return "".join(parts)
 
 
 def _points(points: Sequence[P2]) -> str:
@@ -262,6 +408,25 @@ def _join(*pairs: tuple[int, int]) -> str:
     return text
 
 
-def _ahead(at: P2, degrees: float, length: float) -> P2:
-    radians = math.radians(degrees)
-    return (at[0] + length * math.cos(radians), at[1] + length * math.sin(radians))
+@cache
+def _hidden(drawing: Drawing, bone: Bone) -> bool:
+    return drawing.covered(bone)
+
+
+@cache
+def _motions(drawing: Drawing) -> dict[str, list[float]]:
+    return drawing.moving()
+
+
+@cache
+def _css_names(drawing: Drawing) -> dict[str, str]:
+    return drawing.naming()
+
+
+@cache
+def _lines(rig: Rig, frame: float) -> dict[Bone, tuple[P2, P2]]:
+    return bone_lines(rig, frame)
+
+
+def _round(point: P2) -> tuple[int, int]:
+    return (round(point[0]) + 0, round(point[1]) + 0)  # + 0 turns -0 into 0

@@ -16,25 +16,25 @@ from functools import cache
 
 from routines.catalog import Catalog
 from routines.figures import Figure, Motion, Rig
-from webapp.figures.markup import Drawing, number
+from webapp.figures.markup import Drawing, number, short_name
 
 SECONDS_PER_REP = 3.0  # routines.dosage.SELF_PACED_SECONDS_PER_REP: one rep per beat
 EASE_IN_SECONDS = 2.0
-#: kind of change -> (CSS property it drives, the custom property's syntax, its rest value)
+#: kind of change -> (the CSS it drives, its rest value). The custom properties are plain
+#: numbers, so a keyframe needs no units: degrees for turns, units for slides.
 KINDS = {
-    "r": ("rotate: var(--{n})", "<angle>", "0deg"),
-    "s": ("scale: var(--{n}) 1", "<number>", "1"),
-    "t": ("translate: var(--{n}) 0", "<length>", "0px"),
-    "h": ("translate: var(--{n}) 0", "<length>", "0px"),
+    "r": ("rotate:calc(var(--{n})*1deg)", "0"),
+    "s": ("scale:var(--{n}) 1", "1"),
+    "t": ("translate:calc(var(--{n})*1px)", "0"),
+    "h": ("translate:calc(var(--{n})*1px)", "0"),
 }
-UNITS = {"r": "deg", "s": "", "t": "px", "h": "px", "ox": "px", "oy": "px"}
 
 SHARED = """\
-.fig.m{animation-duration:var(--fig-t,3s);animation-timing-function:ease-in-out;\
+.fig.m{animation-name:var(--fig-a);animation-duration:var(--fig-t,3s);animation-timing-function:ease-in-out;\
 animation-iteration-count:var(--fig-n,infinite);animation-fill-mode:both}
-.fig .o{translate:var(--ox) var(--oy)}
-@property --ox{syntax:"<length>";inherits:true;initial-value:0px}
-@property --oy{syntax:"<length>";inherits:true;initial-value:0px}
+.fig .o{translate:calc(var(--ox)*1px) calc(var(--oy)*1px)}
+@property --ox{syntax:"<number>";inherits:true;initial-value:0}
+@property --oy{syntax:"<number>";inherits:true;initial-value:0}
 """
 
 
@@ -45,30 +45,15 @@ def cycle_seconds(figure: Figure, tempo: int | None) -> float:
     return (tempo or SECONDS_PER_REP) * figure.reps_per_cycle
 
 
-def short_name(slug: str) -> str:
-    """A figure's animation name: its slug's initials ('banded-clamshell' -> 'bc')."""
-    return "".join(word[0] for word in slug.split("-") if word)
-
-
 def changes(figure: Figure) -> dict[str, list[float]]:
-    """Each moving custom property's value per keyframe (a cycle ends on its first again)."""
+    """Each custom property's value per keyframe (a cycle ends on its first again), under the
+    names the markup's classes use."""
     drawing = Drawing.of(figure)
-    rig, key = drawing.rig, drawing.rig.key
+    names = drawing.css_names()
     found: dict[str, list[float]] = {}
-    if drawing.root_moves():
-        found["ox"] = [x - rig.origins[key][0] for x, _ in rig.origins]
-        found["oy"] = [y - rig.origins[key][1] for _, y in rig.origins]
-    for index, bone in enumerate(rig.bones):
-        if drawing.moves(bone.angles):
-            found[f"r{index}"] = [a - bone.angles[key] for a in bone.angles]
-        if drawing.stretches(bone):
-            found[f"s{index}"] = [v / (bone.lengths[key] or 1.0) for v in bone.lengths]
-            if bone.head:
-                found[f"h{index}"] = [v - bone.lengths[key] for v in bone.lengths]
-        offsets = drawing.offsets(bone)
-        if drawing.slides(bone):
-            found[f"t{index}"] = [v - offsets[key] for v in offsets]
-    return {name: _closed(rig, name, values) for name, values in found.items()}
+    for name, values in drawing.motions().items():
+        found.setdefault(names[name], _closed(drawing.rig, name, values))
+    return found
 
 
 def _closed(rig: Rig, name: str, values: list[float]) -> list[float]:
@@ -86,7 +71,7 @@ def figure_css(figure: Figure, seconds: float) -> str:
     once = ";--fig-n:1" if figure.motion is Motion.EASE_IN else ""
     timing = f";--fig-t:{number(seconds)}s" if seconds != SECONDS_PER_REP else ""
     stops = _stops(changes(figure))
-    return f".x-{figure.slug}{{animation-name:{name}{timing}{once}}}@keyframes {name}{{{stops}}}"
+    return f".x-{name}{{--fig-a:{name}{timing}{once}}}@keyframes {name}{{{stops}}}"
 
 
 def _stops(values: dict[str, list[float]]) -> str:
@@ -109,22 +94,18 @@ def _stops(values: dict[str, list[float]]) -> str:
 
 
 def _value(name: str, value: float) -> str:
-    kind = "ox" if name in ("ox", "oy") else name[0]
-    if kind == "r":
-        return f"{round(value)}deg"
-    if kind == "s":
+    if name.startswith("s"):
         return f"{value:.2f}".rstrip("0").rstrip(".").replace("0.", ".", 1)
-    return f"{number(value)}{UNITS[kind]}"
+    return number(value)
 
 
 def shared_rules(names: Sequence[str]) -> Iterator[str]:
     """A registered custom property and the rule that applies it, per moving part used."""
     yield SHARED
     for name in sorted(set(names), key=lambda n: (n[0], int(n[1:]))):
-        rule, syntax, initial = KINDS[name[0]]
-        selector = f".fig .{name}"
-        yield f'@property --{name}{{syntax:"{syntax}";inherits:true;initial-value:{initial}}}\n'
-        yield f"{selector}{{{rule.format(n=name)}}}\n"
+        rule, initial = KINDS[name[0]]
+        yield f'@property --{name}{{syntax:"<number>";inherits:true;initial-value:{initial}}}\n'
+        yield f".fig .{name}{{{rule.format(n=name)}}}\n"
 
 
 @cache
