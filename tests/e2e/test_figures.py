@@ -141,6 +141,22 @@ def test_how_to_opens_the_setup_and_cues_while_the_timer_keeps_running(
     expect(howto).to_be_hidden()
 
 
+def test_under_reduced_motion_get_ready_still_shows_the_next_moves_starting_pose(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    page = new_context().new_page()
+    page.emulate_media(reduced_motion="reduce")
+    routine = timeline("pre-run-warm-up")
+    start(page, live_server, routine)
+    ready = shown_figure(page)
+    assert ready["exercise"] == routine.steps[1].exercise and ready["start"]
+    # Held at its first keyframe, the starting pose: still, but not the key pose.
+    assert ready["states"] == ["paused"] and ready["times"] == [0]
+    page.locator("#btn-skip").tap()  # into the work step: the still key pose
+    expect(page.locator("#step-title")).to_have_text(routine.steps[1].title)
+    assert shown_figure(page)["states"] == []
+
+
 @pytest.mark.parametrize(
     "path", ["/exercises/clamshell", "/exercises/walking-knee-hug", "/play/hip-er-strength"]
 )
