@@ -1,4 +1,4 @@
-"""The one place that wires Hipday's parts: the catalog, the stores, the VAPID key.
+"""The one place that wires Hipday's parts: the catalog, the stores, the VAPID key, the sender.
 
 `init_app` builds them once per app; the rest of the web layer reaches them through the typed
 getters below, and hands them to services as arguments (services never look them up).
@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
 from flask import Flask, current_app
 
 from routines.catalog import Catalog, load_catalog
-from webapp.push.sender import application_server_key, load_vapid
+from webapp.push.recording import RecordingSender
+from webapp.push.sender import application_server_key, insecure_endpoints, load_vapid
 from webapp.store.accounts import Accounts
 from webapp.store.db import make_engine
 from webapp.store.guests import Guests
@@ -32,6 +33,7 @@ class Parts:
     guests: Guests
     vapid: EllipticCurvePrivateKey
     vapid_public: str
+    sender: RecordingSender  # one per process, so its connections are reused
 
 
 def init_app(app: Flask) -> None:
@@ -46,6 +48,21 @@ def init_app(app: Flask) -> None:
         guests=Guests(engine),
         vapid=vapid,
         vapid_public=application_server_key(vapid),
+        sender=_sender(app, vapid),
+    )
+
+
+def _sender(app: Flask, vapid: EllipticCurvePrivateKey) -> RecordingSender:
+    """The push sender, as the config sets it; it starts threads only once it sends."""
+    config = app.config
+    return RecordingSender(
+        vapid,
+        config["VAPID_SUBJECT"],
+        timeout=config["PUSH_TIMEOUT"],
+        workers=config["PUSH_WORKERS"],
+        attempts=config["PUSH_ATTEMPTS"],
+        backoff=config["PUSH_BACKOFF"],
+        insecure_endpoints=insecure_endpoints(config),
     )
 
 
@@ -77,3 +94,7 @@ def guests() -> Guests:
 
 def vapid_public() -> str:
     return parts().vapid_public
+
+
+def sender() -> RecordingSender:
+    return parts().sender

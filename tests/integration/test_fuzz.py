@@ -33,10 +33,9 @@ from werkzeug.test import TestResponse, encode_multipart
 from tests.conftest import PUSH_TEST_CONFIG, TEST_TODAY, make_app
 from tests.integration.test_ownership import Account, csrf_token_of, new_account
 from tests.push.service import MockPushService
-from webapp import create_app
+from webapp import create_app, extensions
 
 #: Examples per route: enough to try every kind of body and visitor a few times.
-from webapp.scheduler import process
 from webapp.services import portability
 
 #: Examples per route: enough to try every kind of body and visitor a few times.
@@ -387,7 +386,7 @@ def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fuzzed]:
         known = read_forms(app, [other, guest])
         yield Fuzzed(app, push, known, other)
         with app.app_context():
-            process.sender().close()
+            extensions.sender().close()
     app.extensions["hipday"].store.engine.dispose()
 
 

@@ -18,7 +18,7 @@ from tests.conftest import TEST_NOW, make_app
 from tests.integration.conftest import TOKEN, Visitor
 from tests.push.dns import fake_dns
 from tests.push.service import MockPushService, Receiver, Redirect
-from webapp.scheduler import process
+from webapp import extensions
 from webapp.store.models import PushSubscription
 from webapp.store.reminders import ReminderStore
 
@@ -65,7 +65,7 @@ def push_service(app: Flask) -> Iterator[MockPushService]:
     with MockPushService(vapid_public_key=app.extensions["hipday"].vapid_public) as service:
         yield service
         with app.app_context():
-            process.sender().close()  # before the service hangs up on its connections
+            extensions.sender().close()  # before the service hangs up on its connections
 
 
 @pytest.fixture
@@ -218,7 +218,7 @@ def test_the_test_button_stops_waiting_for_a_silent_device_at_its_deadline(
             response = press_test(visitor, token)
         finally:
             with app.app_context():
-                process.sender().close()
+                extensions.sender().close()
         assert response.status_code == 200
         assert "Sent to 1 of 2 devices; 1 didn't answer in time." in text(response)
         assert len(service.messages(phone["endpoint"])) == 1
@@ -285,7 +285,7 @@ def test_in_production_a_push_service_whose_name_leads_to_this_machine_gets_noth
             response = press_test(visitor, token)
         finally:
             with app.app_context():
-                process.sender().close()
+                extensions.sender().close()
         assert "Sent to 0 of 1 devices; the others didn't accept it." in text(response)
         assert service.connections_opened == 0
     app.extensions["hipday"].store.engine.dispose()

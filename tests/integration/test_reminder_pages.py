@@ -25,6 +25,7 @@ from werkzeug.test import TestResponse
 from tests.conftest import TEST_NOW, TEST_TODAY, TEST_VAPID_KEY, make_app
 from tests.integration.conftest import TOKEN, Visitor
 from tests.push.service import MockPushService, Receiver
+from webapp import extensions
 from webapp.push.sender import load_vapid
 from webapp.scheduler import process as scheduler
 from webapp.services import reminders
@@ -58,7 +59,7 @@ def _close_sender(app: Flask) -> Iterator[None]:
     """The app keeps one push sender with keep-alive connections; close it after each test."""
     yield
     with app.app_context():
-        scheduler.sender().close()
+        extensions.sender().close()
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def push_service(app: Flask) -> Iterator[MockPushService]:
     with MockPushService(vapid_public_key=app.extensions["hipday"].vapid_public) as service:
         yield service
         with app.app_context():
-            scheduler.sender().close()  # before the service hangs up on its connections
+            extensions.sender().close()  # before the service hangs up on its connections
 
 
 @pytest.fixture

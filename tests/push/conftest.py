@@ -21,7 +21,7 @@ from routines.catalog import Catalog
 from tests.conftest import TEST_VAPID_KEY, make_app
 from tests.push.dns import FakeDns, fake_dns
 from tests.push.service import MockPushService
-from webapp.push.sender import Sender, application_server_key
+from webapp.push.sender import application_server_key
 from webapp.scheduler.process import SweepReport, sweep
 from webapp.services import plans, reminders
 from webapp.store.models import Completion, PushSubscription, Reminder, User
@@ -41,9 +41,7 @@ def local(wall_clock: str, time_zone: str = BERLIN) -> datetime:
 
 def close_app(app: Flask) -> None:
     """Close the app's push sender (threads, keep-alive connections) and its database."""
-    sender: Sender | None = app.extensions.get("hipday.sender")
-    if sender is not None:
-        sender.close()
+    app.extensions["hipday"].sender.close()
     app.extensions["hipday"].store.engine.dispose()
 
 

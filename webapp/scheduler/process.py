@@ -29,8 +29,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
@@ -45,7 +44,7 @@ from sqlalchemy.pool import NullPool
 from routines.reminder_rules import too_late
 from routines.streaks import zone
 from webapp import clock, extensions
-from webapp.push.sender import Outcome, Push, Result, Sender, insecure_endpoints
+from webapp.push.sender import Outcome, Push, Result
 from webapp.scheduler.decisions import Decided, Decisions
 from webapp.services import reminders
 from webapp.store.models import PushSubscription, Reminder, ReminderDelivery, User
@@ -100,55 +99,6 @@ class SweepReport:
             f"{self.gone} gone devices, {self.resumed} resumed, {self.errors} failed to decide, "
             f"{self.deciding} still deciding"
         )
-
-
-class RecordingSender(Sender):
-    """A sender that hands each push's result over as soon as its push service answered."""
-
-    def send_each(
-        self, pushes: Sequence[Push], record: Callable[[list[tuple[int, Result]]], None]
-    ) -> list[Result]:
-        """Send `pushes` concurrently; results in the same order.
-
-        While they go out, this thread passes every batch of finished ones to `record` as
-        (index in `pushes`, result): one call per wake-up, so the writes group themselves when
-        many answers arrive together. If `record` fails, pushes not yet started are dropped,
-        those under way finish, and the error is raised.
-        """
-        if not pushes:
-            return []
-        pool = self._executor()
-        futures = [pool.submit(self.send, push) for push in pushes]
-        index: dict[Future[Result], int] = {future: i for i, future in enumerate(futures)}
-        pending = set(futures)
-        try:
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                record([(index[future], future.result()) for future in done])
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            wait(pending)
-            raise
-        return [future.result() for future in futures]
-
-
-def sender() -> RecordingSender:
-    """The app's push sender (one per process, so its connections are reused)."""
-    made: RecordingSender | None = current_app.extensions.get("hipday.sender")
-    if made is None:
-        config = current_app.config
-        made = RecordingSender(
-            extensions.parts().vapid,
-            config["VAPID_SUBJECT"],
-            timeout=config["PUSH_TIMEOUT"],
-            workers=config["PUSH_WORKERS"],
-            attempts=config["PUSH_ATTEMPTS"],
-            backoff=config["PUSH_BACKOFF"],
-            insecure_endpoints=insecure_endpoints(config),
-        )
-        current_app.extensions["hipday.sender"] = made
-    return made
 
 
 def decisions() -> Decisions[Decision]:
@@ -338,7 +288,7 @@ def _deliver(
         rows = [(*pushes[i][:2], result.outcome.value) for i, result in finished]
         reminder_store.record_pushes(rows, datetime.now(UTC))
 
-    results = sender().send_each([push for _, _, push in pushes], record)
+    results = extensions.sender().send_each([push for _, _, push in pushes], record)
     gone, sent = [], []
     for (delivery_id, _, _), result in zip(pushes, results, strict=True):
         outcomes[delivery_id].append(result.outcome.value)
@@ -423,7 +373,7 @@ def send_test(user: User) -> Reached:
     pushes = [
         Push(d.endpoint, d.p256dh, d.auth, body, topic="hipday-test", ttl=600) for d in devices
     ]
-    results = sender().send_all(pushes, within=current_app.config["PUSH_TEST_SECONDS"])
+    results = extensions.sender().send_all(pushes, within=current_app.config["PUSH_TEST_SECONDS"])
     reminder_store.forget_endpoints([r.push.endpoint for r in results if r.outcome is Outcome.GONE])
     sent = [r.push.endpoint for r in results if r.outcome is Outcome.SENT]
     reminder_store.mark_sent(sent, clock.now())
@@ -696,4 +646,4 @@ def _run(app: Flask, lock: SchedulerLock, once: bool) -> None:
         pass
     finally:
         with app.app_context():
-            sender().close()
+            extensions.sender().close()
