@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from tests.conftest import ON_POSTGRES
 from tests.faults.conftest import wait_until
-from webapp.scheduler.process import (
+from webapp.scheduler.locks import (
     ADVISORY_KEY,
     AdvisoryLock,
     FileLock,
@@ -47,7 +47,7 @@ def second_waits_then_takes_over(
     first: SchedulerLock, second: SchedulerLock, caplog: pytest.LogCaptureFixture
 ) -> None:
     """`second` says it waits while `first` holds the lock, and has it once `first` lets go."""
-    caplog.set_level(logging.INFO, logger="webapp.scheduler.process")
+    caplog.set_level(logging.INFO, logger="webapp.scheduler.locks")
     first.acquire()
     waiter = threading.Thread(target=second.acquire, daemon=True)
     waiter.start()
@@ -73,7 +73,7 @@ def test_a_lock_file_replaced_while_waiting_is_locked_afresh(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Deleting the lock file can't let two schedulers hold two different files."""
-    caplog.set_level(logging.INFO, logger="webapp.scheduler.process")
+    caplog.set_level(logging.INFO, logger="webapp.scheduler.locks")
     path = tmp_path / "hipday.sqlite3.scheduler-lock"
     first, second, third = FileLock(path), FileLock(path), FileLock(path)
     first.acquire()

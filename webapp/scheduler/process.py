@@ -24,28 +24,22 @@ twice.
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import signal
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as dt_time
-from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 from flask import Flask, current_app
-from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool
 
 from routines.reminder_rules import too_late
 from routines.streaks import zone
 from webapp import clock, extensions
 from webapp.push.sender import Outcome, Push, Result
 from webapp.scheduler.decisions import Decided, Decisions
+from webapp.scheduler.locks import SchedulerLock, scheduler_lock
 from webapp.services import reminders
 from webapp.store.models import PushSubscription, Reminder, ReminderDelivery, User
 from webapp.store.reminders import Claim, ReminderStore, most_recently_used
@@ -379,203 +373,6 @@ def send_test(user: User) -> Reached:
     reminder_store.mark_sent(sent, clock.now())
     unanswered = sum(r.status is None and not r.detail.startswith("refused") for r in results)
     return Reached(len(sent), len(devices), unanswered)
-
-
-# One scheduler at a time
-
-#: The PostgreSQL advisory lock key of the scheduler ("hipday" and 1, as a positive bigint).
-ADVISORY_KEY = int.from_bytes(b"hipday\x00\x01", "big")
-#: Seconds between tries while the database can't be reached to take the lock.
-LOCK_RETRY_SECONDS = 5.0
-#: Keepalives on both ends of the lock's connection: if a scheduler's machine vanishes, the
-#: server frees its lock within about a minute (not the system default of hours), and a
-#: scheduler whose network is gone learns it has lost the lock.
-KEEPALIVE = {"idle": 30, "interval": 10, "count": 3}
-WAITING = (
-    "Another Hipday scheduler is running on this database; this one waits until it stops (%s)."
-)
-TAKING_OVER = "The other scheduler stopped: this one takes over."
-
-
-class SchedulerLock(Protocol):
-    """Held by the one scheduler sending reminders; a second one waits in `acquire`."""
-
-    #: True when holding it means no other scheduler can be sending, so this one may finish
-    #: every unfinished send at once.
-    exclusive: bool
-
-    def acquire(self) -> None:
-        """Take the lock, waiting (and saying so in the log) while another scheduler has it."""
-
-    def held(self) -> bool:
-        """Whether this process still holds the lock."""
-
-    def release(self) -> None:
-        """Let go of the lock."""
-
-
-class FileLock:
-    """An exclusive lock (flock) on a file beside the SQLite database.
-
-    The kernel releases it when the process ends, however it ends (kill -9 included). The file
-    is never deleted; if it is replaced while a scheduler waits, the waiter locks the new one.
-    """
-
-    exclusive = True
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        waited = False
-        while self._fd is None:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    if not waited:
-                        log.info(WAITING, f"lock file {self.path}")
-                        waited = True
-                    fcntl.flock(fd, fcntl.LOCK_EX)
-            except BaseException:
-                os.close(fd)
-                raise
-            if self._is_the_file(fd):
-                os.ftruncate(fd, 0)
-                os.write(fd, f"{os.getpid()}\n".encode())
-                self._fd = fd
-            else:
-                os.close(fd)
-        if waited:
-            log.info(TAKING_OVER)
-
-    def _is_the_file(self, fd: int) -> bool:
-        """Whether `fd` is still the file at `path` (not one deleted or replaced meanwhile)."""
-        try:
-            found, mine = os.stat(self.path), os.fstat(fd)
-        except FileNotFoundError:
-            return False
-        return (found.st_dev, found.st_ino) == (mine.st_dev, mine.st_ino)
-
-    def held(self) -> bool:
-        return self._fd is not None
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
-class AdvisoryLock:
-    """A PostgreSQL session advisory lock, on a connection of its own kept open while it runs.
-
-    PostgreSQL releases it when that connection ends, however the process ends. If the
-    connection drops, the lock is gone too: `held()` notices before the next sweep.
-    """
-
-    exclusive = True
-
-    def __init__(self, engine: Engine) -> None:
-        options: dict[str, Any] = {}
-        if engine.url.get_driver_name() in ("psycopg", "psycopg2"):
-            options["connect_args"] = {"connect_timeout": 10, "keepalives": 1} | {
-                f"keepalives_{name}": value for name, value in KEEPALIVE.items()
-            }
-        self.engine = create_engine(
-            engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT", **options
-        )
-        self.connection: Connection | None = None
-
-    def acquire(self) -> None:
-        waited = False
-        while self.connection is None:
-            try:
-                connection = self.engine.connect()
-            except DBAPIError as error:
-                self._pause(error)
-                continue
-            try:
-                for name, value in KEEPALIVE.items():  # the server's end of the connection
-                    connection.execute(text(f"SET tcp_keepalives_{name} = {value}"))
-                key = {"key": ADVISORY_KEY}
-                if not connection.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar():
-                    if not waited:
-                        log.info(WAITING, "PostgreSQL advisory lock")
-                        waited = True
-                    connection.execute(text("SELECT pg_advisory_lock(:key)"), key)
-            except DBAPIError as error:
-                connection.close()
-                self._pause(error)
-                continue
-            except BaseException:
-                connection.close()
-                raise
-            self.connection = connection
-        if waited:
-            log.info(TAKING_OVER)
-
-    def _pause(self, error: DBAPIError) -> None:
-        log.warning(
-            "can't reach the database to take the scheduler lock (%s); trying again in %s s",
-            error.orig,
-            LOCK_RETRY_SECONDS,
-        )
-        time.sleep(LOCK_RETRY_SECONDS)
-
-    def held(self) -> bool:
-        if self.connection is None:
-            return False
-        try:
-            self.connection.execute(text("SELECT 1"))
-        except DBAPIError:
-            log.warning("the scheduler's lock connection dropped, and the lock with it")
-            self.release()
-            return False
-        return True
-
-    def release(self) -> None:
-        if self.connection is not None:
-            try:
-                self.connection.close()  # ending the session lets go of the lock
-            except DBAPIError:
-                pass
-            self.connection = None
-
-
-@dataclass
-class NoLock:
-    """No lock to take: an in-memory database is this process's alone (`exclusive`); on other
-    databases two schedulers stay safe through their claims, with the lease for stopped ones."""
-
-    exclusive: bool
-
-    def acquire(self) -> None:
-        pass
-
-    def held(self) -> bool:
-        return True
-
-    def release(self) -> None:
-        pass
-
-
-def scheduler_lock(engine: Engine) -> SchedulerLock:
-    """The lock that keeps a second scheduler on this database waiting."""
-    url = engine.url
-    backend = url.get_backend_name()
-    if backend == "postgresql":
-        return AdvisoryLock(engine)
-    if backend == "sqlite":
-        database = url.database or ""
-        if database in ("", ":memory:"):
-            return NoLock(exclusive=True)
-        if not database.startswith("file:"):
-            path = Path(database)
-            return FileLock(path.with_name(f"{path.name}.scheduler-lock"))
-    log.warning("no scheduler lock on this database (%s): run exactly one scheduler", backend)
-    return NoLock(exclusive=False)
 
 
 def prune_guests() -> guests.Pruned:
