@@ -1,8 +1,9 @@
-"""Securing a guest account and signing in: passwords, signed-in devices and passkeys.
+"""Securing a guest account and signing in: passwords and signed-in devices.
 
 A guest account is the cookie alone. Once secured (an email with a password, later passkeys
 too) the account can be opened on any device, and a device's cookie counts only while its
 sign-in row stands: logging out deletes it, changing the password deletes all the others.
+The web layer hands each use case a `Visit`: the device's cookie and what it says of itself.
 """
 
 from __future__ import annotations
@@ -10,30 +11,16 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
-from flask import current_app, request, session
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import base64url_to_bytes, bytes_to_base64url
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.services.devices import device_label
 from webapp.store.accounts import Accounts
-from webapp.store.models import Passkey, User
+from webapp.store.models import Passkey, SignIn, User
+from webapp.store.training import Store
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 MAX_EMAIL = 254
@@ -86,7 +73,7 @@ def password_matches(user: User | None, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
 
-def parse_secure(form: dict[str, str]) -> AccountForm:
+def parse_secure(form: Mapping[str, str]) -> AccountForm:
     """The "Secure your account" form: an email and a password typed twice."""
     email = normal_email(form.get("email", ""))
     password, again = form.get("password", ""), form.get("password_again", "")
@@ -100,7 +87,7 @@ def parse_secure(form: dict[str, str]) -> AccountForm:
     return result
 
 
-def parse_new_password(form: dict[str, str]) -> AccountForm:
+def parse_new_password(form: Mapping[str, str]) -> AccountForm:
     new, again = form.get("new_password", ""), form.get("new_password_again", "")
     result = AccountForm()
     if not form.get("password", ""):
@@ -112,6 +99,22 @@ def parse_new_password(form: dict[str, str]) -> AccountForm:
     return result
 
 
+@dataclass(frozen=True)
+class Visit:
+    """What a use case may know of the request: the device's cookie and its browser and site."""
+
+    #: The signed session cookie's contents, changed in place (a sign-in rewrites it).
+    cookie: MutableMapping[str, Any]
+    user_agent: str = ""
+    #: The origin the browser reports (`https://hipday.example`) and the passkeys' relying party.
+    origin: str = ""
+    rp_id: str = ""
+
+    @property
+    def device(self) -> str:
+        return device_label(self.user_agent)
+
+
 # Signed-in devices
 
 
@@ -119,111 +122,108 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_sign_in(accounts: Accounts, user: User, method: str) -> None:
+def start_sign_in(accounts: Accounts, user: User, method: str, visit: Visit) -> None:
     """Sign this device in to `user`: a brand-new session cookie (a new CSRF token too)."""
     token = secrets.token_urlsafe(32)
-    label = device_label(request.headers.get("User-Agent", ""))
-    accounts.add_sign_in(user.id or 0, token_hash(token), label, method)
-    session.clear()
-    session["user_id"] = user.id
-    session["sign_in"] = token
-    session.permanent = True
+    accounts.add_sign_in(user.id or 0, token_hash(token), visit.device, method)
+    visit.cookie.clear()
+    visit.cookie["user_id"] = user.id
+    visit.cookie["sign_in"] = token
 
 
-def this_sign_in() -> str:
+def this_sign_in(cookie: Mapping[str, Any]) -> str:
     """The hash of this device's sign-in token ("" for a guest)."""
-    token = session.get("sign_in")
+    token = cookie.get("sign_in")
     return token_hash(token) if isinstance(token, str) else ""
 
 
-# Passkeys (WebAuthn)
+@dataclass(frozen=True)
+class Devices:
+    """A secured account's signed-in devices and passkeys (none for a guest)."""
+
+    sign_ins: Sequence[SignIn] = ()
+    passkeys: Sequence[Passkey] = ()
 
 
-def relying_party() -> tuple[str, str]:
-    """The passkey's relying party id (the host name) and the origin the browser reports."""
-    origin = request.host_url.rstrip("/")
-    configured = current_app.config.get("WEBAUTHN_RP_ID") or ""
-    return configured or (urlsplit(origin).hostname or ""), origin
+def devices(accounts: Accounts, user: User) -> Devices:
+    """Where the account is signed in and the passkeys it has."""
+    if user.secured_at is None:
+        return Devices()
+    return Devices(accounts.sign_ins(user.id or 0), accounts.passkeys(user.id or 0))
 
 
-def registration_options(user: User, existing: list[Passkey]) -> str:
-    """Options for `navigator.credentials.create`, as JSON; the challenge waits in the session."""
-    rp_id, _ = relying_party()
-    options = generate_registration_options(
-        rp_id=rp_id,
-        rp_name="Hipday",
-        user_id=(user.public_id or "").encode(),
-        user_name=user.email or "Hipday",
-        user_display_name=user.email or "Hipday",
-        authenticator_selection=AuthenticatorSelectionCriteria(
-            resident_key=ResidentKeyRequirement.REQUIRED,
-            user_verification=UserVerificationRequirement.PREFERRED,
-        ),
-        exclude_credentials=[
-            PublicKeyCredentialDescriptor(id=base64url_to_bytes(key.credential_id))
-            for key in existing
-        ],
-    )
-    session["passkey_challenge"] = bytes_to_base64url(options.challenge)
-    return options_to_json(options)
+#: Said instead of "taken", which would tell anyone which emails have accounts.
+EMAIL_UNUSABLE = (
+    "This email can't be used for a new account. If you already secured an account "
+    "with it, log in instead; otherwise use another email."
+)
 
 
-def verify_registration(user: User, credential: Any) -> Passkey | None:
-    """The new passkey from the browser's answer, or None if it doesn't verify."""
-    challenge = session.pop("passkey_challenge", None)
-    if not isinstance(challenge, str):
+def secure(accounts: Accounts, user: User, form: Mapping[str, str], visit: Visit) -> AccountForm:
+    """Give a guest account an email and a password, and sign this device in to it."""
+    checked = parse_secure(form)
+    if checked.errors:
+        return checked
+    password_hash = hash_password(form.get("password", ""))
+    if not accounts.secure(user.id or 0, checked.values["email"], password_hash):
+        checked.errors["email"] = EMAIL_UNUSABLE
+        return checked
+    start_sign_in(accounts, user, "secured", visit)
+    return checked
+
+
+def check_login(accounts: Accounts, form: Mapping[str, str]) -> tuple[AccountForm, User | None]:
+    """The account whose email and password these are; else the form with the one message."""
+    email = normal_email(form.get("email", ""))
+    checked = AccountForm(values={"email": email})
+    user = accounts.user_by_email(email) if not email_error(email) else None
+    if not password_matches(user, form.get("password", "")) or user is None:
+        checked.errors["password"] = LOGIN_FAILED
+        return checked, None
+    return checked, user
+
+
+def sign_in(
+    store: Store, accounts: Accounts, guest: User, user_id: int, method: str, visit: Visit
+) -> int | None:
+    """Sign this device in to `user_id`, bringing along its guest history; None if it's gone.
+
+    Returns how many of the guest's sessions didn't fit in the account.
+    """
+    user = store.user(user_id)
+    if user is None:
         return None
-    rp_id, origin = relying_party()
-    try:
-        verified = verify_registration_response(
-            credential=credential,
-            expected_challenge=base64url_to_bytes(challenge),
-            expected_rp_id=rp_id,
-            expected_origin=origin,
-        )
-    except Exception:  # noqa: BLE001 - any malformed answer is simply not a passkey
-        return None
-    transports = credential.get("response", {}).get("transports", [])
-    return Passkey(
-        user_id=user.id or 0,
-        credential_id=bytes_to_base64url(verified.credential_id),
-        public_key=verified.credential_public_key,
-        sign_count=verified.sign_count,
-        transports=",".join(str(t) for t in transports if isinstance(t, str))[:100],
-        label=device_label(request.headers.get("User-Agent", "")),
-    )
+    left_behind = 0
+    if guest.id is not None and guest.id != user.id and guest.secured_at is None:
+        left_behind = accounts.adopt_guest(guest.id, user.id or 0).left_behind
+        store.delete_user(guest.id)
+    start_sign_in(accounts, user, method, visit)
+    return left_behind
 
 
-def authentication_options() -> str:
-    """Options for `navigator.credentials.get` with any passkey of this site (discoverable)."""
-    rp_id, _ = relying_party()
-    options = generate_authentication_options(
-        rp_id=rp_id, user_verification=UserVerificationRequirement.PREFERRED
-    )
-    session["passkey_challenge"] = bytes_to_base64url(options.challenge)
-    return options_to_json(options)
+def sign_out(accounts: Accounts, user: User, visit: Visit) -> None:
+    """End this device's sign-in and forget the cookie."""
+    if user.secured_at is not None:
+        accounts.end_sign_in(user.id or 0, token_hash=this_sign_in(visit.cookie))
+    visit.cookie.clear()
 
 
-def verify_authentication(accounts: Accounts, credential: Any) -> int | None:
-    """The id of the account whose passkey signed the challenge, or None."""
-    challenge = session.pop("passkey_challenge", None)
-    raw_id = credential.get("id") if isinstance(credential, dict) else None
-    if not isinstance(challenge, str) or not isinstance(raw_id, str):
-        return None
-    passkey = accounts.passkey(raw_id)
-    if passkey is None:
-        return None
-    rp_id, origin = relying_party()
-    try:
-        verified = verify_authentication_response(
-            credential=credential,
-            expected_challenge=base64url_to_bytes(challenge),
-            expected_rp_id=rp_id,
-            expected_origin=origin,
-            credential_public_key=passkey.public_key,
-            credential_current_sign_count=passkey.sign_count,
-        )
-    except Exception:  # noqa: BLE001 - a forged or garbled answer signs no one in
-        return None
-    accounts.used_passkey(passkey.id or 0, verified.new_sign_count)
-    return passkey.user_id
+def change_password(
+    accounts: Accounts, user: User, form: Mapping[str, str], visit: Visit
+) -> AccountForm:
+    """A new password; every device but this one is logged out."""
+    checked = parse_new_password(form)
+    if not checked.errors and not password_matches(user, form.get("password", "")):
+        checked.errors["password"] = "That isn't your current password."
+    if checked.errors:
+        return checked
+    accounts.set_password(user.id or 0, hash_password(form["new_password"]))
+    accounts.end_other_sign_ins(user.id or 0, this_sign_in(visit.cookie))
+    return checked
+
+
+def end_device(accounts: Accounts, user: User, public_id: str) -> bool:
+    """Log one of the account's other devices out; False if it isn't signed in to it."""
+    if user.secured_at is None:
+        return False
+    return accounts.end_sign_in(user.id or 0, public_id=public_id)

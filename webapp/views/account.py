@@ -19,11 +19,12 @@ from htmx_flask import request
 
 from routines import bounds
 from webapp.extensions import accounts, store
-from webapp.services import accounts as auth
+from webapp.services import accounts as account_cases
+from webapp.services import passkeys
 from webapp.services.accounts import AccountForm
 from webapp.views import render
 from webapp.web.errors import error_page
-from webapp.web.guests import current_user
+from webapp.web.guests import current_user, visit
 from webapp.web.limits import (
     ACCOUNT_CHANGES_PER_ADDRESS,
     FAILED_PASSWORD_CHECKS,
@@ -58,15 +59,16 @@ def _account_page(
     notice: str = "",
 ) -> Response:
     user = current_user()
+    devices = account_cases.devices(accounts(), user)
     return render(
         "pages/account.html",
         status=status,
         user=user,
         secure_form=secure_form or AccountForm(),
         password_form=password_form or AccountForm(),
-        sign_ins=accounts().sign_ins(user.id or 0) if user.secured_at else [],
-        this_sign_in=auth.this_sign_in(),
-        passkeys=accounts().passkeys(user.id or 0) if user.secured_at else [],
+        sign_ins=devices.sign_ins,
+        this_sign_in=account_cases.this_sign_in(session),
+        passkeys=devices.passkeys,
         notice=notice or _notice(),
     )
 
@@ -112,18 +114,10 @@ def secure() -> Response:
     user = current_user()
     if user.secured_at is not None:
         return _to_account("")
-    form = auth.parse_secure(request.form.to_dict())
+    form = account_cases.secure(accounts(), user, request.form, visit())
     if form.errors:
         return _account_page(secure_form=form, status=422)
-    password_hash = auth.hash_password(request.form.get("password", ""))
-    if not accounts().secure(user.id or 0, form.values["email"], password_hash):
-        # Saying "taken" would tell anyone which emails have accounts; this says only what to do.
-        form.errors["email"] = (
-            "This email can't be used for a new account. If you already secured an account "
-            "with it, log in instead; otherwise use another email."
-        )
-        return _account_page(secure_form=form, status=422)
-    auth.start_sign_in(accounts(), user, "secured")
+    session.permanent = True
     return _to_account("secured")
 
 
@@ -144,26 +138,20 @@ def login_page() -> Response:
 @limiter.limit(failed_per_account, key_func=account_key, methods=["POST"], deduct_when=failed)
 def login() -> Response:
     """Check the email and password; the same answer whichever of the two was wrong."""
-    email = auth.normal_email(request.form.get("email", ""))
-    form = AccountForm(values={"email": email})
-    user = accounts().user_by_email(email) if not auth.email_error(email) else None
-    if not auth.password_matches(user, request.form.get("password", "")) or user is None:
-        form.errors["password"] = auth.LOGIN_FAILED
+    form, user = account_cases.check_login(accounts(), request.form)
+    if user is None:
         return _login_page(form, 401)
     return _signed_in(user.id or 0, "password")
 
 
 def _signed_in(user_id: int, method: str) -> Response:
     """Sign this device in, bringing along what it did as a guest; then open Today."""
-    guest = current_user()
-    user = store().user(user_id)
-    if user is None:
-        return _login_page(AccountForm(errors={"password": auth.LOGIN_FAILED}), 401)
-    left_behind = 0
-    if guest.id is not None and guest.id != user.id and guest.secured_at is None:
-        left_behind = accounts().adopt_guest(guest.id or 0, user.id or 0).left_behind
-        store().delete_user(guest.id or 0)
-    auth.start_sign_in(accounts(), user, method)
+    left_behind = account_cases.sign_in(
+        store(), accounts(), current_user(), user_id, method, visit()
+    )
+    if left_behind is None:
+        return _login_page(AccountForm(errors={"password": account_cases.LOGIN_FAILED}), 401)
+    session.permanent = True
     if left_behind:
         # Said where it can't be missed: the account page, not a Today that looks as usual.
         flash(left_behind_notice(left_behind))
@@ -185,10 +173,7 @@ def left_behind_notice(count: int) -> str:
 @bp.post("/logout")
 def logout() -> Response:
     """Log this device out: its sign-in ends, and cached pages of the account are forgotten."""
-    user = current_user()
-    if user.secured_at is not None:
-        accounts().end_sign_in(user.id or 0, token_hash=auth.this_sign_in())
-    session.clear()
+    account_cases.sign_out(accounts(), current_user(), visit())
     response = redirect(url_for("account.login_page", out="1"), 303)
     response.headers["Clear-Site-Data"] = FORGET_PAGES
     return response  # type: ignore[return-value]
@@ -201,21 +186,16 @@ def change_password() -> Response:
     user = current_user()
     if user.secured_at is None:
         return _to_account("")
-    form = auth.parse_new_password(request.form.to_dict())
-    if not form.errors and not auth.password_matches(user, request.form.get("password", "")):
-        form.errors["password"] = "That isn't your current password."
+    form = account_cases.change_password(accounts(), user, request.form, visit())
     if form.errors:
         return _account_page(password_form=form, status=422)
-    accounts().set_password(user.id or 0, auth.hash_password(request.form["new_password"]))
-    accounts().end_other_sign_ins(user.id or 0, auth.this_sign_in())
     return _to_account("password")
 
 
 @bp.post("/account/devices/<public_id>/logout")
 def end_device(public_id: str) -> Response:
     """Log one of your other devices out."""
-    user = current_user()
-    if user.secured_at is None or not accounts().end_sign_in(user.id or 0, public_id=public_id):
+    if not account_cases.end_device(accounts(), current_user(), public_id):
         return error_page(404, "Not found", "That device isn't signed in to your account.")
     return _to_account("signed-out")
 
@@ -230,7 +210,7 @@ def passkey_options() -> Response:
     user = current_user()
     if user.secured_at is None:
         return _json(409, message="Secure your account with an email first.")
-    body = auth.registration_options(user, list(accounts().passkeys(user.id or 0)))
+    body = passkeys.registration_options(accounts(), user, visit())
     return Response(body, mimetype="application/json")
 
 
@@ -241,18 +221,17 @@ def add_passkey() -> Response:
     credential = request.get_json(silent=True)
     if user.secured_at is None:
         return _json(409, message="Secure your account with an email first.")
-    passkey = auth.verify_registration(user, credential) if isinstance(credential, dict) else None
-    if passkey is None:
+    added = passkeys.add_passkey(accounts(), user, credential, visit())
+    if added == "unverified":
         return _json(400, message="That passkey couldn't be checked. Try adding it again.")
-    if not accounts().add_passkey(passkey):
+    if added == "already saved":
         return _json(409, message="That passkey is already saved.")
     return _json(201, message=NOTICES["passkey"], redirect=url_for("account.page", done="passkey"))
 
 
 @bp.post("/account/passkeys/<public_id>/remove")
 def remove_passkey(public_id: str) -> Response:
-    user = current_user()
-    if not accounts().remove_passkey(user.id or 0, public_id):
+    if not passkeys.remove_passkey(accounts(), current_user(), public_id):
         return error_page(404, "Not found", "That passkey isn't one of yours.")
     return _to_account("passkey-removed")
 
@@ -260,7 +239,7 @@ def remove_passkey(public_id: str) -> Response:
 @bp.post("/login/passkey/options")
 @limiter.limit(LOGIN_PER_ADDRESS, methods=["POST"])
 def login_passkey_options() -> Response:
-    return Response(auth.authentication_options(), mimetype="application/json")
+    return Response(passkeys.authentication_options(visit()), mimetype="application/json")
 
 
 @bp.post("/login/passkey")
@@ -268,7 +247,7 @@ def login_passkey_options() -> Response:
 def login_passkey() -> Response:
     """Sign in with the passkey the browser offered."""
     credential = request.get_json(silent=True)
-    user_id = auth.verify_authentication(accounts(), credential)
+    user_id = passkeys.verify_authentication(accounts(), credential, visit())
     if user_id is None:
         return _json(
             401, message="That passkey didn't sign you in. Try again or use your password."
@@ -285,7 +264,8 @@ def login_passkey() -> Response:
 def too_many(error: RateLimitExceeded) -> Response:
     """A clear "wait a few minutes", with the login form kept where there was one."""
     if request.endpoint == "account.login":
-        form = AccountForm(values={"email": auth.normal_email(request.form.get("email", ""))})
+        email = account_cases.normal_email(request.form.get("email", ""))
+        form = AccountForm(values={"email": email})
         form.errors["password"] = TOO_MANY
         response = _login_page(form, 429)
     elif request.is_json or request.endpoint in {

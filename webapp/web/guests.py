@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 import click
 from flask import Flask, Response, current_app, g, request, session
@@ -21,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from webapp import clock, extensions
 from webapp.config import GUEST_COOKIE_DAYS
-from webapp.services.accounts import token_hash
+from webapp.services.accounts import Visit, token_hash
 from webapp.store.accounts import Accounts
 from webapp.store.guests import Guests
 from webapp.store.models import User, new_public_id, utc_now
@@ -189,6 +190,14 @@ def current_user() -> User:
     """The visitor's account; its `id` is None until their first save makes the row."""
     user: User = g.user
     return user
+
+
+def visit() -> Visit:
+    """This request as the account use cases see it: the cookie, the browser and the site."""
+    origin = request.host_url.rstrip("/")
+    configured = current_app.config.get("WEBAUTHN_RP_ID") or ""
+    rp_id = configured or (urlsplit(origin).hostname or "")
+    return Visit(session, request.headers.get("User-Agent", ""), origin, rp_id)
 
 
 # Pruning
