@@ -13,7 +13,8 @@ on a fall-back night) comes the first time round only. When two chosen times lan
 moment, the reminder comes once.
 
 A reminder missed by downtime is sent late once, within two hours; after that it would only
-nag, so it is skipped. A snoozed reminder comes back fifteen minutes later.
+nag, so it is skipped. A snoozed reminder comes back fifteen minutes later. Each desk break
+suggests a short desk routine, taking turns through them so two breaks in a row differ.
 
 A due reminder stays quiet while reminders are paused, on vacation, and on a day the user said
 "Skip today". The session reminder also stays quiet on a rest day and once the day's session is
@@ -31,12 +32,19 @@ from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from routines.catalog import Catalog, Routine, RoutineKind
+from routines.session import estimated_minutes
+
 #: Weekday numbers, Monday 0 … Sunday 6.
 EVERY_DAY: frozenset[int] = frozenset(range(7))
 #: The desk-break intervals a person may choose, in minutes (30 to 180).
 DESK_EVERY_MINUTES = range(30, 181)
 #: How late a reminder missed by downtime may still be sent.
 CATCH_UP = timedelta(hours=2)
+#: Desk breaks suggest a routine of 2–5 minutes, so a break stays a break.
+DESK_MINUTES = range(2, 6)
+#: The desk routine a break suggests when the library has none short enough.
+FALLBACK_DESK_ROUTINE = "desk-reset"
 #: How long "Snooze" holds a reminder back.
 SNOOZE = timedelta(minutes=15)
 
@@ -141,6 +149,21 @@ def too_late(due: datetime, now: datetime, window: timedelta = CATCH_UP) -> bool
     return now - due > window
 
 
+def catch_up_slot(
+    rule: Rule, zone: ZoneInfo, due: datetime, now: datetime, window: timedelta = CATCH_UP
+) -> datetime | None:
+    """The slot a reminder stored as due at `due` is sent for at `now`; None if too late.
+
+    Within the catch-up window it is `due` itself. After downtime the stored fire may be older
+    than the window while a later slot (this morning's, after a weekend off) is still inside
+    it: the first slot inside the window is sent, late, once.
+    """
+    if not too_late(due, now, window):
+        return due
+    first = next_fire(rule, zone, now - window - timedelta(microseconds=1))
+    return first if first is not None and first <= now else None
+
+
 class Quiet(StrEnum):
     """Why a due reminder sends nothing; the value is shown to people, so it reads as words."""
 
@@ -191,6 +214,31 @@ def quiet_reason(kind: Literal["session", "desk"], facts: DayFacts) -> Quiet | N
         if facts.done_today:
             return Quiet.DONE
     return None
+
+
+def desk_routines(catalog: Catalog) -> tuple[Routine, ...]:
+    """The desk routines short enough for a break, in a stable order."""
+    return tuple(
+        sorted(
+            (
+                r
+                for r in catalog.routines.values()
+                if r.kind is RoutineKind.DESK and estimated_minutes(r) in DESK_MINUTES
+            ),
+            key=lambda r: r.slug,
+        )
+    )
+
+
+def desk_routine(catalog: Catalog, at: time, every: int) -> Routine:
+    """The routine the desk break at local time `at` suggests, breaks `every` minutes apart.
+
+    Breaks take turns through the desk routines by their place in the day, so two breaks in a
+    row suggest different routines and the same hour suggests the same one each day.
+    """
+    choices = desk_routines(catalog) or (catalog.routines[FALLBACK_DESK_ROUTINE],)
+    slot = (at.hour * 60 + at.minute) // max(every, 1)
+    return choices[slot % len(choices)]
 
 
 def snoozed(now: datetime) -> datetime:
