@@ -29,7 +29,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from routines.bounds import EARLIEST_DATE, latest_session_day
-from routines.plan import DayStatus, Plan, PlannedDay, Week
+from routines.plan.model import DayStatus, Plan, PlannedDay, Week
 
 DAYS_PER_FREEZE = 7
 MOST_FREEZES = 2

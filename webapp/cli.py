@@ -12,7 +12,9 @@ from flask.cli import with_appcontext
 
 from routines.bounds import PLAN_HORIZON
 from routines.catalog import Catalog, Equipment, Goal
-from routines.plan import Experience, History, Plan, PlannedDay, Program, build_plan
+from routines.plan.build import build_plan
+from routines.plan.history import History
+from routines.plan.model import Experience, Plan, PlannedDay, Program
 from webapp import clock, extensions, inputs
 from webapp.services.plans import WEEKDAYS
 from webapp.store.db import migrate

@@ -15,16 +15,9 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from routines.catalog import Equipment, Goal, load_catalog
-from routines.plan import (
-    DayKind,
-    Done,
-    Experience,
-    History,
-    Move,
-    Program,
-    build_plan,
-    triggers,
-)
+from routines.plan.build import build_plan
+from routines.plan.history import Done, History, Move, triggers
+from routines.plan.model import DayKind, Experience, Program
 from routines.session import estimated_minutes
 
 RUNS = 30

@@ -17,7 +17,9 @@ from datetime import date, timedelta
 
 from routines.catalog import Equipment, Goal, load_catalog
 from routines.heatmap import heatmap, month
-from routines.plan import Done, Experience, History, Program, build_plan
+from routines.plan.build import build_plan
+from routines.plan.history import Done, History
+from routines.plan.model import Experience, Program
 from routines.streaks import Logged, Mark, Record, every_day, plan_schedule, record
 
 RUNS = 30

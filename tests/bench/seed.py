@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 
 from routines.catalog import Catalog, Equipment, Goal, Routine, RoutineKind
-from routines.plan import Experience
+from routines.plan.model import Experience
 from routines.session import compile_session
 from webapp.services.sessions import exercises_done
 from webapp.store.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User

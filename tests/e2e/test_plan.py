@@ -2,7 +2,7 @@
 
 Each test is a fresh guest whose program starts on the day it onboards: the pinned `TEST_TODAY`
 (the server's and the phone's clocks both read `TEST_NOW`). What the pages should show is worked
-out with `routines.plan.build_plan` for the same answers, so no date is hard-coded.
+out with `routines.plan.build.build_plan` for the same answers, so no date is hard-coded.
 """
 
 from __future__ import annotations
@@ -14,17 +14,9 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from routines.catalog import Equipment, Goal, load_catalog
-from routines.plan import (
-    DayKind,
-    DayStatus,
-    Experience,
-    History,
-    Move,
-    Plan,
-    PlannedDay,
-    Program,
-    build_plan,
-)
+from routines.plan.build import build_plan
+from routines.plan.history import History, Move
+from routines.plan.model import DayKind, DayStatus, Experience, Plan, PlannedDay, Program
 from routines.session import compile_session
 from tests.conftest import TEST_TODAY
 from tests.e2e.conftest import ConsoleWatch, LiveServer, start_clock

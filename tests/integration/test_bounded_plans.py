@@ -17,7 +17,9 @@ from sqlalchemy import insert
 
 from routines.bounds import EARLIEST_DATE, MOST_PLAN_WEEKS
 from routines.catalog import Equipment, Goal, load_catalog
-from routines.plan import DayKind, Done, Experience, History, Plan, Program, build_plan
+from routines.plan.build import build_plan
+from routines.plan.history import Done, History
+from routines.plan.model import DayKind, Experience, Plan, Program
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.presenters.calendar_feed import PAST

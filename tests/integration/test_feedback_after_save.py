@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from routines.plan import DayKind, PlannedDay
+from routines.plan.model import DayKind, PlannedDay
 from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.services import plans

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from flask import Flask
 
-from routines.plan import DayKind
+from routines.plan.model import DayKind
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.services import plans

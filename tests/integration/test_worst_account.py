@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from routines.bounds import EARLIEST_DATE, MOST_EXERCISES_A_SESSION, MOST_SESSIONS
-from routines.plan import DayStatus
+from routines.plan.model import DayStatus
 from tests.conftest import TEST_TODAY, make_app
 from tests.worst_account import WorstAccount, worst_account
 from webapp.presenters.calendar_feed import PAST

@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 
 from routines.catalog import RoutineKind
-from routines.plan import DayKind, DayStatus
+from routines.plan.model import DayKind, DayStatus
 from tests.conftest import TEST_NOW, make_app
 from tests.push.conftest import BERLIN, Guest, Hipday, close_app, local
 from tests.push.service import MockPushService

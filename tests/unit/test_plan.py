@@ -12,23 +12,19 @@ from hypothesis import strategies as st
 
 from routines.catalog import Equipment, Exercise, Goal, Prescription, load_catalog
 from routines.dosage import DELOAD_SHARE, HOLD_STEP_SECONDS, REPS_STEP, Dosage, DosageKind
-from routines.plan import (
+from routines.plan.build import build_plan
+from routines.plan.choose import fit_to_equipment, routine_candidates
+from routines.plan.history import Done, History, Move, triggers
+from routines.plan.model import (
     DayKind,
     DayStatus,
-    Done,
     Experience,
-    History,
-    Move,
     Phase,
     Plan,
     PlannedDay,
     Program,
     Week,
-    build_plan,
-    fit_to_equipment,
-    routine_candidates,
     strength_volume,
-    triggers,
 )
 
 CATALOG = load_catalog()

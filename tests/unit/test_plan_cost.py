@@ -12,14 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from routines.catalog import Equipment, Prescription, load_catalog
-from routines.plan import (
-    DayKind,
-    Done,
-    History,
-    longest_variant_walk,
-    shift_variant,
-    triggers,
-)
+from routines.plan.history import Done, History, triggers
+from routines.plan.model import DayKind
+from routines.plan.variants import longest_variant_walk, shift_variant
 
 CATALOG = load_catalog()
 LONGEST = longest_variant_walk(CATALOG)

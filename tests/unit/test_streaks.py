@@ -22,17 +22,9 @@ from hypothesis import strategies as st
 
 from routines.bounds import EARLIEST_DATE
 from routines.catalog import load_catalog
-from routines.plan import (
-    DayKind,
-    DayStatus,
-    Done,
-    History,
-    Move,
-    Plan,
-    PlannedDay,
-    Program,
-    build_plan,
-)
+from routines.plan.build import build_plan
+from routines.plan.history import Done, History, Move
+from routines.plan.model import DayKind, DayStatus, Plan, PlannedDay, Program
 from routines.streaks import (
     DAYS_PER_FREEZE,
     MOST_FREEZES,

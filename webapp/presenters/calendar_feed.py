@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from routines.plan import DayStatus, Plan
+from routines.plan.model import DayStatus, Plan
 from webapp.services.plans import day_label
 from webapp.store.models import User
 

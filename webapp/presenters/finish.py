@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from routines.catalog import Catalog
-from routines.plan import DayStatus, Plan, PlannedDay
+from routines.plan.model import DayStatus, Plan, PlannedDay
 from webapp.services import plans
 from webapp.services import sessions as services
 from webapp.services.progress import streak_records

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from routines.heatmap import SHADE_MINUTES
-from routines.plan import DayStatus, PlannedDay, Week
+from routines.plan.model import DayStatus, PlannedDay, Week
 from routines.streaks import (
     DAYS_PER_FREEZE,
     MOST_FREEZES,

@@ -13,18 +13,16 @@ from typing import Generic, TypeVar
 
 from routines.bounds import MOST_PLAN_EVENTS, MOST_PLAN_WEEKS, MOST_PROGRAM_VERSIONS
 from routines.catalog import Catalog, Equipment, Goal
-from routines.plan import (
+from routines.plan.build import build_plan
+from routines.plan.history import Done, History, Move
+from routines.plan.model import (
     DAY_KIND_OF_ROUTINE,
     DayKind,
     DayStatus,
-    Done,
     Experience,
-    History,
-    Move,
     Plan,
     PlannedDay,
     Program,
-    build_plan,
 )
 from webapp.store.models import PlanEvent, ProgramVersion, User
 from webapp.store.training import SessionFacts, Store

@@ -10,7 +10,7 @@ from functools import cache
 from routines.catalog import Catalog, Exercise
 from routines.dosage import UNITS, DosageKind
 from routines.heatmap import Point, weekly_best
-from routines.plan import Plan
+from routines.plan.model import Plan
 from routines.streaks import Logged, Record, plan_schedule, record
 from webapp.services.plans import PLAN_CACHE_WEEKS, Recent
 from webapp.store.models import Completion

@@ -16,7 +16,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from routines.catalog import Catalog, Routine, RoutineKind
-from routines.plan import DayStatus
+from routines.plan.model import DayStatus
 from routines.reminder_rules import (
     DESK_EVERY_MINUTES,
     EVERY_DAY,

@@ -11,7 +11,7 @@ from jinja2_fragments.flask import render_block
 from routines.catalog import Goal
 from routines.finder import Where
 from routines.heatmap import Heatmap
-from routines.plan import DayKind
+from routines.plan.model import DayKind
 from routines.session import estimated_minutes
 from routines.streaks import Mark, safe_today
 from webapp import clock, extensions

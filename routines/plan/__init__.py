@@ -1,0 +1,22 @@
+"""The routine engine: program and history become weeks of strength, mobility and rest days.
+
+A plan runs in 7-day weeks from the program's start. Weeks belong to phases — a foundation phase
+(4–6 weeks, lighter variants) then a strengthening phase (6–8 weeks) — and the cycle repeats one
+variant step harder. Loading weeks grow the dosage; every `deload_every`-th week is a deload week,
+counted across phase boundaries, which repeats the last loading week at a lighter dosage.
+History bends the plan the way a coach would: missed strength days move or drop, long breaks
+repeat the week, and pain or very hard sessions bring easier variants and an early deload.
+Everything here is pure: the same program, history and `today` always give the same plan.
+
+Import each name from the module that holds it:
+
+- `model`: the plan's words (`DayKind`, `DayStatus`, `Experience`, `Phase`, `Program`,
+  `PlannedDay`, `Week`, `Plan`) and `strength_volume`;
+- `history`: what has happened (`Done`, `Move`, `History`) and the pain `triggers`;
+- `build`: `build_plan`, the weeks with their phases and deloads;
+- `adapt`: how history bends a week (moves, missed days, long breaks, easing off);
+- `choose`: the routine of each session day and its dosage (`routine_candidates`,
+  `fit_to_equipment`, `progression_caps`);
+- `variants`: walks along easier and harder variants (`shift_variant`, `longest_variant_walk`);
+- `state`: the state one `build_plan` call carries from week to week;
+"""

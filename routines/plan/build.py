@@ -1,0 +1,139 @@
+"""Weeks of the plan: phases, strength and mobility days, deload weeks, and the program moving on
+one week at a time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from routines.catalog import Catalog, Goal
+from routines.plan.adapt import apply_history, paused, still_away
+from routines.plan.choose import fill_week
+from routines.plan.history import History
+from routines.plan.model import (
+    DAY,
+    WEEK,
+    DayKind,
+    Experience,
+    Phase,
+    Plan,
+    Program,
+    Week,
+    ends_with_strength,
+)
+from routines.plan.state import Builder, Loading, week_index
+
+#: Strength days a week in the strengthening phase; the foundation phase has one fewer.
+STRENGTH_DAYS = {Goal.LIFTING: 3, Goal.RUNNING: 2, Goal.GENERAL: 2, Goal.DESK: 1}
+LONG_BREAK_WEEKS = 2
+
+
+def build_plan(
+    program: Program, history: History, catalog: Catalog, today: date, weeks: int
+) -> Plan:
+    """The plan's first `weeks` weeks from the program start, bent by what has happened."""
+    builder = Builder(program, history, catalog, today)
+    for index in range(weeks):
+        start = program.start + index * WEEK
+        week, shape = _build_week(builder, index, start)
+        builder.weeks.append(week)
+        _after_week(builder, week, shape)
+    return Plan(program, tuple(builder.weeks))
+
+
+def _build_week(builder: Builder, index: int, start: date) -> tuple[Week, Loading]:
+    """One week of the plan, and the loading week its routines and dosage come from."""
+    position = builder.position
+    phase, phase_week, cycle = builder.phase_of(position.program_week)
+    deload, note = _deload(builder, index)
+    if deload and position.last_loading is not None:
+        shape = position.last_loading
+    else:
+        shape = Loading(phase, cycle, position.level, position.rotation)
+    kinds = _day_kinds(builder, start, shape.phase, shape.strength_days)
+    strength_days = sum(kind is DayKind.STRENGTH for _, kind in kinds)
+    days = apply_history(builder, index, kinds)
+    builder.eased = set()
+    planned = tuple(fill_week(builder, days, kinds, shape, deload))
+    if paused(planned):
+        deload, note = False, None
+    elif builder.welcome_back and not still_away(builder, start):
+        note = "After two weeks without a session, this week picks up where you left off."
+    week = Week(index + 1, phase, phase_week, cycle, deload, planned, note)
+    return week, replace(shape, strength_days=strength_days, eased=frozenset(builder.eased))
+
+
+def _after_week(builder: Builder, week: Week, shape: Loading) -> None:
+    """Move the program on after `week`; a vacation pauses it, a long break rewinds it."""
+    if paused(week.days):
+        return
+    away = still_away(builder, week.first_day)
+    if away and builder.empty_weeks == 0:
+        builder.before_break = replace(builder.position)
+    builder.empty_weeks = builder.empty_weeks + 1 if away else 0
+    pain = week_index(builder.program, week.first_day) in builder.trigger_weeks
+    _advance(builder, week, shape, pain)
+    if builder.empty_weeks >= LONG_BREAK_WEEKS:
+        builder.position = replace(builder.before_break)
+        builder.welcome_back = True
+    elif not away:
+        builder.welcome_back = False
+
+
+def _advance(builder: Builder, week: Week, shape: Loading, pain: bool) -> None:
+    """Move the program one week on; pain holds the dosage where this week had it."""
+    position = builder.position
+    if week.deload:
+        position.loading_since_deload = 0
+        if pain:
+            position.level = min(position.level, shape.level)
+    else:
+        position.loading_since_deload += 1
+        position.last_loading = shape
+        position.rotation += 1
+        position.level += 0 if pain else 1
+    position.program_week += 1
+    if builder.phase_of(position.program_week)[1] == 1:
+        position.level = 0
+
+
+def _deload(builder: Builder, index: int) -> tuple[bool, str | None]:
+    """Whether this is a deload week: on schedule, or brought forward by pain or hard sessions."""
+    position, program = builder.position, builder.program
+    if position.last_loading is None:
+        return False, None
+    if position.loading_since_deload >= program.deload_every - 1:
+        return True, None
+    trigger = builder.trigger_weeks.get(index - 1)
+    if trigger is None or position.loading_since_deload == 0:
+        return False, None
+    return True, f"Deload brought forward so you can recover: {trigger.reason}."
+
+
+def _strength_target(program: Program, phase: Phase, session_days: int) -> int:
+    """Strength days this week; a new user never has more of them than mobility days."""
+    target = STRENGTH_DAYS[program.goal] - (1 if phase is Phase.FOUNDATION else 0)
+    ceiling = session_days // 2 if program.experience is Experience.NEW else (session_days + 1) // 2
+    return min(max(1, target), ceiling)
+
+
+def _day_kinds(builder: Builder, start: date, phase: Phase, cap: int) -> list[tuple[date, DayKind]]:
+    """Strength and mobility on the session days, never two strength days in a row."""
+    program, history = builder.program, builder.history
+    dates = [start + n * DAY for n in range(7)]
+    sessions = [
+        d for d in dates if d.weekday() in program.session_days and not history.on_vacation(d)
+    ]
+    target = min(cap, _strength_target(program, phase, len(sessions)))
+    yesterday_strength = ends_with_strength(builder.weeks)
+    kinds: list[tuple[date, DayKind]] = []
+    strength = 0
+    for day in dates:
+        kind = DayKind.REST
+        if day in sessions:
+            more = strength < target and not yesterday_strength
+            kind = DayKind.STRENGTH if more else DayKind.MOBILITY
+            strength += kind is DayKind.STRENGTH
+        kinds.append((day, kind))
+        yesterday_strength = kind is DayKind.STRENGTH
+    return kinds

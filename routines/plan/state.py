@@ -1,0 +1,113 @@
+"""The state of one plan build: where the program stands week to week, with the history's
+and the library's lookups worked out once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+from routines.catalog import Catalog, Prescription, Routine
+from routines.plan.history import History, Move, Trigger
+from routines.plan.model import DayKind, Experience, Phase, Program, Week
+from routines.plan.variants import longest_variant_walk
+
+FOUNDATION_WEEKS = {Experience.NEW: 6, Experience.SOME: 5, Experience.TRAINED: 4}
+STRENGTHENING_WEEKS = {Experience.NEW: 6, Experience.SOME: 7, Experience.TRAINED: 8}
+
+
+@dataclass(frozen=True)
+class Loading:
+    """What a loading week was built from; a deload week repeats it, lighter."""
+
+    phase: Phase
+    cycle: int
+    level: int
+    rotation: int
+    strength_days: int = 7
+    eased: frozenset[int] = frozenset()  # turns whose session had easier variants
+
+
+@dataclass(frozen=True)
+class Dosing:
+    """How a routine is dosed on a day."""
+
+    step: int  # variant steps from the library's own, harder when positive
+    level: int  # loading weeks of growth
+    deload: bool = False
+    carried: bool = False  # the session this deload repeats had easier variants
+    easier: bool = False  # a trigger asks for easier variants today
+
+
+@dataclass
+class Position:
+    """Where the program stands: which program week, and how far dosage has grown."""
+
+    program_week: int = 0
+    level: int = 0
+    loading_since_deload: int = 0
+    rotation: int = 0
+    last_loading: Loading | None = None
+
+
+@dataclass
+class Builder:
+    """The state of one `build_plan` call, with the history's lookups worked out once."""
+
+    program: Program
+    history: History
+    catalog: Catalog
+    today: date
+    position: Position = field(default_factory=Position)
+    weeks: list[Week] = field(default_factory=list)
+    empty_weeks: int = 0
+    before_break: Position = field(default_factory=Position)
+    welcome_back: bool = False
+    answered: int = 0
+    eased: set[int] = field(default_factory=set)
+    candidates: dict[DayKind, list[Routine]] = field(default_factory=dict)
+    dosed: dict[tuple[str, Dosing], tuple[Routine, int]] = field(default_factory=dict)
+    easings: dict[tuple[str, Dosing], bool] = field(default_factory=dict)
+    variants: dict[tuple[str, int, int, bool, bool, bool], Prescription] = field(
+        default_factory=dict
+    )
+
+    @cached_property
+    def triggers(self) -> tuple[Trigger, ...]:
+        return self.history.last_triggers
+
+    @cached_property
+    def longest_walk(self) -> int | None:
+        """The most variant steps any walk can take, None when some walk could loop."""
+        return longest_variant_walk(self.catalog)
+
+    @cached_property
+    def trigger_days(self) -> list[date]:
+        return [t.day for t in self.triggers]
+
+    @cached_property
+    def trigger_weeks(self) -> dict[int, Trigger]:
+        """The last trigger of each week, by week index."""
+        return {week_index(self.program, t.day): t for t in self.triggers}
+
+    @cached_property
+    def moves(self) -> dict[int, list[Move]]:
+        """The user's moves by the week index of their source day."""
+        found: dict[int, list[Move]] = {}
+        for move in self.history.moves:
+            found.setdefault(week_index(self.program, move.source), []).append(move)
+        return found
+
+    def phase_of(self, program_week: int) -> tuple[Phase, int, int]:
+        """The phase of a program week, the week within that phase and the cycle (from 1)."""
+        foundation = FOUNDATION_WEEKS[self.program.experience]
+        cycle_length = foundation + STRENGTHENING_WEEKS[self.program.experience]
+        cycle, offset = divmod(program_week, cycle_length)
+        if offset < foundation:
+            return Phase.FOUNDATION, offset + 1, cycle + 1
+        return Phase.STRENGTHENING, offset - foundation + 1, cycle + 1
+
+
+def week_index(program: Program, day: date) -> int:
+    """The plan week (from 0) holding `day`."""
+    return (day - program.start).days // 7
