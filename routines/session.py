@@ -146,6 +146,11 @@ def estimated_minutes(routine: Routine) -> int:
     return compile_session(routine).minutes
 
 
+def session_minutes(seconds: float, steps_done: int) -> int:
+    """A logged session's length in whole minutes: at least 1 once a step is done, else 0."""
+    return max(1, round(seconds / 60)) if steps_done else 0
+
+
 def _get_ready(prescription: Prescription, seconds: int) -> Step:
     exercise, dosage = prescription.exercise, prescription.dosage
     first = f" · {Side.RIGHT.value} side first" if exercise.per_side else ""

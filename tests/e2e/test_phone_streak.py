@@ -17,10 +17,10 @@ from typing import Any
 
 from playwright.sync_api import Page
 
+from routines.session import session_minutes
 from routines.streaks import Expect, Logged, Record, record, safe_today
 from tests.conftest import TEST_TODAY
 from webapp.presenters import phone_view
-from webapp.services.progress import minutes
 from webapp.store.training import SessionFacts
 from webapp.views import MARK_LABELS
 
@@ -82,7 +82,11 @@ def entry(session: SessionFacts) -> dict[str, Any]:
 
 def expected(history: History) -> dict[str, Any]:
     """What the server will show once it has the waiting sessions (those with a step done)."""
-    counted = [Logged(s.local_date, minutes(s)) for s in history.waiting if s.steps_done]
+    counted = [
+        Logged(s.local_date, session_minutes(s.seconds, s.steps_done))
+        for s in history.waiting
+        if s.steps_done
+    ]
     with_them = record([*history.logged, *counted], history.schedule, history.phone_today)
     first = history.page_today - phone_view.DAYS_BEFORE * DAY
     last = first + (phone_view.DAYS_BEFORE + phone_view.DAYS_AFTER) * DAY

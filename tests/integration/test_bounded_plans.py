@@ -5,21 +5,14 @@ calendar feed reaches back 12 weeks, and Progress counts exercises over the char
 
 from __future__ import annotations
 
-import random
 import re
-from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
-import pytest
 from flask import Flask
 from sqlalchemy import insert
 
 from routines.bounds import EARLIEST_DATE, MOST_PLAN_WEEKS
-from routines.catalog import Equipment, Goal, load_catalog
-from routines.plan.build import build_plan
-from routines.plan.history import Done, History
-from routines.plan.model import DayKind, Experience, Plan, Program
+from routines.catalog import load_catalog
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.presenters.calendar_feed import PAST
@@ -29,63 +22,6 @@ from webapp.store.training import Store
 
 CATALOG = load_catalog()
 DAY = timedelta(days=1)
-
-
-def every_version_built_in_full(
-    in_force: Sequence[tuple[date, Program]], history: History, today: date, weeks: int
-) -> Plan:
-    """The plan as Hipday built it before: every version from the start to the end, spliced."""
-    plans = [(when, build_plan(p, history, CATALOG, today, weeks)) for when, p in in_force]
-
-    def on(day: date) -> Plan:
-        chosen = plans[0][1]
-        for when, plan in plans:
-            if when <= min(day, today):
-                chosen = plan
-        return chosen
-
-    newest = plans[-1][1]
-    weeks_ = []
-    for index, week in enumerate(newest.weeks):
-        source = on(week.first_day if week.first_day + 7 * DAY <= today else today)
-        days = tuple(on(d.day).weeks[index].days[n] for n, d in enumerate(week.days))
-        weeks_.append(replace(source.weeks[index], days=days))
-    return Plan(newest.program, tuple(weeks_))
-
-
-def some_versions(rng: random.Random, start: date, today: date) -> list[tuple[date, Program]]:
-    """Versions on random days (some the same day, some ahead of today, some alike)."""
-    days = sorted(start + rng.randrange(0, (today - start).days + 30) * DAY for _ in range(6))
-    days[0] = start
-    versions: list[tuple[date, Program]] = []
-    for day in days:
-        program = Program(
-            start,
-            goal=rng.choice(list(Goal)),
-            session_days=tuple(sorted(rng.sample(range(7), rng.randrange(2, 7)))),
-            experience=rng.choice(list(Experience)),
-            equipment=frozenset(rng.sample(list(Equipment)[:4], rng.randrange(0, 3))),
-            deload_every=rng.choice((3, 4)),
-        )
-        versions.append((day, versions[-1][1] if versions and rng.random() < 0.2 else program))
-    return versions
-
-
-@pytest.mark.parametrize("seed", range(12))
-def test_the_spliced_plan_is_the_one_every_version_built_in_full_gives(seed: int) -> None:
-    rng = random.Random(seed)
-    start = date(2024, 1, 1) + rng.randrange(0, 300) * DAY
-    today = start + rng.randrange(10, 500) * DAY
-    done = tuple(
-        Done(start + n * DAY, rng.choice([DayKind.STRENGTH, DayKind.MOBILITY, None]),
-             rng.choice([None, 5, 9]), rng.choice([None, 1, 7]))
-        for n in range((today - start).days) if rng.random() < 0.6
-    )  # fmt: skip
-    history = History(done=done, skips=frozenset({today + 3 * DAY}))
-    in_force = some_versions(rng, start, today)
-    weeks = (today - start).days // 7 + 1 + programs.WEEKS_AHEAD
-    expected = every_version_built_in_full(in_force, history, today, weeks)
-    assert programs.spliced_plan(in_force, history, CATALOG, today, weeks) == expected
 
 
 def add_version(store: Store, user_id: int, effective_from: date, days: str, goal: str) -> None:

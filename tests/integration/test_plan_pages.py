@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from flask import Flask
 
+from routines.plan.calendar import move_targets
 from routines.plan.model import DayKind
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
@@ -111,10 +112,10 @@ def test_a_session_moves_to_a_free_day_of_the_same_week(
     onboard(visitor, days=["mon", "wed", "fri"])
     plan = plan_of(app, store)
     source, targets = next(
-        (d.day, plans.move_targets(plan, d.day, today()))
+        (d.day, move_targets(plan, d.day, today()))
         for w in plan.weeks for d in w.days
         if d.kind is DayKind.MOBILITY and d.day > today()
-        and plans.move_targets(plan, d.day, today())
+        and move_targets(plan, d.day, today())
     )  # fmt: skip
     token = visitor.csrf_token()
     far = source + timedelta(days=14)

@@ -18,6 +18,7 @@ from flask import Flask
 from py_vapid import Vapid02
 
 from routines.catalog import Catalog
+from routines.plan.calendar import TodayPlan, today_in_plan
 from tests.conftest import TEST_VAPID_KEY, make_app
 from tests.push.dns import FakeDns, fake_dns
 from tests.push.service import MockPushService
@@ -132,10 +133,10 @@ class Hipday:
         """Onboard `user` with session days `days`, the plan starting on `start`."""
         plans.save_program(self.store, user, plans.ProgramForm(days=list(days)), start)
 
-    def planned_day(self, user: User, day: date) -> plans.TodayPlan:
+    def planned_day(self, user: User, day: date) -> TodayPlan:
         """What the plan page shows for `day`, seen on that day."""
         plan = plans.plan_for(self.store, self.catalog, user, day)
-        planned = plans.today_in_plan(plan, day)
+        planned = today_in_plan(plan, day)
         assert planned is not None, f"the plan has no {day}"
         return planned
 

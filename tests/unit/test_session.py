@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ from routines.catalog import (
     RoutineKind,
 )
 from routines.dosage import Dosage, DosageKind
-from routines.session import Side, StepKind, compile_session
+from routines.session import Side, StepKind, compile_session, session_minutes
 
 
 def exercise(slug: str, *, per_side: bool, dosage: Dosage) -> Exercise:
@@ -214,3 +215,23 @@ def test_every_step_but_a_work_step_after_a_pause_says_something_readable(
         assert "·" not in step.say and "(" not in step.say
         silent_work = step.kind is StepKind.WORK and before and before.kind is not StepKind.WORK
         assert bool(step.say) != bool(silent_work), (before, step)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "steps_done", "expected"),
+    [
+        pytest.param(0, 0, 0, id="nothing done counts no minutes"),
+        pytest.param(600, 0, 0, id="ten minutes open with no step done count none"),
+        pytest.param(0, 1, 1, id="a step done counts at least a minute"),
+        pytest.param(29, 1, 1, id="under half a minute still counts one"),
+        pytest.param(89, 2, 1, id="89 seconds round down"),
+        pytest.param(91, 2, 2, id="91 seconds round up"),
+        pytest.param(150, 3, 2, id="two and a half minutes round to the even minute"),
+        pytest.param(210.4, 3, 4, id="just over three and a half minutes round up"),
+        pytest.param(1800, 9, 30, id="half an hour"),
+    ],
+)
+def test_a_logged_session_counts_its_length_in_whole_minutes(
+    seconds: float, steps_done: int, expected: int
+) -> None:
+    assert session_minutes(seconds, steps_done) == expected

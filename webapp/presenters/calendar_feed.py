@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from routines.plan.calendar import day_label
 from routines.plan.model import DayStatus, Plan
-from webapp.services.plans import day_label
 from webapp.store.models import User
 
 #: How far back the feed reaches: older sessions leave the calendar, so the feed of a program

@@ -11,6 +11,7 @@ from routines.catalog import Catalog, Exercise
 from routines.dosage import UNITS, DosageKind
 from routines.heatmap import Point, weekly_best
 from routines.plan.model import Plan
+from routines.session import session_minutes
 from routines.streaks import Logged, Record, plan_schedule, record
 from webapp.services.plans import PLAN_CACHE_WEEKS, Recent
 from webapp.store.models import Completion
@@ -21,21 +22,16 @@ HISTORY_PAGE = 20
 CHART_WEEKS = 26
 
 
-def minutes(completion: Completion | SessionFacts) -> int:
-    """The session's length in whole minutes (at least 1 for any session with a step done)."""
-    if isinstance(completion, SessionFacts):
-        seconds = completion.seconds
-    else:
-        seconds = (completion.ended_at - completion.started_at).total_seconds()
-    return max(1, round(seconds / 60)) if completion.steps_done else 0
-
-
 def _logged(
     store: Store, user_id: int, sessions: Sequence[SessionFacts] | None = None
 ) -> list[Logged]:
     """Every session with at least one step done, as the streak sees it."""
     rows = store.session_facts(user_id) if sessions is None else sessions
-    return [Logged(c.local_date, minutes(c)) for c in rows if c.steps_done > 0]
+    return [
+        Logged(c.local_date, session_minutes(c.seconds, c.steps_done))
+        for c in rows
+        if c.steps_done > 0
+    ]
 
 
 def streak_record(store: Store, user_id: int, plan: Plan | None, today: date) -> Record:

@@ -16,6 +16,7 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from routines.catalog import Catalog, Routine, RoutineKind
+from routines.plan.calendar import TodayPlan, today_in_plan
 from routines.plan.model import DayStatus
 from routines.reminder_rules import (
     DESK_EVERY_MINUTES,
@@ -237,7 +238,7 @@ class Today:
     """What the plan and history say of the reminder's day."""
 
     facts: DayFacts
-    planned: plans.TodayPlan | None
+    planned: TodayPlan | None
 
 
 def day_of(store: Store, catalog: Catalog, user: User, reminder: Reminder, day: date) -> Today:
@@ -251,7 +252,7 @@ def day_of(store: Store, catalog: Catalog, user: User, reminder: Reminder, day: 
         away = any(e.kind == "vacation" and e.until and e.day <= day <= e.until for e in events)
         return Today(replace(facts, vacation=away), None)
     plan = plans.plan_for(store, catalog, user, day, weeks_ahead=1)
-    planned = plans.today_in_plan(plan, day)
+    planned = today_in_plan(plan, day)
     status = planned.day.status if planned is not None else None
     full = replace(
         facts,

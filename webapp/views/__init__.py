@@ -11,12 +11,12 @@ from jinja2_fragments.flask import render_block
 from routines.catalog import Goal
 from routines.finder import Where
 from routines.heatmap import Heatmap
+from routines.plan.calendar import day_label
 from routines.plan.model import DayKind
-from routines.session import estimated_minutes
+from routines.session import estimated_minutes, session_minutes
 from routines.streaks import Mark, safe_today
 from webapp import clock, extensions
-from webapp.services.plans import day_label
-from webapp.services.progress import minutes
+from webapp.store.models import Completion
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
@@ -88,6 +88,12 @@ def routine_name(slug: str) -> str:
     return routine.name if routine else slug.replace("-", " ").capitalize()
 
 
+def completion_minutes(completion: Completion) -> int:
+    """A stored session's length in whole minutes, as History and the session page show it."""
+    seconds = (completion.ended_at - completion.started_at).total_seconds()
+    return session_minutes(seconds, completion.steps_done)
+
+
 def init_app(app: Flask) -> None:
     """Words and figures every template may use."""
     app.jinja_env.globals.update(
@@ -96,7 +102,7 @@ def init_app(app: Flask) -> None:
         heatmap_summary=heatmap_summary,
         mark_labels={mark.value: label for mark, label in MARK_LABELS.items()},
         routine_name=routine_name,
-        session_minutes=minutes,
+        session_minutes=completion_minutes,
         routine_minutes=estimated_minutes,
         goal_labels={goal.value: label for goal, label in GOAL_LABELS.items()},
         place_labels={where.value: label for where, label in PLACE_LABELS.items()},

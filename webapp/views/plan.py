@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
+from routines.plan.calendar import move_targets
 from webapp import clock, inputs
 from webapp.extensions import catalog, store
 from webapp.services import plans
@@ -116,7 +117,7 @@ def _day_page(when: date, error: str | None = None, status: int = 200) -> Respon
         planned=planned,
         week=week,
         today=today,
-        targets=plans.move_targets(plan, when, today),
+        targets=move_targets(plan, when, today),
         skipped=when in plans.skipped_days(store(), current_user().id or 0),
         error=error,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from routines.plan.calendar import today_in_plan
 from routines.streaks import plan_schedule
 from webapp import clock
 from webapp.extensions import catalog, store
@@ -27,7 +28,7 @@ def today() -> Response:
     record, current_if_done_today = progress.streak_records(
         store(), user.id or 0, plan, today, sessions
     )
-    planned = plans.today_in_plan(plan, today)
+    planned = today_in_plan(plan, today)
     week = plan.week_of(today) if plan else None
     phone = phone_view.snapshot(record, plan_schedule(plan), today, week, MARK_LABELS)
     return render(
