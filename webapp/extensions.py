@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from routines.catalog import Catalog, load_catalog
 from webapp.push.recording import RecordingSender
 from webapp.push.sender import application_server_key, insecure_endpoints, load_vapid
+from webapp.services.reminders import Links
 from webapp.store.accounts import Accounts
 from webapp.store.db import make_engine
 from webapp.store.guests import Guests
@@ -98,3 +99,13 @@ def vapid_public() -> str:
 
 def sender() -> RecordingSender:
     return parts().sender
+
+
+def links() -> Links:
+    """Pages' paths and the signing key, for notifications made with or without a request."""
+    url_map = current_app.url_map
+
+    def path(endpoint: str, **values: str) -> str:
+        return url_map.bind("hipday").build(endpoint, values)
+
+    return Links(path, current_app.config["SECRET_KEY"])

@@ -26,6 +26,7 @@ from sqlmodel import Session
 
 from tests.conftest import TEST_NOW, TEST_TODAY, make_app
 from tests.worst_account import WorstAccount, worst_account
+from webapp import extensions
 from webapp.services import plans, portability, reminders
 from webapp.services.progress import RECORDS, streak_records
 from webapp.store.models import Reminder, User
@@ -97,7 +98,12 @@ def actions(app: Flask, client: FlaskClient, user_id: int) -> dict[str, Callable
         with app.app_context():
             day = reminders.day_of(store, catalog, user, reminder, coming.day)
             return reminders.why_quiet(reminder, day) or reminders.message(
-                catalog, user, reminder, day, datetime.combine(coming.day, REMINDER_AT, UTC)
+                catalog,
+                extensions.links(),
+                user,
+                reminder,
+                day,
+                datetime.combine(coming.day, REMINDER_AT, UTC),
             )
 
     assert coming.routine is not None

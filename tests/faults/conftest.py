@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 import requests
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func
 from sqlmodel import Session, select
 
@@ -344,7 +344,7 @@ def deliveries_by_status(app: Flask) -> Counter[str]:
 def reminder_of(push: Received) -> tuple[str, int, str]:
     """The (user, reminder, day) a notification is about, from its signed action token; call
     in an app context."""
-    token = reminders.read_token(push.json()["token"])
+    token = reminders.read_token(current_app.config["SECRET_KEY"], push.json()["token"])
     assert token is not None, "every reminder carries a token this server signed"
     user, reminder_id, day = token
     return user, reminder_id, day.isoformat()

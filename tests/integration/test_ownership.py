@@ -26,6 +26,7 @@ from werkzeug.test import TestResponse
 from tests.conftest import TEST_TODAY, make_app
 from tests.integration.conftest import TOKEN, Visitor
 from tests.push.service import Receiver
+from webapp import extensions
 from webapp.services import plans, reminders
 from webapp.store.models import Passkey
 from webapp.store.training import Store
@@ -180,7 +181,9 @@ def _reminders(app: Flask, account: Account, store: Store, endpoint: str | None)
     assert user is not None
     reminder = app.extensions["hipday"].reminders.reminders(account.user_id)["session"]
     with app.app_context():
-        account.reminder_token = reminders.action_token(user, reminder, local_today())
+        account.reminder_token = reminders.action_token(
+            extensions.links(), user, reminder, local_today()
+        )
 
 
 def _calendar_token(store: Store, account: Account) -> str:

@@ -938,7 +938,7 @@ def _reminder_with_token(
     assert reminder.next_fire_utc > TEST_NOW + timedelta(hours=22)
     day = local_today()
     with app.app_context():
-        token = reminders.action_token(user, reminder, day)
+        token = reminders.action_token(extensions.links(), user, reminder, day)
     return reminder, token, day
 
 

@@ -22,6 +22,7 @@ from routines.bounds import EARLIEST_DATE, MOST_EXERCISES_A_SESSION, MOST_SESSIO
 from routines.plan.model import DayStatus
 from tests.conftest import TEST_TODAY, make_app
 from tests.worst_account import WorstAccount, worst_account
+from webapp import extensions
 from webapp.presenters.calendar_feed import PAST
 from webapp.services import plans, reminders
 from webapp.store.models import Reminder, User
@@ -155,4 +156,4 @@ def test_a_reminder_stays_quiet_today_and_speaks_on_the_next_session_day(
         assert then.facts.session_today and not then.facts.done_today
         assert reminders.why_quiet(reminder, then) is None
         moment = datetime.combine(coming, time(7), UTC)
-        assert reminders.message(catalog, user, reminder, then, moment)["title"]
+        assert reminders.message(catalog, extensions.links(), user, reminder, then, moment)["title"]

@@ -23,8 +23,9 @@ from tests.conftest import TEST_VAPID_KEY, make_app
 from tests.push.dns import FakeDns, fake_dns
 from tests.push.service import MockPushService
 from webapp.push.sender import application_server_key
-from webapp.scheduler.process import SweepReport, sweep
-from webapp.services import plans, reminders
+from webapp.scheduler.process import sweep
+from webapp.scheduler.sweep import SweepReport
+from webapp.services import plans, reminder_settings, reminders
 from webapp.store.models import Completion, PushSubscription, Reminder, User
 from webapp.store.reminders import ReminderStore
 from webapp.store.training import Store
@@ -124,10 +125,10 @@ class Hipday:
 
         Desk breaks keep their defaults: every 60 minutes from 09:00 to 17:00, Monday to Friday.
         """
-        form = reminders.ReminderForm(
+        form = reminder_settings.ReminderForm(
             session_on=True, session_at=at, desk_on=desk, paused_until=paused_until
         )
-        reminders.save_reminders(self.reminders, user, form, now)
+        reminder_settings.save_reminders(self.reminders, user, form, now)
 
     def plan(self, user: User, start: date, days: tuple[str, ...] = ("mon", "wed", "fri")) -> None:
         """Onboard `user` with session days `days`, the plan starting on `start`."""
@@ -175,8 +176,16 @@ class Hipday:
     def act(self, user: User, token: str, action: str, now: datetime) -> str | None:
         """Tap Snooze or Skip today on a notification carrying `token`."""
         with self.app.app_context():
+            secret = self.app.config["SECRET_KEY"]
             return reminders.act(
-                self.store, self.reminders, self.catalog, self.fresh(user), token, action, now
+                self.store,
+                self.reminders,
+                self.catalog,
+                secret,
+                self.fresh(user),
+                token,
+                action,
+                now,
             )
 
     def messages(self, endpoint: str) -> list[dict[str, Any]]:

@@ -23,9 +23,10 @@ from routines.plan.model import DayKind, DayStatus
 from tests.conftest import TEST_NOW, make_app
 from tests.push.conftest import BERLIN, Guest, Hipday, close_app, local
 from tests.push.service import MockPushService
-from webapp.scheduler import process
-from webapp.scheduler.process import LEASE, SweepReport
-from webapp.services import plans, reminders
+from webapp import extensions
+from webapp.scheduler.sweep import LEASE, SweepReport
+from webapp.services import notifications, plans, reminders, time_zones
+from webapp.services.notifications import Reached
 from webapp.store.reminders import Claim
 
 MINUTE = timedelta(minutes=1)
@@ -121,8 +122,7 @@ def test_changing_the_time_zone_moves_the_next_reminder(hipday: Hipday) -> None:
     hipday.remind(guest.user, now)
     assert hipday.next_fire(guest.user) == at(date(2026, 6, 1), "07:00")
 
-    hipday.store.set_time_zone(guest.user, TOKYO)
-    reminders.reschedule(hipday.reminders, guest.user, now)
+    time_zones.set_time_zone(hipday.store, hipday.reminders, guest.user, TOKYO, now)
 
     tokyo_seven = at(date(2026, 6, 2), "07:00", TOKYO)
     assert hipday.next_fire(guest.user) == tokyo_seven
@@ -266,7 +266,7 @@ def test_the_session_reminder_names_the_days_session_and_opens_it(
     assert message["actions"] == ACTIONS
     assert "phase · week" in message["body"]
     with hipday.app.app_context():
-        read = reminders.read_token(message["token"])
+        read = reminders.read_token(hipday.app.config["SECRET_KEY"], message["token"])
     assert read == (guest.user.public_id, hipday.reminder(guest.user).id, day)
     [push] = hipday.service.received
     assert (push.urgency, push.topic, push.ttl) == ("high", "hipday-session", 4 * 3600)
@@ -672,6 +672,20 @@ def test_skip_today_on_a_desk_break_silences_the_rest_of_todays_breaks(hipday: H
 # The test button
 
 
+def send_test(hipday: Hipday, guest: Guest) -> Reached:
+    """Press "Send a test notification" for `guest`, within the app's deadline."""
+    with hipday.app.app_context():
+        return notifications.send_test(
+            hipday.reminders,
+            extensions.sender(),
+            extensions.vapid_public(),
+            extensions.links(),
+            guest.user,
+            hipday.app.config["PUSH_TEST_SECONDS"],
+            at(date(2026, 6, 1), "09:00"),
+        )
+
+
 def test_the_test_notification_reaches_every_current_device(hipday: Hipday) -> None:
     """The test button reaches each current device, says how many, and drops gone ones."""
     guest = hipday.guest(devices=3)
@@ -679,8 +693,7 @@ def test_the_test_notification_reaches_every_current_device(hipday: Hipday) -> N
     hipday.service.expire(gone)
     old = hipday.add_device(guest.user, vapid_key="B" + "A" * 86)
 
-    with hipday.app.app_context():
-        result = process.send_test(guest.user)
+    result = send_test(hipday, guest)
 
     assert result == (2, 3, 0)
     for endpoint in guest.endpoints[:2]:
@@ -695,6 +708,5 @@ def test_the_test_notification_reaches_every_current_device(hipday: Hipday) -> N
 def test_the_test_notification_without_a_device_reaches_none(hipday: Hipday) -> None:
     """Without a subscribed device the test button sends nothing and says so (0 of 0)."""
     guest = hipday.guest(devices=0)
-    with hipday.app.app_context():
-        assert process.send_test(guest.user) == (0, 0, 0)
+    assert send_test(hipday, guest) == (0, 0, 0)
     assert hipday.service.received == []

@@ -84,7 +84,7 @@ def test_a_failing_and_a_slow_account_hold_back_none_of_100_others(
     pathology.slow.add(slow.user.id or 0)
     normal = [reminded_guest(hipday) for _ in range(NORMAL_ACCOUNTS)]
 
-    with caplog.at_level(logging.ERROR, logger="webapp.scheduler.process"):
+    with caplog.at_level(logging.ERROR, logger="webapp.scheduler.sweep"):
         report = hipday.sweep(SEVEN)
 
     assert (report.due, report.sent, report.deciding) == (102, NORMAL_ACCOUNTS, 1)

@@ -12,10 +12,10 @@ from routines.streaks import zone
 from webapp import clock, extensions
 from webapp.extensions import catalog, reminder_store, store
 from webapp.push.sender import SubscriptionError, check_subscription, insecure_endpoints
-from webapp.scheduler import process
-from webapp.scheduler.process import Reached
-from webapp.services import reminders
-from webapp.services.devices import device_label
+from webapp.services import devices as device_service
+from webapp.services import notifications, reminder_settings, reminders
+from webapp.services.devices import NewDevice
+from webapp.services.notifications import Reached
 from webapp.store.models import PushSubscription, Reminder, User
 from webapp.store.reminders import MAX_DEVICES
 from webapp.views import render
@@ -50,19 +50,21 @@ def _next_text(reminder: Reminder | None, user: User) -> str | None:
 
 
 def _page(
-    form: reminders.ReminderForm | None = None, status: int = 200, test_result: str | None = None
+    form: reminder_settings.ReminderForm | None = None,
+    status: int = 200,
+    test_result: str | None = None,
 ) -> Response:
     user = current_user()
-    saved = reminder_store().reminders(user.id or 0)
+    saved = reminder_settings.saved(store(), reminder_store(), user)
     return render(
         "pages/reminders.html",
         status=status,
-        form=form or reminders.reminder_form(saved, user, local_today()),
+        form=form or reminder_settings.reminder_form(saved.reminders, user, local_today()),
         choices=choices(),
         every_choices=EVERY_CHOICES,
-        has_program=bool(store().program_versions(user.id or 0)),
-        next_session=_next_text(saved.get("session"), user),
-        next_desk=_next_text(saved.get("desk"), user),
+        has_program=saved.has_program,
+        next_session=_next_text(saved.reminders.get("session"), user),
+        next_desk=_next_text(saved.reminders.get("desk"), user),
         devices=_devices(user),
         max_devices=MAX_DEVICES,
         test_result=test_result,
@@ -70,12 +72,8 @@ def _page(
     )
 
 
-def _devices(user: User) -> list[dict[str, Any]]:
-    key = extensions.vapid_public()
-    return [
-        {"device": d, "current": d.vapid_key == key}
-        for d in reminder_store().subscriptions(user.id or 0)
-    ]
+def _devices(user: User) -> list[device_service.Device]:
+    return device_service.devices_of(reminder_store(), user, extensions.vapid_public())
 
 
 def _devices_list(user: User) -> Response:
@@ -93,10 +91,10 @@ def page() -> Response:
 def save() -> Response:
     """Save the reminders' settings; a wrong answer comes back with the form as typed."""
     lists = {name: request.form.getlist(name) for name in ("session_days", "desk_days")}
-    answers = reminders.parse_reminders(request.form, lists, local_today())
+    answers = reminder_settings.parse_reminders(request.form, lists, local_today())
     if answers.errors:
         return _page(answers, 422)
-    reminders.save_reminders(reminder_store(), current_user(), answers, clock.now())
+    reminder_settings.save_reminders(reminder_store(), current_user(), answers, clock.now())
     return redirect(url_for("reminders.page", saved="1"), 303)  # type: ignore[return-value]
 
 
@@ -122,16 +120,9 @@ def subscribe() -> Response:
     if isinstance(data, dict) and data.get("key") not in (None, key):
         message = "This page is out of date: reload it and turn reminders on again."
         return _json(409, error=message)
-    row, replaced = reminder_store().add_device(
-        PushSubscription(
-            user_id=current_user().id or 0,
-            endpoint=endpoint,
-            p256dh=p256dh,
-            auth=auth,
-            vapid_key=key,
-            label=device_label(request.headers.get("User-Agent", "")),
-            created_at=clock.now(),
-        )
+    new = NewDevice(endpoint, p256dh, auth, request.headers.get("User-Agent", ""))
+    row, replaced = device_service.add_device(
+        reminder_store(), current_user(), new, key, clock.now()
     )
     if not replaced:
         return _json(201, id=row.public_id)
@@ -159,10 +150,10 @@ def unsubscribe() -> Response:
         endpoint = data.get("endpoint")
         if not isinstance(endpoint, str) or not endpoint:
             return _json(400, error="No subscription was named.")
-        reminder_store().remove_subscription(user.id or 0, endpoint=endpoint)
+        device_service.remove_device(reminder_store(), user, endpoint=endpoint)
         return Response(status=204)
     public_id = request.form.get("device", "")
-    removed = reminder_store().remove_subscription(user.id or 0, public_id=public_id)
+    removed = device_service.remove_device(reminder_store(), user, public_id=public_id)
     if request.htmx:  # gone either way: show the list as it is now
         return _devices_list(user)
     if not removed:
@@ -179,7 +170,15 @@ def _test_key() -> str:
 @limiter.limit(TESTS_PER_ACCOUNT, key_func=_test_key, methods=["POST"])
 def test() -> Response:
     """Send a test notification to every device of yours, and say how it went."""
-    sent = process.send_test(current_user())
+    sent = notifications.send_test(
+        reminder_store(),
+        extensions.sender(),
+        extensions.vapid_public(),
+        extensions.links(),
+        current_user(),
+        current_app.config["PUSH_TEST_SECONDS"],
+        clock.now(),
+    )
     return _test_answer(_test_text(sent), 200 if sent.delivered else 409)
 
 
@@ -228,7 +227,8 @@ def act() -> Response:
     now = clock.now()
     done = None
     if user is not None:
-        done = reminders.act(store(), reminder_store(), catalog(), user, token, action, now)
+        secret = current_app.config["SECRET_KEY"]
+        done = reminders.act(store(), reminder_store(), catalog(), secret, user, token, action, now)
     if done is None:
         return _json(404, error="That reminder isn't yours or has expired.")
     return _json(200, message=done)

@@ -11,7 +11,7 @@ from htmx_flask import request
 from webapp import clock
 from webapp.extensions import catalog, reminder_store, store
 from webapp.presenters.calendar_feed import calendar_feed
-from webapp.services import plans, reminders
+from webapp.services import plans, time_zones
 from webapp.services import sessions as services
 from webapp.services.sessions import is_time_zone
 from webapp.views import render
@@ -80,9 +80,10 @@ def save_time_zone() -> Response:
     if not is_time_zone(values["time_zone"]):
         values["error"] = "Pick a time zone from the list, such as Europe/Berlin."
         return _page(status=422, zone_form=values, block="time_zone_form")
-    user = current_user()
-    store().set_time_zone(user, values["time_zone"], auto=values["follow_phone"] == "1")
-    reminders.reschedule(reminder_store(), user, clock.now())
+    auto = values["follow_phone"] == "1"
+    time_zones.set_time_zone(
+        store(), reminder_store(), current_user(), values["time_zone"], clock.now(), auto=auto
+    )
     return redirect(url_for("settings.page", _anchor="time-zone"), 303)  # type: ignore[return-value]
 
 
@@ -96,8 +97,7 @@ def detected_time_zone() -> Response:
         if user.id is None:
             remember_time_zone(name)  # a visitor without an account: their cookie keeps it
         else:
-            store().set_time_zone(user, name)
-            reminders.reschedule(reminder_store(), user, clock.now())
+            time_zones.set_time_zone(store(), reminder_store(), user, name, clock.now())
     return Response(status=204)
 
 

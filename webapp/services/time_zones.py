@@ -1,0 +1,35 @@
+"""The user's time zone: when it changes, by their choice or their phone's, reminders follow.
+
+Reminders keep to the wall clock, so a 07:00 reminder stays 07:00 in the new zone: this module
+is the one place that works their next fires out again when the zone changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from webapp.services.reminders import reschedule
+from webapp.store.models import User
+from webapp.store.reminders import ReminderStore
+from webapp.store.training import Store
+
+
+def set_time_zone(
+    store: Store,
+    reminders: ReminderStore,
+    user: User,
+    time_zone: str,
+    now: datetime,
+    *,
+    auto: bool | None = None,
+) -> None:
+    """Make `time_zone` the user's (and, given `auto`, whether it follows the phone's)."""
+    before = user.time_zone
+    store.set_time_zone(user, time_zone, auto=auto)
+    follow_time_zone(reminders, user, before, now)
+
+
+def follow_time_zone(reminders: ReminderStore, user: User, before: str, now: datetime) -> None:
+    """When the user's time zone is no longer `before`, move their reminders to the new one."""
+    if user.time_zone != before:
+        reschedule(reminders, user, now)
