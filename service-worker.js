@@ -17,24 +17,26 @@
 //   Hipday, or tells the server to snooze or skip it (static/js/reminder-actions.js decides
 //   which); when that can't reach the server, a small notification says so.
 //
-// The server fills in VERSION (a hash of the app's files) and the precache lists.
+// The server fills in VERSION (a hash of the app's files), the precache lists and URLS, the
+// app's addresses the worker needs (made by url_for when the worker is served).
 "use strict";
 
 const VERSION = "__HIPDAY_VERSION__";
 const STATIC_FILES = __HIPDAY_STATIC__;
 const PAGES = __HIPDAY_PAGES__;
-const OFFLINE_PAGE = "/offline";
+const URLS = __HIPDAY_URLS__;
+const OFFLINE_PAGE = URLS.offline;
 const STATIC_CACHE = `hipday-static-${VERSION}`;
 const PAGE_CACHE = `hipday-pages-${VERSION}`;
 const NETWORK_TIMEOUT_MS = 3000;
 const SYNC_TAG = "hipday-outbox";
 
-const REMINDER_ICON = "/static/icons/icon-192.png";
+const REMINDER_ICON = URLS.icon;
 const GENERIC_REMINDER = { title: "Hipday", body: "Time for your hips.", tag: "hipday" };
 const REMINDER_ACTIONS = new Set(["start", "snooze", "skip"]);
 const REMINDER_KINDS = new Set(["session", "desk", "test"]);
 
-importScripts("/static/js/outbox.js", "/static/js/reminder-actions.js");
+importScripts(...URLS.scripts); // outbox.js, reminder-actions.js, with-timeout.js
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -98,7 +100,7 @@ self.addEventListener("push", (event) => {
 self.addEventListener("notificationclick", (event) => {
   const notification = event.notification;
   notification.close();
-  const step = self.hipdayReminderAction(event.action || "", notification.data || {});
+  const step = self.hipdayReminderAction(event.action || "", notification.data || {}, URLS);
   event.waitUntil(step.kind === "post" ? actOnReminder(step) : openPage(step.url));
 });
 
@@ -110,9 +112,9 @@ self.addEventListener("fetch", (event) => {
   if (request.headers.get("HX-Request")) return; // fragments: network only, never a cached page
   if (request.mode === "navigate") {
     event.respondWith(navigate(event));
-  } else if (url.pathname.startsWith("/static/") || url.pathname === "/manifest.webmanifest") {
+  } else if (url.pathname.startsWith(URLS.staticRoot) || url.pathname === URLS.manifest) {
     event.respondWith(staleWhileRevalidate(event, request));
-  } else if (url.pathname === "/figures.css") {
+  } else if (url.pathname === URLS.figures) {
     event.respondWith(versioned(request));
   }
 });
@@ -135,7 +137,8 @@ async function navigate(event) {
   const request = event.request;
   const cache = await caches.open(PAGE_CACHE);
   try {
-    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+    const timedOut = () => new Error("network timeout");
+    const response = await self.hipdayWithTimeout(fetch(request), NETWORK_TIMEOUT_MS, timedOut);
     if (response.ok && !response.redirected && isHtml(response)) {
       event.waitUntil(cache.put(pageKey(request.url), response.clone()));
     }
@@ -177,22 +180,6 @@ async function versioned(request) {
   return response;
 }
 
-function withTimeout(promise, ms) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("network timeout")), ms);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
-}
-
 function isHtml(response) {
   return (response.headers.get("Content-Type") || "").startsWith("text/html");
 }
@@ -225,7 +212,7 @@ function reminderFrom(data) {
     payload = null; // not JSON: still remind, with the generic words
   }
   if (!payload || typeof payload !== "object" || !nonEmpty(payload.title)) {
-    return { ...GENERIC_REMINDER, data: { url: "/", token: null, kind: "session" }, actions: [] };
+    return { ...GENERIC_REMINDER, data: { url: URLS.home, token: null, kind: "session" }, actions: [] };
   }
   let actions = Array.isArray(payload.actions)
     ? payload.actions
@@ -242,7 +229,7 @@ function reminderFrom(data) {
     // A later reminder with the same tag replaces the earlier one instead of piling up.
     tag: nonEmpty(payload.tag) ? payload.tag : GENERIC_REMINDER.tag,
     data: {
-      url: typeof payload.url === "string" ? payload.url : "/",
+      url: typeof payload.url === "string" ? payload.url : URLS.home,
       token: nonEmpty(payload.token) ? payload.token : null,
       kind: REMINDER_KINDS.has(payload.kind) ? payload.kind : "session",
     },
@@ -312,7 +299,7 @@ async function actOnReminder(step) {
     body: problem,
     tag: "hipday-action",
     icon: REMINDER_ICON,
-    data: { url: "/", token: null, kind: "session" },
+    data: { url: URLS.home, token: null, kind: "session" },
     timestamp: Date.now(),
   });
 }

@@ -1,9 +1,10 @@
 // Reminders on this phone (Web Push).
 //
-// The server puts its push key and the devices address on <body> (data-push-key,
-// data-push-url); without them this file does nothing. On every page, once notifications are
-// allowed, the phone's subscription is kept in step with the server: sent again once a day so
-// the server knows it is still in use, and made afresh when the server's key has changed.
+// The server puts its push key and the devices' addresses on <body> (data-push-key,
+// data-push-url, data-push-remove-url); without them this file does nothing. On every page,
+// once notifications are allowed, the phone's subscription is kept in step with the server:
+// sent again once a day so the server knows it is still in use, and made afresh when the
+// server's key has changed.
 // On Settings → Reminders, the "This phone" section (#this-phone) shows whether reminders are
 // on here and turns them on or off. Permission is only ever asked for after a tap on
 // "Turn on reminders on this phone".
@@ -13,9 +14,9 @@
   const body = document.body;
   const pushKey = body.dataset.pushKey || "";
   const devicesUrl = body.dataset.pushUrl || "";
-  if (!pushKey || !devicesUrl) return;
+  const removeUrl = body.dataset.pushRemoveUrl || "";
+  if (!pushKey || !devicesUrl || !removeUrl) return;
 
-  const removeUrl = `${devicesUrl.replace(/\/$/, "")}/remove`;
   const DAY_MS = 24 * 60 * 60 * 1000;
   const WORKER_WAIT_MS = 10000;
   const SUBSCRIBE_WAIT_MS = 20000;
@@ -89,20 +90,9 @@
     return Object.assign(new Error(message), { plain: true, status });
   }
 
+  // static/js/with-timeout.js, loaded before this file.
   function withTimeout(promise, ms, message) {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(plainError(message)), ms);
-      promise.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+    return self.hipdayWithTimeout(promise, ms, () => plainError(message));
   }
 
   const supported = () =>

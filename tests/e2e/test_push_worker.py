@@ -482,9 +482,10 @@ def test_a_tap_on_a_reminder_opens_only_hipday_pages_and_sends_snooze_and_skip(
     page = first_page(make_phone())
     page.goto(live_server("/"))
     page.add_script_tag(url="/static/js/reminder-actions.js")
+    urls = {"home": "/", "reminderSettings": "/settings/reminders", "reminderAct": "/reminders/act"}
     got = page.evaluate(
-        "(routes) => routes.map(([action, data]) => self.hipdayReminderAction(action, data))",
-        [[action, data] for action, data, _ in ROUTES],
+        "([routes, urls]) => routes.map(([action, data]) => self.hipdayReminderAction(action, data, urls))",
+        [[[action, data] for action, data, _ in ROUTES], urls],
     )
     wrong = [
         f"{action!r} with {data!r}: got {result}, expected {expected}"
@@ -493,15 +494,17 @@ def test_a_tap_on_a_reminder_opens_only_hipday_pages_and_sends_snooze_and_skip(
     ]
     assert not wrong, "\n".join(wrong)
 
-    # The worker loads the same function.
+    # The worker loads the same function, with the addresses the server gave it.
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     worker = wait_until(page, lambda: page.context.service_workers, "the service worker")[0]
-    assert worker.evaluate("self.hipdayReminderAction('skip', {token: 'x', url: '//evil'})") == {
+    assert worker.evaluate(
+        "self.hipdayReminderAction('skip', {token: 'x', url: '//evil'}, URLS)"
+    ) == {
         "kind": "post",
         "url": "/reminders/act",
         "body": {"token": "x", "action": "skip"},
     }
-    assert worker.evaluate("self.hipdayReminderAction('', {url: '//evil'})") == HOME
+    assert worker.evaluate("self.hipdayReminderAction('', {url: '//evil'}, URLS)") == HOME
 
 
 #: Run the worker's snooze/skip request, then list the notifications it left: [tag, body].

@@ -55,7 +55,7 @@ _JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.DOTALL)
 _BRACKETS = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
 
 #: The Clear-Site-Data a device gets after a logout or an account deletion: the pages it kept
-#: were the account's (static/js/app.js also has the service worker drop its copies).
+#: were the account's (static/js/sw-register.js also has the service worker drop its copies).
 FORGET_PAGES = '"cache"'
 
 #: Sent only over HTTPS: browsers then refuse plain HTTP to this host for two years.
