@@ -36,7 +36,7 @@ const GENERIC_REMINDER = { title: "Hipday", body: "Time for your hips.", tag: "h
 const REMINDER_ACTIONS = new Set(["start", "snooze", "skip"]);
 const REMINDER_KINDS = new Set(["session", "desk", "test"]);
 
-importScripts(...URLS.scripts); // outbox.js, reminder-actions.js, with-timeout.js
+importScripts(...URLS.scripts); // session-facts.js, outbox.js, reminder-actions.js, with-timeout.js
 
 self.addEventListener("install", (event) => {
   event.waitUntil(

@@ -18,7 +18,8 @@
 //   `resendWithServerTime` moves the session back by the clock's error measured at the refusal
 //   (never past the server's time then), keeps its length, and sends it again.
 //
-// Works in a page and in the service worker: no DOM here.
+// Works in a page and in the service worker: no DOM here. It needs session-facts.js, loaded
+// before it.
 /* exported HipdayOutbox */
 "use strict";
 
@@ -248,31 +249,13 @@ const HipdayOutbox = (() => {
       ...rest,
       tries: 0,
       next_try: null,
-      local_date: localDate(end, fields.time_zone),
+      local_date: self.HipdaySessionFacts.localDate(end, fields.time_zone),
       fields: {
         ...fields,
         started_at: new Date(end - length).toISOString(),
         ended_at: new Date(end).toISOString(),
       },
     };
-  }
-
-  /** The date (YYYY-MM-DD) of `ms` in the IANA zone `zone` (the phone's own if unknown). */
-  function localDate(ms, zone) {
-    const moment = new Date(ms);
-    try {
-      const parts = new Intl.DateTimeFormat("en-CA", {
-        timeZone: zone || undefined,
-        year: "numeric",
-        month: "2-digit",
-        day: "2-digit",
-      }).formatToParts(moment);
-      const part = (type) => parts.find((p) => p.type === type).value;
-      return `${part("year")}-${part("month")}-${part("day")}`;
-    } catch (error) {
-      const pad = (n) => String(n).padStart(2, "0");
-      return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
-    }
   }
 
   function requestSync() {
@@ -311,7 +294,6 @@ const HipdayOutbox = (() => {
     nextTry,
     isSendable,
     isStuck,
-    localDate,
   };
 })();
 

@@ -34,17 +34,11 @@ const HipdayPhoneStreak = (() => {
     return !entry.refused && Number(entry.fields?.steps_done) > 0;
   }
 
-  /** Its length in whole minutes, rounded as the server rounds (halves to even), at least 1. */
+  /** Its length in whole minutes as the server will count it (session-facts.js). */
   function minutesOf(entry) {
     const fields = entry.fields || {};
-    const seconds = (Date.parse(fields.ended_at) - Date.parse(fields.started_at)) / 1000;
-    if (!Number.isFinite(seconds)) return entry.minutes || 0;
-    return Math.max(1, roundHalfEven(seconds / 60));
-  }
-
-  function roundHalfEven(x) {
-    const rounded = Math.round(x);
-    return rounded - x === 0.5 && rounded % 2 !== 0 ? rounded - 1 : rounded;
+    if (Number.isNaN(Date.parse(fields.ended_at) - Date.parse(fields.started_at))) return entry.minutes || 0;
+    return self.HipdaySessionFacts.minutes(fields);
   }
 
   function addDays(day, n) {
@@ -197,7 +191,7 @@ self.HipdayPhoneStreak = HipdayPhoneStreak;
   /** The page's today; on a copy saved on the phone, the phone's own date when it is later. */
   function phoneToday() {
     if (body.dataset.savedCopy !== "1") return snapshot.today;
-    const own = outbox.localDate(Date.now(), body.dataset.timeZone);
+    const own = self.HipdaySessionFacts.localDate(Date.now(), body.dataset.timeZone);
     return own > snapshot.today ? own : snapshot.today;
   }
 

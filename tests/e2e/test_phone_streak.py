@@ -26,6 +26,7 @@ from webapp.views import MARK_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 PENDING = ROOT / "static" / "js" / "pending.js"
+FACTS = ROOT / "static" / "js" / "session-facts.js"  # the minutes and days pending.js counts
 DAY = timedelta(days=1)
 HISTORIES = 300
 
@@ -121,6 +122,7 @@ def test_a_waiting_session_moves_the_phones_figures_as_the_server_will_once_it_h
     page: Page,
 ) -> None:
     page.set_content("<!doctype html><title>streak</title>")
+    page.add_script_tag(path=str(FACTS))
     page.add_script_tag(path=str(PENDING))  # no outbox here: only the view, not the page part
     histories = [made_up(seed) for seed in range(HISTORIES)]
     cases = [

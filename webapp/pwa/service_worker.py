@@ -22,6 +22,7 @@ TEMPLATES = ROOT / "templates"
 STATIC_SUFFIXES = {".css", ".js", ".svg", ".png", ".webmanifest"}
 #: The classic scripts the worker loads with importScripts, under static/.
 WORKER_SCRIPTS = (
+    "js/session-facts.js",
     "js/outbox.js",
     "js/reminder-actions.js",
     "js/with-timeout.js",

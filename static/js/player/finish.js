@@ -98,7 +98,6 @@ async function send() {
 async function keep(why, words = "") {
   const outbox = window.HipdayOutbox;
   const fields = finishing.fields;
-  const ended = new Date(fields.ended_at);
   try {
     await outbox.add({
       op_id: finishing.opId,
@@ -106,8 +105,8 @@ async function keep(why, words = "") {
       fields,
       token: finishing.token,
       name: finishing.name,
-      local_date: localDate(ended),
-      minutes: minutesOf(fields),
+      local_date: sessionDay(fields),
+      minutes: self.HipdaySessionFacts.minutes(fields),
     });
   } catch {
     return { where: "nowhere", why }; // no IndexedDB here: the screen offers to try again
@@ -143,7 +142,7 @@ export async function showFinishScreen(run, stepsTotal, saved) {
   const outcome = await saved;
   const day = new Date(run.endedAt).toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" });
   if (outcome.where === "server") {
-    const minutes = minutesOf(finishing.fields);
+    const minutes = self.HipdaySessionFacts.minutes(finishing.fields);
     setStatus(`Saved: ${finishing.name} · ${minutes} min · ${run.stepsDone} of ${stepsTotal} steps.`);
     linkSession();
   } else if (outcome.where === "phone") {
@@ -153,7 +152,7 @@ export async function showFinishScreen(run, stepsTotal, saved) {
     offerRetry(run, stepsTotal);
   }
   const counts = outcome.where !== "nowhere" && outcome.why !== "refused" && run.stepsDone > 0;
-  showStreak(counts && localDate(new Date(run.endedAt)) === els["finish-screen"].dataset.today);
+  showStreak(counts && sessionDay(finishing.fields) === els["finish-screen"].dataset.today);
 }
 
 function setStatus(text) {
@@ -274,11 +273,6 @@ function csrfToken() {
   }
 }
 
-function minutesOf(fields) {
-  const seconds = (Date.parse(fields.ended_at) - Date.parse(fields.started_at)) / 1000;
-  return Number.isFinite(seconds) ? Math.max(1, Math.round(seconds / 60)) : 1;
-}
-
 function timeZone() {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
@@ -287,7 +281,7 @@ function timeZone() {
   }
 }
 
-function localDate(moment) {
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
+// The day the session counts on, as the server will say (static/js/session-facts.js).
+function sessionDay(fields) {
+  return self.HipdaySessionFacts.localDate(Date.parse(fields.ended_at), fields.time_zone);
 }
