@@ -29,9 +29,13 @@ export function resumable(run, now = Date.now()) {
   return Boolean(run) && run.finished !== true && now - Date.parse(run.startedAt) < STALE_AFTER_MS;
 }
 
+// A player's address as the server makes it, with ROUTINE for the slug (data-player-url on <body>).
 function slugOf(link) {
-  const match = new URL(link.href, window.location.href).pathname.match(/^\/play\/([\w-]+)$/);
-  return match ? match[1] : null;
+  const [before, after = ""] = (document.body.dataset.playerUrl || "").split("ROUTINE");
+  const path = new URL(link.href, window.location.href).pathname;
+  if (!before || !path.startsWith(before) || !path.endsWith(after)) return null;
+  const slug = path.slice(before.length, path.length - after.length);
+  return /^[\w-]+$/.test(slug) ? slug : null;
 }
 
 function offerResume(link) {
@@ -50,5 +54,5 @@ function offerResume(link) {
 
 // The player imports the functions above; a page listing routines gets its Resume badges.
 if (!document.getElementById("session-data")) {
-  document.querySelectorAll('main a[href*="/play/"]').forEach(offerResume);
+  document.querySelectorAll("main a[href]").forEach(offerResume);
 }

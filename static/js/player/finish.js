@@ -129,7 +129,7 @@ function post(url, fields, headers = {}) {
 }
 
 function sessionsUrl() {
-  return finishing.els["finish-form"]?.getAttribute("action") || "/sessions";
+  return finishing.els["finish-form"].getAttribute("action"); // url_for, in the template
 }
 
 /** Show the finish screen for `run` while it saves; `saved` says how the saving went. */
