@@ -19,4 +19,6 @@ Import each name from the module that holds it:
   `fit_to_equipment`, `progression_caps`);
 - `variants`: walks along easier and harder variants (`shift_variant`, `longest_variant_walk`);
 - `state`: the state one `build_plan` call carries from week to week;
+- `calendar`: the plan as the calendar reads it (`spliced_plan`, `today_in_plan`,
+  `move_targets`, `day_label`).
 """

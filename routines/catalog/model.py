@@ -1,0 +1,158 @@
+"""The library's words: kinds of exercise, positions, kit, goals, and the exercises, routines
+and catalog the library files become."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+from routines.dosage import Dosage, DosageKind
+from routines.figures import Figure
+
+
+class Category(StrEnum):
+    DYNAMIC_WARM_UP = "dynamic warm-up"
+    MOBILITY_STRETCH = "mobility stretch"
+    ACTIVATION = "activation"
+    STRENGTH = "strength"
+    CORE = "core"
+
+
+class Position(StrEnum):
+    STANDING = "standing"
+    SEATED = "seated"
+    LYING = "lying"
+    KNEELING = "kneeling"
+
+
+class Equipment(StrEnum):
+    NONE = "none"
+    MINI_BAND = "mini band"
+    LONG_BAND = "long band"
+    STRAP = "strap"
+    CHAIR = "chair"
+    TABLE = "table"
+
+
+class Goal(StrEnum):
+    RUNNING = "running"
+    DESK = "desk"
+    LIFTING = "lifting"
+    GENERAL = "general"
+
+
+class RoutineKind(StrEnum):
+    """What a routine is for in a day: the plan picks by this."""
+
+    WARM_UP = "warm-up"
+    DESK = "desk"
+    MOBILITY = "mobility"
+    STRENGTH = "strength"
+
+
+@dataclass(frozen=True)
+class Exercise:
+    slug: str
+    name: str
+    summary: str
+    category: Category
+    position: Position
+    equipment: Equipment
+    per_side: bool
+    default_dosage: Dosage
+    setup: tuple[str, ...]
+    cues: tuple[str, ...]
+    mistakes: tuple[str, ...]
+    easier: tuple[str, ...]
+    harder: tuple[str, ...]
+    muscles: tuple[str, ...]
+    seeds: tuple[str, ...]
+    safety: str | None = None
+
+    @property
+    def dosage_kind(self) -> DosageKind:
+        return self.default_dosage.kind
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """One exercise in a routine, with the dosage this routine gives it."""
+
+    exercise: Exercise
+    dosage: Dosage
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    prescriptions: tuple[Prescription, ...]
+
+
+@dataclass(frozen=True)
+class Routine:
+    slug: str
+    name: str
+    summary: str
+    kind: RoutineKind
+    goals: tuple[Goal, ...]
+    blocks: tuple[Block, ...]
+    quick_start: bool = False
+    rest_between_exercises: int = 0
+    signature: str = ""  # the exercise that pictures the routine on cards (else the first)
+
+    @property
+    def signature_exercise(self) -> Exercise:
+        """The exercise whose figure stands for the routine on Today and library cards."""
+        exercises = [p.exercise for p in self.prescriptions]
+        return next((e for e in exercises if e.slug == self.signature), exercises[0])
+
+    @property
+    def prescriptions(self) -> tuple[Prescription, ...]:
+        return tuple(p for block in self.blocks for p in block.prescriptions)
+
+    @property
+    def equipment(self) -> frozenset[Equipment]:
+        """The kit the routine needs ('none' left out)."""
+        used = {p.exercise.equipment for p in self.prescriptions}
+        return frozenset(used - {Equipment.NONE})
+
+    @property
+    def positions(self) -> frozenset[Position]:
+        return frozenset(p.exercise.position for p in self.prescriptions)
+
+    @property
+    def safety_notes(self) -> tuple[str, ...]:
+        """The exercise-specific safety notes, each once, in routine order."""
+        notes = (p.exercise.safety for p in self.prescriptions if p.exercise.safety)
+        return tuple(dict.fromkeys(notes))
+
+
+@dataclass(frozen=True)
+class Catalog:
+    exercises: Mapping[str, Exercise]
+    routines: Mapping[str, Routine]
+    figures: Mapping[str, Figure] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+
+    def exercise(self, slug: str) -> Exercise | None:
+        return self.exercises.get(slug)
+
+    def routine(self, slug: str) -> Routine | None:
+        return self.routines.get(slug)
+
+    def variants(self, exercise: Exercise) -> tuple[tuple[Exercise, ...], tuple[Exercise, ...]]:
+        """The easier and the harder variants of `exercise`."""
+        return (
+            tuple(self.exercises[s] for s in exercise.easier),
+            tuple(self.exercises[s] for s in exercise.harder),
+        )
+
+
+class LibraryError(ValueError):
+    """A library file is wrong; the message says where and how."""
+
+    def __init__(self, file: str, entry: str, field: str, problem: str) -> None:
+        self.file, self.entry, self.field, self.problem = file, entry, field, problem
+        super().__init__(f"{file}: {entry}, field '{field}': {problem}")

@@ -1,0 +1,189 @@
+"""Reading one library entry field by field; a wrong field stops the load with a `LibraryError`
+that names the file, the entry and the field."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from routines.catalog.model import (
+    Block,
+    Category,
+    Equipment,
+    Exercise,
+    Goal,
+    LibraryError,
+    Position,
+    Prescription,
+    Routine,
+    RoutineKind,
+)
+from routines.dosage import Dosage, DosageKind, dosage_problems
+
+E = TypeVar("E", bound=StrEnum)
+EXERCISE_FIELDS = {
+    "slug", "name", "summary", "category", "position", "equipment", "per_side", "dosage",
+    "setup", "cues", "mistakes", "easier", "harder", "muscles", "seeds", "safety",
+}  # fmt: skip
+ROUTINE_FIELDS = {
+    "slug", "name", "summary", "kind", "goals", "quick_start", "rest_between_exercises", "block",
+    "signature",
+}  # fmt: skip
+DOSAGE_FIELDS = ("sets", "hold_seconds", "reps", "work_seconds", "rest_seconds", "tempo_seconds")
+ITEM_FIELDS = {
+    "exercise", "sets", "hold_seconds", "reps", "work_seconds", "rest_seconds", "tempo_seconds",
+}  # fmt: skip
+
+
+class EntryReader:
+    """Reads one TOML entry field by field, raising a `LibraryError` that names the field."""
+
+    def __init__(self, file: str, kind: str, raw: dict[str, Any]) -> None:
+        self.file, self.raw = file, raw
+        slug = raw.get("slug")
+        self.entry = f"{kind} '{slug}'" if isinstance(slug, str) else f"{kind} without a slug"
+
+    def fail(self, field: str, problem: str) -> LibraryError:
+        return LibraryError(self.file, self.entry, field, problem)
+
+    def check_fields(self, allowed: set[str], raw: Mapping[str, Any] | None = None) -> None:
+        unknown = sorted(set(self.raw if raw is None else raw) - allowed)
+        if unknown:
+            raise self.fail(unknown[0], "unknown field (a typo?)")
+
+    def text(self, field: str, raw: Mapping[str, Any] | None = None) -> str:
+        value = (self.raw if raw is None else raw).get(field)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(field, "missing or empty text")
+        return value.strip()
+
+    def texts(self, field: str, least: int, most: int | None = None) -> tuple[str, ...]:
+        value = self.raw.get(field, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail(field, "must be a list of texts")
+        if len(value) < least:
+            raise self.fail(field, f"needs at least {least}, has {len(value)}")
+        if most is not None and len(value) > most:
+            raise self.fail(field, f"allows at most {most}, has {len(value)}")
+        return tuple(v.strip() for v in value)
+
+    def choice(self, field: str, enum: type[E], value: Any = None) -> E:
+        value = self.raw.get(field) if value is None else value
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(repr(e.value) for e in enum)
+            raise self.fail(field, f"unknown value {value!r}; use one of {allowed}") from None
+
+    def number(self, field: str, raw: Mapping[str, Any], default: int | None) -> int | None:
+        value = raw.get(field, default)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise self.fail(field, f"must be a whole number, not {value!r}")
+        return value
+
+    def flag(self, field: str, default: bool) -> bool:
+        value = self.raw.get(field, default)
+        if not isinstance(value, bool):
+            raise self.fail(field, "must be true or false")
+        return value
+
+    def dosage(self, where: str, raw: Mapping[str, Any], base: Dosage | None) -> Dosage:
+        """A dosage from `raw`, each missing value taken from `base` (the exercise default)."""
+        prefix = f"{where}." if where else ""
+        if base is None:
+            self.check_fields({"kind", *DOSAGE_FIELDS}, raw)
+            kind = self.choice(f"{prefix}kind", DosageKind, raw.get("kind"))
+            values = {name: raw.get(name) for name in DOSAGE_FIELDS}
+        else:
+            kind = base.kind
+            values = {name: raw.get(name, getattr(base, name)) for name in DOSAGE_FIELDS}
+        for name, value in values.items():
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+                raise self.fail(f"{prefix}{name}", f"must be a whole number, not {value!r}")
+        values["rest_seconds"] = values["rest_seconds"] or 0
+        for field, problem in dosage_problems(kind, values):
+            raise self.fail(f"{prefix}{field}", problem)
+        return Dosage(
+            kind,
+            sets=values["sets"] or 0,
+            hold_seconds=values["hold_seconds"],
+            reps=values["reps"],
+            work_seconds=values["work_seconds"],
+            rest_seconds=values["rest_seconds"] or 0,
+            tempo_seconds=values["tempo_seconds"],
+        )
+
+    def exercise(self) -> Exercise:
+        self.check_fields(EXERCISE_FIELDS)
+        raw_dosage = self.raw.get("dosage")
+        if not isinstance(raw_dosage, dict):
+            raise self.fail("dosage", "missing; write dosage = { kind = ..., sets = ..., ... }")
+        safety = self.raw.get("safety")
+        return Exercise(
+            slug=self.text("slug"),
+            name=self.text("name"),
+            summary=self.text("summary"),
+            category=self.choice("category", Category),
+            position=self.choice("position", Position),
+            equipment=self.choice("equipment", Equipment),
+            per_side=self.flag("per_side", False),
+            default_dosage=self.dosage("dosage", raw_dosage, None),
+            setup=self.texts("setup", 2, 4),
+            cues=self.texts("cues", 2, 4),
+            mistakes=self.texts("mistakes", 1),
+            easier=self.texts("easier", 0),
+            harder=self.texts("harder", 0),
+            muscles=self.texts("muscles", 1),
+            seeds=self.texts("seeds", 1),
+            safety=self.text("safety") if safety is not None else None,
+        )
+
+    def routine(self, exercises: Mapping[str, Exercise]) -> Routine:
+        self.check_fields(ROUTINE_FIELDS)
+        goals = self.raw.get("goals")
+        if not isinstance(goals, list) or not goals:
+            raise self.fail("goals", "needs at least one goal")
+        blocks = self.raw.get("block")
+        if not isinstance(blocks, list) or not blocks:
+            raise self.fail("block", "a routine needs at least one [[routine.block]]")
+        rest = self.number("rest_between_exercises", self.raw, 0) or 0
+        if rest < 0:
+            raise self.fail("rest_between_exercises", f"cannot be negative ({rest})")
+        built = tuple(self.block(b, exercises) for b in blocks)
+        signature = self.text("signature") if "signature" in self.raw else ""
+        used = {p.exercise.slug for block in built for p in block.prescriptions}
+        if signature and signature not in used:
+            raise self.fail("signature", f"{signature!r} is not one of the routine's exercises")
+        return Routine(
+            slug=self.text("slug"),
+            name=self.text("name"),
+            summary=self.text("summary"),
+            kind=self.choice("kind", RoutineKind),
+            goals=tuple(self.choice("goals", Goal, g) for g in goals),
+            blocks=built,
+            quick_start=self.flag("quick_start", False),
+            rest_between_exercises=rest,
+            signature=signature,
+        )
+
+    def block(self, raw: Any, exercises: Mapping[str, Exercise]) -> Block:
+        if not isinstance(raw, dict):
+            raise self.fail("block", "write each block as [[routine.block]]")
+        self.check_fields({"name", "item"}, raw)
+        items = raw.get("item")
+        if not isinstance(items, list) or not items:
+            raise self.fail("block.item", "a block needs at least one [[routine.block.item]]")
+        return Block(self.text("name", raw), tuple(self.item(i, exercises) for i in items))
+
+    def item(self, raw: Any, exercises: Mapping[str, Exercise]) -> Prescription:
+        if not isinstance(raw, dict):
+            raise self.fail("item", "write each item as [[routine.block.item]]")
+        self.check_fields(ITEM_FIELDS, raw)
+        slug = raw.get("exercise")
+        exercise = exercises.get(slug) if isinstance(slug, str) else None
+        if exercise is None:
+            raise self.fail("exercise", f"unknown exercise slug {slug!r}")
+        overrides = {k: v for k, v in raw.items() if k != "exercise"}
+        base = exercise.default_dosage
+        return Prescription(exercise, self.dosage(exercise.slug, overrides, base))
