@@ -16,16 +16,17 @@ from routines.catalog import load_catalog
 from routines.figures import Figure, build_rig
 from routines.figures.rig import bone_lines
 from webapp.figures import figure_svg, library_stylesheet, short_name
+from webapp.figures.markup import STRETCHES, VISIBLE
 
 CATALOG = load_catalog()
 CSS = library_stylesheet(CATALOG)
-#: Drawn points are whole units (and stretches two decimals): the key pose lands within this
-#: of the model's joints. Between keyframes a bone that shortens by less than
-#: `markup.STRETCHES` or turns by less than `markup.VISIBLE` reads as still, which may carry
-#: what hangs from it a few units off; a joint drawn wrong (a flip, a bone in the wrong
-#: frame) is tens of units off.
-NEAR = 1.6
-NEAR_MOVING = 5.0
+#: Drawn points are whole units, each placed from its group's frame as drawn: the key pose
+#: lands within this of the model's joints. Between keyframes a bone that shortens by less than
+#: `STRETCHES` or turns by less than `VISIBLE` reads as still, which may carry what hangs from
+#: it that far off, on top of the rounding of the key pose and of the keyframes' whole degrees
+#: and units; a joint drawn wrong (a flip, a bone in the wrong frame) is tens of units off.
+NEAR = 1.0
+NEAR_MOVING = STRETCHES + VISIBLE + 2 * NEAR
 
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as SVG's matrix()
 IDENTITY: Matrix = (1, 0, 0, 1, 0, 0)
@@ -58,21 +59,40 @@ def attribute_transform(text: str) -> Matrix:
 
 
 def keyframe_values(figure: Figure, frame: int) -> dict[str, float]:
-    """Each custom property's value at keyframe `frame`, read from the stylesheet."""
+    """Each custom property's value at keyframe `frame`, read from the stylesheet the way a
+    browser runs it: a property a stop leaves out is what it is between the stops that say it
+    (the first and last stops: its rest value), and a figure whose cycle comes back the way it
+    went (class `a`) plays its keyframes forward and back."""
     name = re.search(rf"\.x-{short_name(figure.slug)}\{{[^}}]*--fig-a:(\w+)", CSS)
     if not name:
         return {}
     found = re.search(rf"@keyframes {name.group(1)}\{{((?:[^{{}}]*\{{[^}}]*\}})*)\}}", CSS)
     assert found, f"no keyframes for {figure.slug}"
-    stops: dict[float, dict[str, float]] = {}
+    said: dict[str, dict[float, float]] = {}
     for at, body in re.findall(r"([\d%,.]+)\{([^}]*)\}", found.group(1)):
-        values = dict(re.findall(r"--([\w-]+):(-?[\d.]+)", body))
-        for percent in at.split(","):
-            stops.setdefault(float(percent.rstrip("%")), {}).update(
-                {k: float(v) for k, v in values.items()}
-            )
+        for key, value in re.findall(r"--([\w-]+):(-?[\d.]+)", body):
+            for percent in at.split(","):
+                said.setdefault(key, {})[float(percent.rstrip("%"))] = float(value)
     steps = len(figure.keyframes) if figure.motion.value == "cycle" else len(figure.keyframes) - 1
-    return stops.get(round(100 * frame / steps), {})
+    if re.search(r'class="fig m a ', str(figure_svg(figure))):
+        steps //= 2
+        frame = min(frame, 2 * steps - frame)
+    at = 100 * frame / steps
+    return {
+        key: between(stops, at, 1.0 if key.startswith("s") else 0.0) for key, stops in said.items()
+    }
+
+
+def between(stops: dict[float, float], at: float, rest: float) -> float:
+    """A property's value at `at` percent, from the stops that say it (linear is enough: a stop
+    is only left out between two that say the same)."""
+    known = {0.0: rest, 100.0: rest} | stops
+    before = max(p for p in known if p <= at + 0.5)
+    after = min(p for p in known if p >= at - 0.5)
+    if after - before < 1:
+        return known[before]
+    share = (at - before) / (after - before)
+    return known[before] + share * (known[after] - known[before])
 
 
 def css_transform(classes: list[str], values: dict[str, float]) -> Matrix:

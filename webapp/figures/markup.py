@@ -186,6 +186,46 @@ class Drawing:
     def css_name(self, kind: str, bone: Bone) -> str:
         return self.css_names()[f"{kind}{self.index(bone)}"]
 
+    def keyframes(self) -> dict[str, list[str]]:
+        return _keyframes(self)
+
+    def written(self) -> dict[str, list[str]]:
+        """Each custom property's value per keyframe as the stylesheet writes it, named as the
+        markup's classes are; a cycle ends on its first keyframe again."""
+        names, rig = self.css_names(), self.rig
+        found: dict[str, list[str]] = {}
+        for name, values in self.motions().items():
+            closed = [*values, _round_trip(name, values)] if rig.cycle else values
+            found.setdefault(names[name], [keyframe_value(name, v) for v in closed])
+        return dict(sorted(found.items(), key=lambda item: _order(item[0])))
+
+    def alternates(self) -> bool:
+        """Whether the cycle comes back the way it went (A, key, A): then the stylesheet writes
+        its first half, played forward and back (`animation-direction: alternate`)."""
+        series = list(self.keyframes().values())
+        steps = len(series[0]) - 1 if series else 0
+        return self.rig.cycle and steps % 2 == 0 and all(s == s[::-1] for s in series)
+
+
+def keyframe_value(name: str, value: float) -> str:
+    """A custom property's value: whole degrees or units, or a stretch to two decimals."""
+    if name.startswith("s"):
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace("0.", ".", 1)
+    return number(value)
+
+
+def _round_trip(name: str, values: list[float]) -> float:
+    """The first keyframe's value again, closing a cycle: a turn comes back round the short way,
+    the way the rig unwrapped it."""
+    first = values[0]
+    if name.startswith("r"):
+        first -= 360.0 * round((first - values[-1]) / 360.0)
+    return first
+
+
+def _order(name: str) -> tuple[str, int]:
+    return (name[0], int(name[1:]) if name[1:].isdigit() else -1)
+
 
 def svg(
     figure: Figure,
@@ -199,7 +239,8 @@ def svg(
     `data` becomes data- attributes (what the player script needs to know about it)."""
     drawing = Drawing.of(figure)
     body = _animated(drawing) if animated else still(drawing, figure.key)
-    moving = f"m x-{short_name(figure.slug)}" if animated else ""
+    alternate = " a" if drawing.alternates() else ""
+    moving = f"m{alternate} x-{short_name(figure.slug)}" if animated else ""
     names = " ".join(c for c in ("fig", moving, css_class) if c)
     extra = "".join(f' data-{key}="{escape(value)}"' for key, value in (data or {}).items())
     return Markup(
@@ -217,8 +258,9 @@ def still(drawing: Drawing, frame: int) -> str:
     parts = [shapes(drawing.rig.shapes)]
     for bone in sorted(drawing.rig.bones, key=lambda b: b.depth):
         (ax, ay), (bx, by) = lines[bone]
-        if "l" in _points([(ax, ay), (bx, by)]):
-            parts.append(f'<path{classes(bone)} d="M{_points([(ax, ay), (bx, by)])}"/>')
+        line = _points([(ax, ay), (bx, by)])
+        if _steps(line):
+            parts.append(f'<path{classes(bone)} d="M{line}"/>')
         if bone.head:
             parts.append(f'<circle cx="{number(bx)}" cy="{number(by)}" r="{number(HEAD_RADIUS)}"/>')
     return "".join(parts)
@@ -235,7 +277,7 @@ def shapes(props: Sequence[Shape]) -> str:
     drawn: dict[str, str] = {}
     for prop in props:
         points = _points(prop.points)
-        if "l" in points:
+        if _steps(points):
             drawn.setdefault(
                 f"{prop.kind} {points}",
                 f'<path class="p-{prop.kind}" d="M{points}{"Z" if prop.closed else ""}"/>',
@@ -248,20 +290,29 @@ def shapes(props: Sequence[Shape]) -> str:
 
 @dataclass(frozen=True)
 class Frame:
-    """The coordinates a group draws in: its origin (a joint, in the figure's key pose) and its
-    direction in degrees (the figure's own, 0, unless a bone stretches along it)."""
+    """The coordinates a group draws in, as drawn: where its origin lands in the figure (after
+    the whole-unit translates and whole-degree turns of the groups around it) and its direction
+    in degrees. Each point is placed from the frame as drawn, so rounding never adds up."""
 
-    origin: P2
-    angle: float = 0.0
+    origin: P2 = (0.0, 0.0)
+    angle: int = 0
 
     def local(self, point: P2) -> tuple[int, int]:
         """`point` (figure coordinates) in this frame, in whole units."""
-        if not self.angle:  # whole units first, so that no rounding adds up along a limb
-            (x, y), (ox, oy) = _round(point), _round(self.origin)
-            return (x - ox, y - oy)
         dx, dy = point[0] - self.origin[0], point[1] - self.origin[1]
-        c, s = math.cos(math.radians(self.angle)), math.sin(math.radians(self.angle))
+        c, s = _turn(self.angle)
         return _round((dx * c + dy * s, dy * c - dx * s))
+
+    def inner(self, offset: tuple[int, int], turn: int) -> Frame:
+        """The frame of a group moved by `offset` and turned by `turn` degrees in this one."""
+        c, s = _turn(self.angle)
+        x, y = offset
+        origin = (self.origin[0] + x * c - y * s, self.origin[1] + x * s + y * c)
+        return Frame(origin, self.angle + turn)
+
+
+def _turn(degrees: float) -> tuple[float, float]:
+    return math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
 
 
 @dataclass
@@ -278,13 +329,13 @@ class Item:
 
     def text(self) -> str:
         line = _points(self.points) if self.points else ""
-        return f'<path{self.css} d="M{line}"/>' if "l" in line else self.markup
+        return f'<path{self.css} d="M{line}"/>' if _steps(line) else self.markup
 
 
 def _animated(drawing: Drawing) -> str:
     """Props, then the body in the figure's coordinates (in a group that shifts it, if the root
     point moves): each moving joint a group that turns about it, each still part a path."""
-    frame = Frame((0.0, 0.0))
+    frame = Frame()
     roots = [b for b in drawing.rig.bones if b.parent is None]
     body = _joined([item for b in roots for item in _bone(drawing, b, frame, None)])
     return shapes(drawing.rig.shapes) + (
@@ -318,24 +369,24 @@ def _still(drawing: Drawing, bone: Bone, frame: Frame, line: Item | None) -> lis
 
 
 def _group(drawing: Drawing, bone: Bone, parent: Frame) -> Item:
-    """A moving bone: a group whose frame starts at the bone's start, turning (rotate),
-    sliding along a stretching parent (translate) or stretching itself (scale) there."""
+    """A moving bone: a group whose frame starts at the bone's start and lies along it, turning
+    (rotate), sliding along a stretching parent (translate) or stretching itself (scale)."""
     start, end = drawing.line(bone)
     offset = parent.local(start)
-    if drawing.stretches(bone):  # a stretch is along the bone: the frame turns to follow it
-        angle = round(math.degrees(math.atan2(end[1] - start[1], end[0] - start[0])))
-        items = _stretched(drawing, bone, Frame(start, angle))
-        rotate = (
-            f"rotate({number(angle - parent.angle)})" if round(angle - parent.angle) % 360 else ""
-        )
+    direction = math.degrees(math.atan2(end[1] - start[1], end[0] - start[0]))
+    turn = round((direction - parent.angle + 180.0) % 360.0 - 180.0) + 0
+    frame = parent.inner(offset, turn)
+    if drawing.stretches(bone):
+        items = _stretched(drawing, bone, frame)
     else:
-        items, rotate = _still(drawing, bone, Frame(start, parent.angle), None), ""
-    turn = drawing.css_name("r", bone) if drawing.turns(bone) else ""
+        items = _still(drawing, bone, frame, None)
+    rotate = f"rotate({turn})" if turn else ""
+    spin = drawing.css_name("r", bone) if drawing.turns(bone) else ""
     inner = _joined(items)
-    turned = f"<g{_attr('transform', rotate)}{_attr('class', turn)}>{inner}</g>"
-    turned = turned if rotate or turn else inner
+    turned = f"<g{_attr('transform', rotate)}{_attr('class', spin)}>{inner}</g>"
+    turned = turned if rotate or spin else inner
     if drawing.slides(bone):  # CSS translate comes before the transform attribute's: nest
-        place = f"translate({_join(offset)})" if any(offset) else ""
+        place = _place(offset) if any(offset) else ""
         slide = drawing.css_name("t", bone)
         return Item(
             bone.depth, f"<g{_attr('transform', place)}{_attr('class', slide)}>{turned}</g>"
@@ -345,14 +396,14 @@ def _group(drawing: Drawing, bone: Bone, parent: Frame) -> Item:
 
 def _stretched(drawing: Drawing, bone: Bone, frame: Frame) -> list[Item]:
     """A stretching bone along its frame's x axis, its head and the bones sliding along it."""
-    length = number(bone.lengths[drawing.rig.key])
+    length = str(frame.local(drawing.line(bone)[1])[0])
     stretch = drawing.css_name("s", bone)
     items = [Item(bone.depth, f'<path{classes(bone, stretch)} d="M0 0h{length}"/>')]
     if bone.head:
         head = _attr("class", drawing.css_name("h", bone))
         circle = _circle((0, 0))
         items.append(
-            Item(bone.depth + 0.001, f'<g transform="translate({length} 0)"{head}>{circle}</g>')
+            Item(bone.depth + 0.001, f'<g transform="translate({length})"{head}>{circle}</g>')
         )
     for child in drawing.children(bone):
         items += _bone(drawing, child, frame, None)
@@ -375,7 +426,7 @@ def _joined(items: list[Item]) -> str:
     for item in [*sorted(items, key=lambda i: i.depth), Item(0.0)]:
         if run and item.offset != run[0].offset:
             inner = "".join(i.text() for i in run)
-            parts.append(f'<g transform="translate({_join(run[0].offset or (0, 0))})">{inner}</g>')
+            parts.append(f'<g transform="{_place(run[0].offset or (0, 0))}">{inner}</g>')
             run = []
         if item.offset is not None:
             run.append(item)
@@ -385,27 +436,44 @@ def _joined(items: list[Item]) -> str:
 
 
 def _points(points: Sequence[P2]) -> str:
-    """A path's points, the first absolute and the rest relative (`l`): short numbers.
+    """A path's points, the first absolute and the rest relative steps: short numbers.
 
     Each point is rounded before the steps between them are taken, so rounding never adds up
-    along a limb; a point repeating the last is left out.
+    along a limb; a point repeating the last is left out. A level step is `h`, an upright one
+    `v`, any other `l`, and a letter repeating the one before is left out.
     """
     rounded = [_round(point) for point in points]
     kept = [p for i, p in enumerate(rounded) if i == 0 or p != rounded[i - 1]]
-    text = _join(kept[0])
-    if len(kept) > 1:
-        steps = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(kept, kept[1:], strict=False)]
-        text += "l" + _join(*steps)
+    text, letter = _join(*kept[0]), ""
+    for (ax, ay), (bx, by) in zip(kept, kept[1:], strict=False):
+        step, numbers = _step(bx - ax, by - ay)
+        text += _join(*numbers, spaced=True) if step == letter else step + _join(*numbers)
+        letter = step
     return text
 
 
-def _join(*pairs: tuple[int, int]) -> str:
-    """Numbers as SVG reads them: a minus sign needs no space before it."""
+def _steps(points: str) -> bool:
+    """Whether a path's points go anywhere (a path of one point draws nothing)."""
+    return any(letter in points for letter in "hvl")
+
+
+def _step(dx: int, dy: int) -> tuple[str, tuple[int, ...]]:
+    return ("h", (dx,)) if not dy else ("v", (dy,)) if not dx else ("l", (dx, dy))
+
+
+def _join(*values: int, spaced: bool = False) -> str:
+    """Numbers as SVG reads them (`spaced`: after another): a minus sign needs no space."""
     text = ""
-    for value in (v for pair in pairs for v in pair):
+    for value in values:
         item = str(value)
-        text += item if not text or item.startswith("-") else f" {item}"
+        text += item if item.startswith("-") or not (text or spaced) else f" {item}"
     return text
+
+
+def _place(offset: tuple[int, int]) -> str:
+    """A translate: spaced, as Safari's transform attribute needs; a level one has one number."""
+    x, y = offset
+    return f"translate({x} {y})" if y else f"translate({x})"
 
 
 @cache
@@ -421,6 +489,11 @@ def _motions(drawing: Drawing) -> dict[str, list[float]]:
 @cache
 def _css_names(drawing: Drawing) -> dict[str, str]:
     return drawing.naming()
+
+
+@cache
+def _keyframes(drawing: Drawing) -> dict[str, list[str]]:
+    return drawing.written()
 
 
 @cache

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 
 from routines.catalog import Catalog
-from routines.figures import Figure, Motion, Rig
+from routines.figures import Figure, Motion
 from webapp.figures.markup import Drawing, number, short_name
 
 SECONDS_PER_REP = 3.0  # routines.dosage.SELF_PACED_SECONDS_PER_REP: one rep per beat
@@ -27,11 +27,13 @@ KINDS = {
     "s": ("scale:var(--{n}) 1", "1"),
     "t": ("translate:calc(var(--{n})*1px)", "0"),
     "h": ("translate:calc(var(--{n})*1px)", "0"),
+    "o": ("", "0"),  # the whole figure's shift: its rule is in SHARED
 }
 
 SHARED = """\
 .fig.m{animation-name:var(--fig-a);animation-duration:var(--fig-t,3s);animation-timing-function:ease-in-out;\
 animation-iteration-count:var(--fig-n,infinite);animation-fill-mode:both}
+.fig.a{animation-direction:alternate;animation-duration:calc(var(--fig-t,3s)/2)}
 .fig .o{translate:calc(var(--ox)*1px) calc(var(--oy)*1px)}
 @property --ox{syntax:"<number>";inherits:true;initial-value:0}
 @property --oy{syntax:"<number>";inherits:true;initial-value:0}
@@ -45,58 +47,44 @@ def cycle_seconds(figure: Figure, tempo: int | None) -> float:
     return (tempo or SECONDS_PER_REP) * figure.reps_per_cycle
 
 
-def changes(figure: Figure) -> dict[str, list[float]]:
-    """Each custom property's value per keyframe (a cycle ends on its first again), under the
-    names the markup's classes use."""
-    drawing = Drawing.of(figure)
-    names = drawing.css_names()
-    found: dict[str, list[float]] = {}
-    for name, values in drawing.motions().items():
-        found.setdefault(names[name], _closed(drawing.rig, name, values))
-    return found
-
-
-def _closed(rig: Rig, name: str, values: list[float]) -> list[float]:
-    if not rig.cycle:
-        return values
-    first = values[0]
-    if name.startswith("r"):  # come back round the short way, the way the rig unwrapped it
-        first -= 360.0 * round((first - values[-1]) / 360.0)
-    return [*values, first]
-
-
 def figure_css(figure: Figure, seconds: float) -> str:
     """The figure's timing and its one `@keyframes` rule of custom properties."""
     name = short_name(figure.slug)
     once = ";--fig-n:1" if figure.motion is Motion.EASE_IN else ""
     timing = f";--fig-t:{number(seconds)}s" if seconds != SECONDS_PER_REP else ""
-    stops = _stops(changes(figure))
+    drawing = Drawing.of(figure)
+    stops = _stops(drawing.keyframes(), half=drawing.alternates())
     return f".x-{name}{{--fig-a:{name}{timing}{once}}}@keyframes {name}{{{stops}}}"
 
 
-def _stops(values: dict[str, list[float]]) -> str:
-    """Keyframe stops, evenly spaced. Only the first and last stop may leave a property at rest
-    to the markup (an unspecified stop in between would be skipped, not held at rest)."""
+def _stops(values: dict[str, list[str]], *, half: bool) -> str:
+    """Keyframe stops, evenly spaced (a cycle that comes back the way it went: its first half),
+    each saying only the values it must; stops saying the same share one rule."""
     if not values:
         return ""
     steps = len(next(iter(values.values()))) - 1
+    if half:
+        steps //= 2
+        values = {name: series[: steps + 1] for name, series in values.items()}
     by_stop: dict[str, list[str]] = {}
     for index in range(steps + 1):
-        end = index in (0, steps)
-        declarations = ";".join(
-            f"--{name}:{_value(name, series[index])}"
+        body = ";".join(
+            f"--{name}:{series[index]}"
             for name, series in values.items()
-            if not end or abs(series[index] - (1.0 if name.startswith("s") else 0.0)) >= 0.01
+            if _needed(name, series, index)
         )
-        if declarations:
-            by_stop.setdefault(declarations, []).append(f"{number(100 * index / steps)}%")
+        if body:
+            by_stop.setdefault(body, []).append(f"{number(100 * index / steps)}%")
     return "".join(f"{','.join(at)}{{{body}}}" for body, at in by_stop.items())
 
 
-def _value(name: str, value: float) -> str:
-    if name.startswith("s"):
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace("0.", ".", 1)
-    return number(value)
+def _needed(name: str, series: Sequence[str], index: int) -> bool:
+    """Whether a stop must say this value. The first and last may leave it at rest (the
+    property's initial value); one between two stops with the same value may leave it out, as
+    it stays put between them anyway. (Any other stop left out would be skipped, not held.)"""
+    if index in (0, len(series) - 1):
+        return series[index] != KINDS[name[0]][1]
+    return not series[index - 1] == series[index] == series[index + 1]
 
 
 def shared_rules(names: Sequence[str]) -> Iterator[str]:
@@ -111,7 +99,7 @@ def shared_rules(names: Sequence[str]) -> Iterator[str]:
 @cache
 def stylesheet(figures: tuple[tuple[Figure, int | None], ...]) -> str:
     """The whole library's figures (each with its exercise's tempo) in one stylesheet."""
-    names = [n for figure, _ in figures for n in changes(figure) if n not in ("ox", "oy")]
+    names = [n for f, _ in figures for n in Drawing.of(f).keyframes() if n not in ("ox", "oy")]
     parts = [*shared_rules(names)]
     parts += [figure_css(figure, cycle_seconds(figure, tempo)) + "\n" for figure, tempo in figures]
     return "".join(parts)
