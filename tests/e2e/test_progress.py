@@ -278,7 +278,7 @@ def test_the_exercise_picker_is_reached_by_tab_and_changes_the_chart_keeping_foc
         page.keyboard.press("Tab")
     expect(picker).to_be_focused()
 
-    with page.expect_response(lambda r: "/progress?exercise=" in r.url) as answer:
+    with page.expect_response(lambda r: "/progress/exercise?exercise=" in r.url) as answer:
         page.keyboard.press("ArrowDown")
     assert answer.value.status == 200
     assert answer.value.request.headers.get("hx-target") == "exercise-chart"

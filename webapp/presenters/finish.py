@@ -7,17 +7,11 @@ if a session today were already saved; the page says it only on that same day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from routines.catalog import Catalog
 from routines.plan.model import DayStatus, Plan, PlannedDay
-from webapp.services import plans
-from webapp.services import sessions as services
-from webapp.services.progress import streak_records
-from webapp.store.models import User
-from webapp.store.training import SessionFacts, Store
+from webapp.services.progress import Standing
 
 
 @dataclass(frozen=True)
@@ -30,24 +24,11 @@ class FinishPreview:
     next_session: PlannedDay | None
 
 
-def finish_preview(
-    store: Store,
-    catalog: Catalog,
-    user: User,
-    routine_slug: str,
-    now: datetime,
-    sessions: Sequence[SessionFacts] | None = None,
-) -> FinishPreview:
-    """The finish screen's streak and next planned session, for `routine_slug` done today.
-
-    `sessions` are the user's `store.session_facts` when the caller has read them.
-    """
-    today = services.local_today(user, now)
-    if sessions is None:
-        sessions = store.session_facts(user.id or 0)
-    plan = plans.plan_for(store, catalog, user, today, sessions=sessions)
-    _, streak = streak_records(store, user.id or 0, plan, today, sessions)
-    return FinishPreview(today, streak, plan is not None, next_on_plan(plan, today, routine_slug))
+def finish_preview(standing: Standing, routine_slug: str) -> FinishPreview:
+    """The finish screen's streak and next planned session, for `routine_slug` done today."""
+    today, plan = standing.today, standing.plan
+    next_session = next_on_plan(plan, today, routine_slug)
+    return FinishPreview(today, standing.current_if_done_today, plan is not None, next_session)
 
 
 def next_on_plan(plan: Plan | None, today: date, done_slug: str) -> PlannedDay | None:

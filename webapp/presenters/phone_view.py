@@ -25,8 +25,10 @@ from routines.streaks import (
     Record,
     Schedule,
     adherence,
+    plan_schedule,
     safe_today,
 )
+from webapp.services.progress import Standing
 
 #: Days before today a waiting session can still move the streak on the phone. One waiting
 #: longer counts in the totals only, until the server has it.
@@ -66,6 +68,12 @@ def snapshot(
         "sentences": sentences(today),
         "labels": {mark.value: label for mark, label in labels.items()},
     }
+
+
+def of(standing: Standing, labels: Mapping[Mark, str]) -> dict[str, Any]:
+    """The snapshot of where the user stands, for Today and Progress."""
+    schedule = plan_schedule(standing.plan)
+    return snapshot(standing.record, schedule, standing.today, standing.week, labels)
 
 
 def sentences(today: date) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Use cases of progress: the streak record, the history list and an exercise's weeks."""
+"""Use cases of progress: where a user stands, the history list and an exercise's weeks."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from functools import cache
 from routines.catalog import Catalog, Exercise
 from routines.dosage import UNITS, DosageKind
 from routines.heatmap import Point, weekly_best
-from routines.plan.model import Plan
+from routines.plan.model import Plan, Week
 from routines.session import session_minutes
 from routines.streaks import Logged, Record, plan_schedule, record
-from webapp.services.plans import PLAN_CACHE_WEEKS, Recent
-from webapp.store.models import Completion
+from webapp.services.plans import PLAN_CACHE_WEEKS, Recent, plan_for
+from webapp.store.models import Completion, User
 from webapp.store.training import SessionFacts, Store
 
 DAY = timedelta(days=1)
@@ -77,6 +77,40 @@ def _records(logged: Sequence[Logged], plan: Plan | None, today: date) -> tuple[
         return now, now.current
     with_today = record([*logged, Logged(today)], schedule, today)
     return now, with_today.current
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a user stands today: their plan (None before onboarding) and their streak."""
+
+    today: date
+    plan: Plan | None
+    record: Record
+    #: What the current streak becomes with a session today (a phone offline shows it).
+    current_if_done_today: int
+
+    @property
+    def week(self) -> Week | None:
+        """Today's week of the plan."""
+        return self.plan.week_of(self.today) if self.plan else None
+
+
+def standing(
+    store: Store,
+    catalog: Catalog,
+    user: User,
+    today: date,
+    sessions: Sequence[SessionFacts] | None = None,
+) -> Standing:
+    """The plan and the streak records, from the user's sessions read once for both.
+
+    `sessions` are the user's `store.session_facts` when the caller has read them.
+    """
+    if sessions is None:
+        sessions = store.session_facts(user.id or 0)
+    plan = plan_for(store, catalog, user, today, sessions=sessions)
+    record, current_if_done_today = streak_records(store, user.id or 0, plan, today, sessions)
+    return Standing(today, plan, record, current_if_done_today)
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,26 @@
-"""Use cases shared by the views (and, later, the scheduler): plain functions over their parts."""
+"""Use cases of a session: Today's routines, the player, recording a finished session, feedback.
+
+Plain functions over their collaborators (the store, the catalog, the moment), no Flask.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from routines import bounds
-from routines.catalog import Catalog, Routine
+from routines.catalog import Catalog, Exercise, Routine
 from routines.dosage import AMOUNT_FIELD
+from routines.plan.model import Plan
 from routines.session import Session, compile_session
 from routines.streaks import local_day, zone
 from webapp import inputs
+from webapp.services.plans import plan_for
 from webapp.store.models import Completion, CompletionExercise, User
 from webapp.store.training import Store
 
@@ -286,3 +291,68 @@ def exercises_done(routine: Routine) -> list[CompletionExercise]:
         )
         for position, item in enumerate(routine.prescriptions)
     ]
+
+
+def planned_routine(plan: Plan | None, slug: str, day: str, today: date) -> Routine | None:
+    """`slug` at the dosage the plan gives it on `day` (`2026-03-04`); None when not planned."""
+    try:
+        when = inputs.plan_day(day, today)
+    except inputs.Refused:
+        return None
+    planned = plan.day(when) if plan else None
+    if planned is None or planned.routine is None or planned.routine.slug != slug:
+        return None
+    return planned.routine
+
+
+@dataclass(frozen=True)
+class Recorded:
+    completion: Completion
+    #: False when this key was recorded before: sending a session again changes nothing.
+    created: bool
+    routine: Routine
+
+
+def record_session(
+    store: Store,
+    catalog: Catalog,
+    user: User,
+    form: Mapping[str, str],
+    op_id: str | None,
+    now: datetime,
+) -> Recorded | CompletionForm:
+    """Record a finished session once per key; or the finish form with what is wrong.
+
+    A session of the plan (`plan_day`) is logged at that day's dosage, as the player ran it.
+    """
+    entry = parse_completion(form, op_id, catalog, user, now)
+    if not isinstance(entry, CompletionForm):
+        entry = within_limits(store, user, entry, form)
+    if isinstance(entry, CompletionForm):
+        return entry
+    plan_day = form.get("plan_day", "")
+    if plan_day:
+        today = local_today(user, now)
+        plan = plan_for(store, catalog, user, today)
+        planned = planned_routine(plan, entry.routine.slug, plan_day, today)
+        entry = replace(entry, routine=planned or entry.routine)
+    completion, created = log_session(store, user, entry)
+    return Recorded(completion, created, entry.routine)
+
+
+def find_session(store: Store, user: User, public_id: str) -> Completion | None:
+    """One of the user's sessions by its public id; None for anyone else's."""
+    return store.completion(user.id or 0, public_id)
+
+
+def session_exercises(
+    store: Store, catalog: Catalog, completion: Completion
+) -> list[tuple[Exercise | None, CompletionExercise]]:
+    """What the session held, each exercise with its row (None once the library drops it)."""
+    rows = store.exercises_of(completion.id or 0)
+    return [(catalog.exercises.get(row.exercise_slug), row) for row in rows]
+
+
+def save_feedback(store: Store, user: User, public_id: str, feedback: Feedback) -> None:
+    """Change a session's effort, pain and note (a changed pain level re-plans what comes next)."""
+    store.set_feedback(user.id or 0, public_id, feedback.effort, feedback.pain, feedback.note)

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 
 from flask import Blueprint, Response, abort, jsonify, redirect, url_for
 from htmx_flask import request
 
 from routines.catalog import Routine
-from webapp import clock, inputs
+from webapp import clock
 from webapp.extensions import catalog, reminder_store, store
 from webapp.presenters.finish import finish_preview
-from webapp.services import plans as programs
-from webapp.services import reminders
-from webapp.services import sessions as services
+from webapp.services import progress, sessions, time_zones
+from webapp.services.progress import Standing
 from webapp.store.models import Completion, new_public_id
-from webapp.store.training import SessionFacts
 from webapp.views import render
 from webapp.web.guests import current_user
 
@@ -26,12 +22,12 @@ bp = Blueprint("player", __name__)
 
 def _player_page(
     routine: Routine,
-    form: services.CompletionForm,
+    form: sessions.CompletionForm,
+    standing: Standing,
     status: int = 200,
     plan_day: str = "",
-    sessions: Sequence[SessionFacts] | None = None,
 ) -> Response:
-    session = services.session_for(routine)
+    session = sessions.session_for(routine)
     session_data = {
         "routine": routine.slug,
         "name": routine.name,
@@ -49,64 +45,38 @@ def _player_page(
         form=form,
         op_id=form.values.get("op_id") or new_public_id(),
         plan_day=plan_day,
-        finish=finish_preview(
-            store(), catalog(), current_user(), routine.slug, clock.now(), sessions
-        ),
+        finish=finish_preview(standing, routine.slug),
     )
+
+
+def _standing() -> Standing:
+    """The user's plan and streak today, for the player's plan day and finish screen."""
+    user = current_user()
+    return progress.standing(store(), catalog(), user, sessions.local_today(user, clock.now()))
 
 
 @bp.get("/play/<slug>")
 def play(slug: str) -> Response:
     """The player for one routine (with `?day=`, that day's planned dosage): timer, counts, cues."""
     routine = catalog().routine(slug) or abort(404)
-    sessions = store().session_facts(current_user().id or 0)  # once: the plan and the streak
-    day = request.args.get("day", "")
+    standing, day = _standing(), request.args.get("day", "")
     if day:
-        routine = _planned_routine(slug, day, sessions) or abort(404)
-    return _player_page(routine, services.CompletionForm({}), plan_day=day, sessions=sessions)
-
-
-def _planned_routine(
-    slug: str, day: str, sessions: Sequence[SessionFacts] | None = None
-) -> Routine | None:
-    user = current_user()
-    today = services.local_today(user, clock.now())
-    try:
-        when = inputs.plan_day(day, today)
-    except inputs.Refused:
-        return None
-    plan = programs.plan_for(store(), catalog(), user, today, sessions=sessions)
-    planned = plan.day(when) if plan else None
-    if planned is None or planned.routine is None or planned.routine.slug != slug:
-        return None
-    return planned.routine
+        planned = sessions.planned_routine(standing.plan, slug, day, standing.today)
+        routine = planned or abort(404)
+    return _player_page(routine, sessions.CompletionForm({}), standing, plan_day=day)
 
 
 @bp.post("/sessions")
 def finish() -> Response:
     """Record a finished session once per Idempotency-Key, then show its summary."""
-    user = current_user()
+    user, now = current_user(), clock.now()
     op_id = request.headers.get("Idempotency-Key") or request.form.get("op_id")
-    now = clock.now()
-    entry = services.parse_completion(request.form, op_id, catalog(), user, now)
-    if not isinstance(entry, services.CompletionForm):
-        entry = services.within_limits(store(), user, entry, request.form)
-    plan_day = request.form.get("plan_day", "")
-    if isinstance(entry, services.CompletionForm) and _for_outbox():
-        return _refused(entry, now)
-    if isinstance(entry, services.CompletionForm):
-        routine = catalog().routine(entry.values["routine"]) or abort(404)
-        entry.values["op_id"] = op_id or ""
-        planned = _planned_routine(routine.slug, plan_day) if plan_day else None
-        return _player_page(planned or routine, entry, 422, plan_day if planned else "")
-    if plan_day:
-        # A planned session is logged at that day's dosage, as the player ran it.
-        planned = _planned_routine(entry.routine.slug, plan_day)
-        entry = replace(entry, routine=planned or entry.routine)
     zone_before = user.time_zone
-    completion, created = services.log_session(store(), user, entry)
-    if user.time_zone != zone_before:  # the phone's zone became the user's: move reminders too
-        reminders.reschedule(reminder_store(), user, now)
+    recorded = sessions.record_session(store(), catalog(), user, request.form, op_id, now)
+    if isinstance(recorded, sessions.CompletionForm):
+        return _refused(recorded, now) if _for_outbox() else _finish_again(recorded, op_id)
+    time_zones.follow_time_zone(reminder_store(), user, zone_before, now)
+    completion, created = recorded.completion, recorded.created
     if _for_outbox():
         answer = jsonify(public_id=completion.public_id, created=created)
         answer.status_code = 201 if created else 200
@@ -119,9 +89,18 @@ def finish() -> Response:
         "finish_card",
         201 if created else 200,
         completion=completion,
-        routine=entry.routine,
+        routine=recorded.routine,
         fresh=True,
     )
+
+
+def _finish_again(form: sessions.CompletionForm, op_id: str | None) -> Response:
+    """The player with the finish form as sent and its messages (422)."""
+    routine = catalog().routine(form.values["routine"]) or abort(404)
+    form.values["op_id"] = op_id or ""
+    standing, plan_day = _standing(), form.values.get("plan_day", "")
+    planned = sessions.planned_routine(standing.plan, routine.slug, plan_day, standing.today)
+    return _player_page(planned or routine, form, standing, 422, plan_day if planned else "")
 
 
 def _for_outbox() -> bool:
@@ -129,7 +108,7 @@ def _for_outbox() -> bool:
     return bool(request.accept_mimetypes.best == "application/json")
 
 
-def _refused(form: services.CompletionForm, now: datetime) -> Response:
+def _refused(form: sessions.CompletionForm, now: datetime) -> Response:
     """422 in the server's words; `fix` says when moving it to the server's time would do."""
     answer = jsonify(
         error=" ".join(dict.fromkeys(form.errors.values())),
@@ -144,30 +123,26 @@ def _refused(form: services.CompletionForm, now: datetime) -> Response:
 @bp.get("/sessions/<public_id>")
 def summary(public_id: str) -> Response:
     """One of your sessions: what it held, how it felt, and its feedback to change."""
-    completion = store().completion(current_user().id or 0, public_id) or abort(404)
+    completion = sessions.find_session(store(), current_user(), public_id) or abort(404)
     return _session_page(completion)
 
 
 def _session_page(
-    completion: Completion, form: services.CompletionForm | None = None, status: int = 200
+    completion: Completion, form: sessions.CompletionForm | None = None, status: int = 200
 ) -> Response:
     values = {
         "effort": "" if completion.effort is None else str(completion.effort),
         "pain": "" if completion.pain is None else str(completion.pain),
         "note": completion.note,
     }
-    exercises = [
-        (catalog().exercises.get(row.exercise_slug), row)
-        for row in store().exercises_of(completion.id or 0)
-    ]
     return render(
         "pages/session.html",
         "feedback_form" if form else None,
         status,
         completion=completion,
         routine=catalog().routine(completion.routine_slug),
-        exercises=exercises,
-        feedback=form or services.CompletionForm(values),
+        exercises=sessions.session_exercises(store(), catalog(), completion),
+        feedback=form or sessions.CompletionForm(values),
         saved=request.args.get("saved") == "1",
         fresh=request.args.get("fresh") == "1",
     )
@@ -177,13 +152,13 @@ def _session_page(
 def change_feedback(public_id: str) -> Response:
     """Change a session's effort, pain or note (a changed pain level re-plans what comes next)."""
     user = current_user()
-    completion = store().completion(user.id or 0, public_id) or abort(404)
-    feedback = services.parse_feedback(request.form)
-    if isinstance(feedback, services.CompletionForm) and _for_outbox():
+    completion = sessions.find_session(store(), user, public_id) or abort(404)
+    feedback = sessions.parse_feedback(request.form)
+    if isinstance(feedback, sessions.CompletionForm) and _for_outbox():
         return _refused(feedback, clock.now())
-    if isinstance(feedback, services.CompletionForm):
+    if isinstance(feedback, sessions.CompletionForm):
         return _session_page(completion, feedback, 422)
-    store().set_feedback(user.id or 0, public_id, feedback.effort, feedback.pain, feedback.note)
+    sessions.save_feedback(store(), user, public_id, feedback)
     if _for_outbox():  # the player's finish screen, which stays where it is
         return jsonify(public_id=public_id, effort=feedback.effort, pain=feedback.pain)
     url = url_for("player.summary", public_id=public_id, saved="1", _anchor="feedback")

@@ -1,4 +1,8 @@
-"""Progress: the streak, the heatmap and month calendar, the history list, an exercise's weeks."""
+"""Progress: the streak, the heatmap and month calendar, the history list, an exercise's weeks.
+
+The page's month calendar and exercise chart each have their own URL, which an htmx request
+gets as the page's named block and any other request as the whole page.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +11,20 @@ from datetime import date
 from flask import Blueprint, Response, abort
 from htmx_flask import request
 
-from routines import heatmap as layout
+from routines import heatmap
 from routines.bounds import EARLIEST_DATE
-from routines.streaks import Mark, plan_schedule, week_adherence
+from routines.streaks import Mark, week_adherence
 from webapp import inputs
 from webapp.extensions import catalog, store
 from webapp.presenters import phone_view
 from webapp.presenters.charts import line_chart
-from webapp.services import plans, progress
+from webapp.services import progress
 from webapp.views import MARK_LABELS, render
 from webapp.views.plan import local_today
 from webapp.web.guests import current_user
 
 bp = Blueprint("progress", __name__)
 
-#: The part of the page an htmx request asks for, by the id of the element it replaces.
-FRAGMENTS = {"month-section": "month_view", "exercise-chart": "exercise_chart"}
 #: More pages of 20 sessions than the most sessions an import brings.
 MOST_HISTORY_PAGES = 100_000
 
@@ -44,29 +46,40 @@ def _month(text: str | None, today: date) -> date:
 @bp.get("/progress")
 def overview() -> Response:
     """The streak and freezes, six months at a glance, a month's days, the history and charts."""
+    return _progress_page()
+
+
+@bp.get("/progress/month")
+def month() -> Response:
+    """One month's days (`?month=2026-11`), which the month arrows bring in with htmx."""
+    return _progress_page("month_view")
+
+
+@bp.get("/progress/exercise")
+def exercise_chart() -> Response:
+    """One exercise's weeks (`?exercise=`), which the exercise picker brings in with htmx."""
+    return _progress_page("exercise_chart")
+
+
+def _progress_page(block: str | None = None) -> Response:
+    """The Progress page for the month and exercise asked for, or its `block` for htmx."""
     user, today = current_user(), local_today()
-    sessions = store().session_facts(user.id or 0)  # read once for the plan and the streak
-    plan = plans.plan_for(store(), catalog(), user, today, sessions=sessions)
-    record, current_if_done_today = progress.streak_records(
-        store(), user.id or 0, plan, today, sessions
-    )
+    standing = progress.standing(store(), catalog(), user, today)
     shown = _month(request.args.get("month"), today)
     choices = progress.exercise_choices(store(), catalog(), user.id or 0, today)
     chosen = request.args.get("exercise") or (choices[0].slug if choices else "")
     chart = progress.exercise_chart(store(), catalog(), user.id or 0, chosen, today)
-    block = FRAGMENTS.get(request.headers.get("HX-Target", ""))
-    week = plan.week_of(today) if plan else None
-    response = render(
+    return render(
         "pages/progress.html",
         block,
-        record=record,
-        current_if_done_today=current_if_done_today,
+        record=standing.record,
+        current_if_done_today=standing.current_if_done_today,
         today=today,
-        today_mark=record.on(today),
-        adherence=week_adherence(week),
-        phone=phone_view.snapshot(record, plan_schedule(plan), today, week, MARK_LABELS),
-        heatmap=layout.heatmap(record, today),
-        month=layout.month(record, shown.year, shown.month, today),
+        today_mark=standing.record.on(today),
+        adherence=week_adherence(standing.week),
+        phone=phone_view.of(standing, MARK_LABELS),
+        heatmap=heatmap.heatmap(standing.record, today),
+        month=heatmap.month(standing.record, shown.year, shown.month, today),
         earliest=EARLIEST_DATE,  # no month before it to go back to
         history=progress.history_page(store(), user.id or 0, 1),
         choices=choices,
@@ -75,8 +88,6 @@ def overview() -> Response:
         geometry=line_chart(chart.points) if chart else None,
         marks=Mark,
     )
-    response.vary.add("HX-Target")
-    return response
 
 
 @bp.get("/progress/history")

@@ -1,0 +1,34 @@
+"""Use cases called directly: fake stores, the real catalog, a pinned moment; no Flask app."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from routines.catalog import Catalog, load_catalog
+from tests.services.fakes import FakeAccountStore, FakeTrainingStore
+from webapp.store.models import User
+
+#: A Wednesday morning in March, as the other suites pin it.
+NOW = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture
+def store() -> FakeTrainingStore:
+    return FakeTrainingStore()
+
+
+@pytest.fixture
+def account_store(store: FakeTrainingStore) -> FakeAccountStore:
+    return FakeAccountStore(store)
+
+
+@pytest.fixture
+def user(store: FakeTrainingStore) -> User:
+    return store.add_user(time_zone="UTC")

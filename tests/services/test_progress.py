@@ -1,0 +1,91 @@
+"""Where a user stands, the history list and an exercise's weeks: the use cases alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from routines.catalog import Catalog
+from tests.services.conftest import NOW
+from tests.services.fakes import FakeTrainingStore
+from webapp.services import plans, progress, sessions
+from webapp.store.models import User
+
+TODAY = NOW.date()
+
+
+def finish(
+    store: FakeTrainingStore, catalog: Catalog, user: User, days_ago: int, steps_done: int = 10
+) -> sessions.Recorded:
+    """A five-minute pre-run warm-up that ended at nine `days_ago` days before today."""
+    ended = NOW - timedelta(days=days_ago)
+    form = {
+        "routine": "pre-run-warm-up",
+        "started_at": (ended - timedelta(minutes=5)).isoformat(),
+        "ended_at": ended.isoformat(),
+        "steps_done": str(steps_done),
+        "steps_total": "10",
+        "time_zone": "UTC",
+    }
+    recorded = sessions.record_session(store, catalog, user, form, f"key-{days_ago:04}", NOW)
+    assert isinstance(recorded, sessions.Recorded)
+    return recorded
+
+
+def test_a_new_user_has_no_plan_and_no_streak_yet(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    standing = progress.standing(store, catalog, user, TODAY)
+    assert standing.plan is None and standing.week is None
+    assert (standing.record.current, standing.record.total_sessions) == (0, 0)
+    assert standing.current_if_done_today == 1, "a session today would start a streak"
+
+
+def test_three_days_in_a_row_make_a_three_day_streak(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    for days_ago in (2, 1, 0):
+        finish(store, catalog, user, days_ago)
+    standing = progress.standing(store, catalog, user, TODAY)
+    assert standing.record.current == 3 and standing.record.longest == 3
+    assert standing.record.total_sessions == 3 and standing.record.total_minutes == 15
+    assert standing.current_if_done_today == 3, "today already counts"
+
+
+def test_a_plan_stands_beside_the_streak_once_the_user_has_one(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    plans.save_program(store, user, plans.ProgramForm(), TODAY)
+    standing = progress.standing(store, catalog, user, TODAY)
+    assert standing.plan is not None
+    assert standing.week is not None and standing.week.first_day <= TODAY
+
+
+def test_the_history_comes_twenty_at_a_time_newest_first(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    for days_ago in range(25):
+        finish(store, catalog, user, days_ago)
+    first = progress.history_page(store, user.id or 0, 1)
+    second = progress.history_page(store, user.id or 0, 2)
+    assert len(first.sessions) == 20 and first.more
+    assert first.sessions[0].local_date == TODAY
+    assert len(second.sessions) == 5 and not second.more
+
+
+def test_an_exercise_done_in_a_full_session_gets_a_weekly_chart(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    finish(store, catalog, user, 0)
+    choices = progress.exercise_choices(store, catalog, user.id or 0, TODAY)
+    assert choices and all(choice.times == 1 for choice in choices)
+    chart = progress.exercise_chart(store, catalog, user.id or 0, choices[0].slug, TODAY)
+    assert chart is not None and len(chart.points) == 1
+
+
+def test_a_session_ended_early_and_an_unknown_exercise_give_no_chart(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    finish(store, catalog, user, 0, steps_done=3)
+    assert progress.exercise_choices(store, catalog, user.id or 0, TODAY) == []
+    assert progress.exercise_chart(store, catalog, user.id or 0, "hip-circles", TODAY) is None
+    assert progress.exercise_chart(store, catalog, user.id or 0, "no-such", TODAY) is None
