@@ -24,10 +24,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
+from tests.bench.seed import seed
 from tests.conftest import TEST_NOW, TEST_TODAY, make_app
 from tests.worst_account import WorstAccount, worst_account
 from webapp import extensions
-from webapp.services import plans, portability, reminders
+from webapp.services import data_export, data_import, plans, reminders
 from webapp.services.progress import RECORDS, streak_records
 from webapp.store.models import Reminder, User
 from webapp.store.training import Store
@@ -148,31 +149,52 @@ def test_every_page_of_the_worst_accepted_account_next_to_a_new_users(tmp_path: 
 
 
 def print_import(app: Flask, worst_client: FlaskClient) -> None:
-    """The worst account's JSON export: its size, and what importing it into a new account
-    costs, checking (parse) and writing (add) apart; the limit the import takes beside it."""
-    body = worst_client.get("/settings/data/hipday.json").get_data()
+    """What downloading and importing everything costs the worst account and one a year into
+    its program: each export written whole, and its JSON imported into a new account, the
+    check and the writing apart; the size and the limit the import takes beside it."""
     store: Store = app.extensions["hipday"].store
-    # The account's sessions run to late on the pinned day: import as of that day's end.
-    now = TEST_NOW.replace(hour=23, minute=59)
-    wall, cpu = time.perf_counter(), time.process_time()
-    plan = portability.parse_import(body, now)
-    assert isinstance(plan, portability.ImportPlan), plan
-    parsed = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
-    with Session(store.engine) as session:
-        user = User()
-        session.add(user)
-        session.commit()
-        session.refresh(user)
-    wall, cpu = time.perf_counter(), time.process_time()
-    summary = portability.import_everything(store, user, plan)
-    added = (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
-    assert summary.added == len(plan.sessions)
+    year = seed(store.engine, app.extensions["hipday"].catalog, 1, TEST_TODAY).user_ids[0]
+    with worst_client.session_transaction() as cookie:
+        worst = int(cookie["user_id"])
+    print("Download and import, in-process, once each (ms of CPU):")
     print(
-        f"Its JSON export: {len(body) / 2**20:.1f} MB (the import takes up to "
-        f"{portability.IMPORT_LIMIT // 2**20} MB); importing it into a new account, once: "
-        f"parse {parsed[0]:.0f} ms wall, {parsed[1]:.0f} ms CPU; "
-        f"add {added[0]:.0f} ms wall, {added[1]:.0f} ms CPU"
+        f"  {'':16} {'export JSON':>12} {'CSV zip':>8} {'import check':>13} {'write':>7} {'MB':>6}"
     )
+    for name, user_id in (("a year's account", year), ("worst account", worst)):
+        figures = portability_ms(app, user_id)
+        cells = zip(figures, (12, 8, 13, 7), strict=False)
+        print(f"  {name:16} " + " ".join(f"{f:{w}.0f}" for f, w in cells) + f" {figures[4]:6.1f}")
+    print(f"  (the import takes files up to {data_import.IMPORT_LIMIT // 2**20} MB)")
+
+
+def portability_ms(app: Flask, user_id: int) -> tuple[float, float, float, float, float]:
+    """CPU ms of the JSON export, the CSV zip, checking and writing the import; the JSON's MB."""
+    parts = app.extensions["hipday"]
+    user = parts.store.user(user_id)
+    assert user is not None
+
+    def cpu(action: Callable[[], object]) -> tuple[float, object]:
+        started = time.process_time()
+        result = action()
+        return (time.process_time() - started) * 1000, result
+
+    # The accounts' sessions run to late on the pinned day: export and import as of its end.
+    now = TEST_NOW.replace(hour=23, minute=59)
+    json_ms, body = cpu(
+        lambda: b"".join(data_export.export_json(parts.store, parts.reminders, user, now))
+    )
+    zip_ms, _ = cpu(lambda: b"".join(data_export.csv_zip(parts.store, parts.reminders, user, now)))
+    assert isinstance(body, bytes)
+    check_ms, plan = cpu(lambda: data_import.check_file(body, now))
+    assert isinstance(plan, data_import.ImportPlan), plan
+    with Session(parts.store.engine) as session:
+        fresh = User()
+        session.add(fresh)
+        session.commit()
+        session.refresh(fresh)
+    write_ms, summary = cpu(lambda: data_import.import_everything(parts.store, fresh, plan, now))
+    assert isinstance(summary, data_import.ImportSummary) and summary.added == len(plan.sessions)
+    return json_ms, zip_ms, check_ms, write_ms, len(body) / 2**20
 
 
 def cached_mb(app: Flask, worst: WorstAccount) -> float:

@@ -36,14 +36,14 @@ from tests.push.service import MockPushService
 from webapp import create_app, extensions
 
 #: Examples per route: enough to try every kind of body and visitor a few times.
-from webapp.services import portability
+from webapp.services import data_import
 
 #: Examples per route: enough to try every kind of body and visitor a few times.
 EXAMPLES = 30
 #: Columns a request may touch without changing anything (a signed-in device's last visit).
 VOLATILE = {("sign_in", "last_seen_at")}
 #: Routes that accept more than MAX_CONTENT_LENGTH, and how much.
-RAISED_LIMITS = {"data.import_file": portability.IMPORT_LIMIT}
+RAISED_LIMITS = {"data.import_file": data_import.IMPORT_LIMIT}
 #: No shrinking: each example is a real request on a shared database, and a failure prints the
 #: whole request that caused it.
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate)

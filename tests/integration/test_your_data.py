@@ -18,7 +18,7 @@ from sqlmodel import Session, col, func, select
 from routines.bounds import MOST_EXERCISES_A_SESSION
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
-from webapp.services import portability
+from webapp.services import data_import
 from webapp.services import sessions as services
 from webapp.store.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
 from webapp.store.training import Store
@@ -347,10 +347,10 @@ def test_a_file_over_the_import_limit_is_refused_with_a_413(visitor: Visitor, st
         "/settings/data/import",
         data=b" " * 1024,
         content_type="multipart/form-data; boundary=x",
-        environ_overrides={"CONTENT_LENGTH": str(portability.IMPORT_LIMIT + 1)},
+        environ_overrides={"CONTENT_LENGTH": str(data_import.IMPORT_LIMIT + 1)},
     )
     assert response.status_code == 413
-    assert f"That file is over {portability.IMPORT_LIMIT // 2**20} MB" in text(response)
+    assert f"That file is over {data_import.IMPORT_LIMIT // 2**20} MB" in text(response)
     assert all_rows(store) == before
 
 

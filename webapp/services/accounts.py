@@ -227,3 +227,8 @@ def end_device(accounts: Accounts, user: User, public_id: str) -> bool:
     if user.secured_at is None:
         return False
     return accounts.end_sign_in(user.id or 0, public_id=public_id)
+
+
+def delete_account(store: Store, user: User) -> bool:
+    """Delete the account and every row of it; False if it was already gone."""
+    return store.delete_user(user.id or 0)

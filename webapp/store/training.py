@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, String, Table, insert, text, type_coerce
+from sqlalchemy import ColumnElement, Engine, String, Table, case, cast, insert, text, type_coerce
 from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select
@@ -77,6 +77,47 @@ EXERCISE_ROWS = text(
     " FROM completion_exercise AS e JOIN completion AS c ON c.id = e.completion_id"
     " WHERE c.user_id = :user_id ORDER BY e.completion_id, e.position"
 )
+
+
+#: An exercise row's columns as `import_rows` inserts them.
+EXERCISE_COLUMNS = ["completion_id", "position", "exercise_slug", "kind", "sets", "amount",
+                    "per_side"]  # fmt: skip
+
+
+def _insert_many(
+    session: Session, target: Table, columns: list[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert `rows` (values in the order of `columns`) by the driver's own executemany, each
+    value through its column's type once: the per-row work SQLAlchemy does around
+    executemany cost more than the database's own for 240,000 exercises."""
+    if not rows:
+        return
+    connection = session.connection()
+    compiled = insert(target).compile(dialect=connection.dialect, column_keys=columns)
+    dialect = connection.dialect
+    processors = [
+        (n, processor)
+        for n, name in enumerate(columns)
+        if (processor := target.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+    if processors:
+        rows = [_processed(row, processors) for row in rows]
+    if compiled.positional:
+        order = [columns.index(name) for name in compiled.positiontup or ()]
+        in_order = order == list(range(len(columns)))
+        params: list[Any] = (
+            list(rows) if in_order else [tuple(row[n] for n in order) for row in rows]
+        )
+    else:
+        params = [dict(zip(columns, row, strict=True)) for row in rows]
+    connection.exec_driver_sql(str(compiled), params)
+
+
+def _processed(row: Sequence[Any], processors: list[tuple[int, Any]]) -> tuple[Any, ...]:
+    values = list(row)
+    for n, processor in processors:
+        values[n] = processor(values[n])
+    return tuple(values)
 
 
 class Store(Queries):
@@ -437,6 +478,38 @@ class Store(Queries):
             rows = session.execute(EXERCISE_ROWS, {"user_id": user_id})
             return [tuple(row) for row in rows]
 
+    def export_rows(self, user_id: int) -> list[tuple[Any, ...]]:
+        """The user's sessions as `session_rows` gives them, each with its exercises as one
+        text, "position|exercise|kind|sets|amount|per side (1 or 0)" joined by ";" (None when
+        it has none), in one query: the database joins 240,000 exercises faster than Python
+        builds their rows, and a history repeats the same few lists, which an export reads once.
+        """
+        e, c = CompletionExercise, Completion
+        parts = (col(e.position), col(e.exercise_slug), col(e.kind), col(e.sets), col(e.amount))
+        exercise: ColumnElement[str] = type_coerce(case((col(e.per_side), "1"), else_="0"), String)
+        for part in reversed(parts):
+            exercise = cast(part, String) + "|" + exercise
+        lists = (
+            select_columns(
+                col(e.completion_id).label("id"),
+                func.aggregate_strings(exercise, ";").label("exercises"),
+            )
+            .join(c, col(c.id) == col(e.completion_id))
+            .where(col(c.user_id) == user_id)
+            .group_by(col(e.completion_id))
+            .subquery()
+        )
+        columns = (c.id, c.op_id, c.routine_slug, c.started_at, c.ended_at, c.local_date,
+                   c.time_zone, c.steps_done, c.steps_total, c.effort, c.pain, c.note)  # fmt: skip
+        with self._session() as session:
+            query = (
+                select_columns(*(col(column) for column in columns), lists.c.exercises)
+                .outerjoin(lists, lists.c.id == col(c.id))
+                .where(col(c.user_id) == user_id)
+                .order_by(col(c.local_date), col(c.ended_at))
+            )
+            return [tuple(row) for row in session.execute(query)]
+
     def data_counts(self, user_id: int) -> dict[str, int]:
         """How many sessions, program versions and plan events the user has."""
         with self._session() as session:
@@ -454,7 +527,7 @@ class Store(Queries):
     def import_rows(
         self,
         user_id: int,
-        sessions: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any]]]],
+        sessions: Sequence[tuple[dict[str, Any], Sequence[tuple[Any, ...]]]],
         versions: Sequence[ProgramVersion],
         events: Sequence[PlanEvent],
         time_zone: str,
@@ -462,7 +535,8 @@ class Store(Queries):
     ) -> tuple[int, int]:
         """Add what the user doesn't have yet and set their time zone, in one transaction.
 
-        Sessions come as their columns' values with their exercises' (without ids); a session
+        Sessions come as their columns' values (all with the same keys) with their exercises'
+        as tuples in the order of `EXERCISE_COLUMNS` after the first (without ids); a session
         is known by its op_id, a program version or plan event by all its fields; known ones
         are left untouched. Returns how many sessions were added and already there.
         """
@@ -507,12 +581,15 @@ class Store(Queries):
     def _insert_sessions(
         session: Session,
         user_id: int,
-        new: Sequence[tuple[dict[str, Any], Sequence[dict[str, Any]]]],
+        new: Sequence[tuple[dict[str, Any], Sequence[tuple[Any, ...]]]],
     ) -> None:
         """Insert sessions and their exercises in bulk, in the caller's transaction."""
         if not new:
             return
-        session.execute(insert(table_of(Completion)), [completion for completion, _ in new])
+        completions = [completion for completion, _ in new]
+        _insert_many(session, table_of(Completion), list(completions[0]), [
+            tuple(completion.values()) for completion in completions
+        ])  # fmt: skip
         ids = dict(
             session.execute(
                 select_columns(col(Completion.op_id), col(Completion.id)).where(
@@ -521,12 +598,11 @@ class Store(Queries):
             ).all()
         )
         rows = [
-            {**exercise, "completion_id": ids[completion["op_id"]]}
+            (ids[completion["op_id"]], *exercise)
             for completion, exercises in new
             for exercise in exercises
         ]
-        if rows:
-            session.execute(insert(table_of(CompletionExercise)), rows)
+        _insert_many(session, table_of(CompletionExercise), EXERCISE_COLUMNS, rows)
 
     def delete_user(self, user_id: int) -> bool:
         """Delete the user and every row of theirs in one transaction; False if there was none.
