@@ -50,6 +50,12 @@ class ProgramForm:
     errors: dict[str, str] = field(default_factory=dict)
 
 
+def current_form(store: Store, user: User) -> ProgramForm:
+    """The form as the user last answered it (their newest program version), or the defaults."""
+    versions = store.program_versions(user.id or 0)
+    return program_form(versions[-1] if versions else None)
+
+
 def program_form(version: ProgramVersion | None) -> ProgramForm:
     """The form as the user last answered it, or the defaults."""
     if version is None:
@@ -318,6 +324,11 @@ def skipped_days(store: Store, user_id: int) -> frozenset[date]:
 
 def vacations(store: Store, user: User) -> list[PlanEvent]:
     return list(store.plan_events(user.id or 0, "vacation"))
+
+
+def end_vacation(store: Store, user: User, event_id: int) -> bool:
+    """End one of the user's vacations early (or remove it); False if it isn't theirs."""
+    return store.delete_plan_events(user.id or 0, "vacation", event_id=event_id) > 0
 
 
 def new_calendar_token(store: Store, user: User) -> str:

@@ -10,8 +10,7 @@ from htmx_flask import request
 from routines.plan.calendar import move_targets
 from webapp import clock, inputs
 from webapp.extensions import catalog, store
-from webapp.services import plans
-from webapp.services import sessions as services
+from webapp.services import plans, sessions
 from webapp.views import render
 from webapp.web.guests import current_user
 
@@ -23,7 +22,8 @@ VACATION_DAYS = "Give the first and the last day of the vacation."
 
 
 def local_today() -> date:
-    return services.local_today(current_user(), clock.now())
+    """The user's date today, in their time zone."""
+    return sessions.local_today(current_user(), clock.now())
 
 
 def _see_other(endpoint: str, day: str | None = None) -> Response:
@@ -44,8 +44,7 @@ def _day_or_404(text: str) -> date:
 @bp.get("/start")
 def onboarding() -> Response:
     """Four skippable questions that set up the plan."""
-    versions = store().program_versions(current_user().id or 0)
-    form = plans.program_form(versions[-1] if versions else None)
+    form = plans.current_form(store(), current_user())
     return render("pages/onboarding.html", "program_form", form=form, choices=choices())
 
 
@@ -176,7 +175,7 @@ def add_vacation() -> Response:
 @bp.post(f"/plan/vacations/<int(max={LARGEST_ID}):event_id>/delete")
 def delete_vacation(event_id: int) -> Response:
     """End a vacation early (or remove it)."""
-    removed = store().delete_plan_events(current_user().id or 0, "vacation", event_id=event_id)
+    removed = plans.end_vacation(store(), current_user(), event_id)
     return _see_other("plan.overview") if removed else abort(404)
 
 
