@@ -36,11 +36,11 @@ from webapp.push.sender import (
     Push,
     Sender,
     application_server_key,
-    check_subscription,
     load_vapid,
     new_private_key,
     payload,
 )
+from webapp.push.subscriptions import check_subscription
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "node_modules" / "web-push-testing"

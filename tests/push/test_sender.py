@@ -20,11 +20,10 @@ from webapp.push.sender import (
     Outcome,
     Push,
     Sender,
-    SubscriptionError,
-    check_subscription,
     payload,
     retry_after,
 )
+from webapp.push.subscriptions import SubscriptionError, check_subscription
 
 SUBJECT = "mailto:tests@hipday.app"
 BACKOFF = 0.25

@@ -22,14 +22,11 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
-from ipaddress import ip_address
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import requests
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid02
 from pywebpush import WebPusher, WebPushException
@@ -54,11 +51,12 @@ NO_ANSWER_IN_TIME = "no answer in time"
 BASE64URL = re.compile(r"[A-Za-z0-9_-]*={0,2}")
 
 
-def _b64url(raw: bytes) -> str:
+def b64url(raw: bytes) -> str:
+    """Encode base64url without padding, as push keys are written."""
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
-def _unb64url(text: str) -> bytes:
+def unb64url(text: str) -> bytes:
     """Decode base64url strictly: any other character is an error, not silently skipped."""
     if not BASE64URL.fullmatch(text):
         raise ValueError("not base64url")
@@ -98,13 +96,13 @@ def new_private_key() -> str:
     vapid = Vapid02()
     vapid.generate_keys()
     number = vapid.private_key.private_numbers().private_value
-    return _b64url(number.to_bytes(32, "big"))
+    return b64url(number.to_bytes(32, "big"))
 
 
 def application_server_key(vapid: Vapid02) -> str:
     """The public key browsers subscribe with: the uncompressed P-256 point, base64url."""
     point = vapid.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
-    return _b64url(point)
+    return b64url(point)
 
 
 def insecure_endpoints(config: Mapping[str, Any]) -> bool:
@@ -122,67 +120,6 @@ def insecure_endpoints(config: Mapping[str, Any]) -> bool:
         "PUSH_INSECURE_ENDPOINTS lets pushes reach this machine: it is for tests only "
         "(True together with TESTING), and False everywhere else."
     )
-
-
-class SubscriptionError(ValueError):
-    """A subscription the browser sent that can't be used; the message says why, in words."""
-
-
-def check_subscription(data: Any, *, allow_insecure: bool = False) -> tuple[str, str, str]:
-    """The endpoint, p256dh and auth of a browser's `PushSubscription.toJSON()`, checked.
-
-    Endpoints must be https addresses of a named host (not an address on this network), so
-    the server can't be pointed at itself; `allow_insecure` lets tests use a local mock. This
-    only turns obvious mistakes away early: where a name leads is checked on every connection
-    (webapp/push/outbound.py), since it can resolve elsewhere by the time a push is sent.
-    """
-    if not isinstance(data, dict):
-        raise SubscriptionError("The browser sent no subscription.")
-    endpoint, keys = data.get("endpoint"), data.get("keys")
-    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > 2048:
-        raise SubscriptionError("The subscription has no usable address.")
-    try:
-        parts = urlsplit(endpoint)
-        parts.port  # noqa: B018 -- reading it checks it ("https://[::1", ":99999" raise)
-    except ValueError:
-        raise SubscriptionError("The subscription's address is not a valid web address.") from None
-    if not allow_insecure:
-        if parts.scheme != "https" or not parts.hostname or _is_ip_or_local(parts.hostname):
-            raise SubscriptionError("The subscription's address must be a push service's.")
-    elif parts.scheme not in ("http", "https") or not parts.hostname:
-        raise SubscriptionError("The subscription's address must be an http(s) address.")
-    if not isinstance(keys, dict):
-        raise SubscriptionError("The subscription has no keys.")
-    p256dh, auth = keys.get("p256dh"), keys.get("auth")
-    if not isinstance(p256dh, str) or not isinstance(auth, str):
-        raise SubscriptionError("The subscription's keys are missing.")
-    try:
-        point, secret = _unb64url(p256dh), _unb64url(auth)
-        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
-    except (ValueError, UnsupportedAlgorithm):
-        raise SubscriptionError("The subscription's keys are not valid.") from None
-    if len(secret) != 16:
-        raise SubscriptionError("The subscription's keys are not valid.")
-    return endpoint, _b64url(point), _b64url(secret)
-
-
-def _is_ip_or_local(host: str) -> bool:
-    """Whether `host` is an address, or a name that stays on this machine or network.
-
-    Push services have real domain names; a last label that isn't letters ("127.1",
-    "2130706433", "0x7f000001") is an address in disguise that resolvers still accept.
-    """
-    host = host.strip("[]").rstrip(".").lower()
-    try:
-        ip_address(host)
-    except ValueError:
-        pass
-    else:
-        return True
-    if "." not in host or host.endswith((".localhost", ".local", ".internal")):
-        return True
-    last = host.rsplit(".", 1)[1]
-    return not (last.isalpha() or last.startswith("xn--"))
 
 
 class Outcome(StrEnum):
@@ -211,6 +148,14 @@ class Result:
     status: int | None  # the push service's last answer; None when it never answered
     attempts: int
     detail: str = ""
+
+
+class _Again(NamedTuple):
+    """A try to repeat: the push service's answer (None: none) and how long it asked to wait."""
+
+    status: int | None
+    detail: str
+    wait: float | None
 
 
 def payload(message: Mapping[str, Any]) -> bytes:
@@ -257,43 +202,47 @@ class Sender:
         if refused:
             log.warning("push not sent (%s): %s", refused, push.endpoint[:60])
             return Result(push, Outcome.FAILED, None, 1, refused)
-        status: int | None = None
-        detail = NO_ANSWER_IN_TIME
+        again = _Again(None, NO_ANSWER_IN_TIME, None)
         attempt = 0
         for attempt in range(1, self.attempts + 1):
             timeout = self._timeout(deadline)
             if timeout is None:
                 break
-            try:
-                response = self._post(push, timeout)
-            except (requests.RequestException, WebPushException) as error:
-                blocked = refusal(error)
-                if blocked is not None:
-                    log.warning("push not sent (%s): %s", blocked.words, push.endpoint[:60])
-                    return Result(push, Outcome.FAILED, None, attempt, blocked.words)
-                status, detail, wait = None, f"no answer: {type(error).__name__}", None
-            else:
-                status = response.status_code
-                detail = response.reason or ""
-                response.close()
-                if status < 300:
-                    return Result(push, Outcome.SENT, status, attempt)
-                if status in (404, 410):
-                    return Result(push, Outcome.GONE, status, attempt, detail)
-                if status != 429 and status < 500:
-                    if status < 400:
-                        detail = f"redirected elsewhere ({status}); not followed"
-                    log.warning("push refused with %s %s: %s", status, detail, push.endpoint[:60])
-                    return Result(push, Outcome.FAILED, status, attempt, detail)
-                wait = retry_after(response.headers.get("Retry-After"))
+            answer = self._try(push, timeout, attempt)
+            if isinstance(answer, Result):
+                return answer
+            again = answer
             if attempt < self.attempts:
-                pause = wait if wait is not None else self.backoff * 2 ** (attempt - 1)
+                pause = again.wait if again.wait is not None else self.backoff * 2 ** (attempt - 1)
                 pause = min(pause, self.longest_wait)
                 if deadline is not None and time.monotonic() + pause >= deadline:
                     break
                 self.sleep(pause)
-        log.warning("push failed after %s attempts (%s %s)", attempt, status, detail)
-        return Result(push, Outcome.FAILED, status, attempt, detail)
+        log.warning("push failed after %s attempts (%s %s)", attempt, again.status, again.detail)
+        return Result(push, Outcome.FAILED, again.status, attempt, again.detail)
+
+    def _try(self, push: Push, timeout: float, attempt: int) -> Result | _Again:
+        """One try: its final result, or what to wait before the next (429, 5xx, no answer)."""
+        try:
+            response = self._post(push, timeout)
+        except (requests.RequestException, WebPushException) as error:
+            blocked = refusal(error)
+            if blocked is not None:
+                log.warning("push not sent (%s): %s", blocked.words, push.endpoint[:60])
+                return Result(push, Outcome.FAILED, None, attempt, blocked.words)
+            return _Again(None, f"no answer: {type(error).__name__}", None)
+        status, detail = response.status_code, response.reason or ""
+        response.close()
+        if status < 300:
+            return Result(push, Outcome.SENT, status, attempt)
+        if status in (404, 410):
+            return Result(push, Outcome.GONE, status, attempt, detail)
+        if status != 429 and status < 500:
+            if status < 400:
+                detail = f"redirected elsewhere ({status}); not followed"
+            log.warning("push refused with %s %s: %s", status, detail, push.endpoint[:60])
+            return Result(push, Outcome.FAILED, status, attempt, detail)
+        return _Again(status, detail, retry_after(response.headers.get("Retry-After")))
 
     def _refused(self, endpoint: str) -> str:
         """Why `endpoint` can't be sent to at all, or "" (where it leads is checked later)."""

@@ -209,13 +209,7 @@ def _deliver(
         parts.reminders.record_pushes(rows, datetime.now(UTC))
 
     results = parts.sender.send_each([push for _, _, push in pushes], record)
-    gone, sent = [], []
-    for (delivery_id, _, _), result in zip(pushes, results, strict=True):
-        outcomes[delivery_id].append(result.outcome.value)
-        if result.outcome is Outcome.GONE:
-            gone.append(result.push.endpoint)
-        elif result.outcome is Outcome.SENT:
-            sent.append(result.push.endpoint)
+    gone, sent = _note(pushes, results, outcomes)
     parts.reminders.finish(_finished(outcomes, report))
     report.gone += parts.reminders.forget_endpoints(gone)
     parts.reminders.mark_sent(sent, datetime.now(UTC))
@@ -244,6 +238,20 @@ def _pushes(
             if device.id is not None and device.id not in done:
                 pushes.append((delivery.id, device.id, _push(device, delivery, kind)))
     return pushes, outcomes
+
+
+def _note(
+    pushes: Pushes, results: Sequence[Result], outcomes: dict[int, list[str]]
+) -> tuple[list[str], list[str]]:
+    """Add each push's outcome to its delivery's; returns the endpoints gone and those sent to."""
+    gone, sent = [], []
+    for (delivery_id, _, _), result in zip(pushes, results, strict=True):
+        outcomes[delivery_id].append(result.outcome.value)
+        if result.outcome is Outcome.GONE:
+            gone.append(result.push.endpoint)
+        elif result.outcome is Outcome.SENT:
+            sent.append(result.push.endpoint)
+    return gone, sent
 
 
 def _finished(outcomes: dict[int, list[str]], report: SweepReport) -> list[tuple[int, str, str]]:

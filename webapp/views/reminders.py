@@ -11,7 +11,8 @@ from htmx_flask import request
 from routines.streaks import zone
 from webapp import clock, extensions
 from webapp.extensions import catalog, reminder_store, store
-from webapp.push.sender import SubscriptionError, check_subscription, insecure_endpoints
+from webapp.push.sender import insecure_endpoints
+from webapp.push.subscriptions import SubscriptionError, check_subscription
 from webapp.services import devices as device_service
 from webapp.services import notifications, reminder_settings, reminders
 from webapp.services.devices import NewDevice
