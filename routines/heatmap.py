@@ -38,6 +38,7 @@ class Heatmap:
     last: date  # the last day shown so far: today
 
     def count(self, mark: Mark) -> int:
+        """Days in the grid (not outside it) with `mark`."""
         return sum(c.mark is mark for week in self.weeks for c in week if not c.outside)
 
     @property
@@ -62,17 +63,21 @@ class Month:
 
     @property
     def first(self) -> date:
+        """The month's first day."""
         return date(self.year, self.month, 1)
 
     @property
     def previous(self) -> date:
+        """The first day of the month before."""
         return (self.first - timedelta(days=1)).replace(day=1)
 
     @property
     def next(self) -> date:
+        """The first day of the month after."""
         return (self.first + timedelta(days=31)).replace(day=1)
 
     def count(self, mark: Mark) -> int:
+        """Days in the grid (not outside it) with `mark`."""
         return sum(c.mark is mark for week in self.weeks for c in week if not c.outside)
 
 
@@ -84,6 +89,7 @@ def shade(minutes: int, sessions: int) -> int:
 
 
 def cell(record: Record, day: date, today: date, outside: bool = False) -> Cell:
+    """The cell of `day`: its mark in the record, if the record holds it."""
     found: Day | None = record.on(day)
     if found is None:
         return Cell(day, None, today=day == today, outside=outside or day > today)

@@ -96,6 +96,7 @@ class Session:
 
     @property
     def total_seconds(self) -> int:
+        """The whole session's length in seconds, every step added up."""
         return sum(step.seconds for step in self.steps)
 
     @property

@@ -115,6 +115,7 @@ class Adherence:
 
     @property
     def percent(self) -> int | None:
+        """Sessions done of those planned, in percent; None when none were planned."""
         return round(100 * self.done / self.planned) if self.planned else None
 
 
@@ -217,6 +218,7 @@ class _Walk:
         self.longest = 0
 
     def step(self, mark: Mark) -> Mark:
+        """Walk on one day with `mark`; the mark it ends with (frozen when a freeze saves it)."""
         if mark is Mark.DONE or (mark is Mark.REST and self.run > 0):
             self.run += 1
             if self.bank < MOST_FREEZES:  # a full bank earns nothing, so none is ever lost
@@ -250,6 +252,7 @@ def adherence(days: Sequence[PlannedDay]) -> Adherence:
 
 
 def week_adherence(week: Week | None) -> Adherence | None:
+    """How much of a week's planned work was done; None outside the plan."""
     return adherence(week.days) if week else None
 
 

@@ -74,6 +74,7 @@ class Exercise:
 
     @property
     def dosage_kind(self) -> DosageKind:
+        """Whether the exercise is held, counted in reps or timed."""
         return self.default_dosage.kind
 
 
@@ -111,6 +112,7 @@ class Routine:
 
     @property
     def prescriptions(self) -> tuple[Prescription, ...]:
+        """Every exercise of the routine with its dosage, block after block."""
         return tuple(p for block in self.blocks for p in block.prescriptions)
 
     @property
@@ -121,6 +123,7 @@ class Routine:
 
     @property
     def positions(self) -> frozenset[Position]:
+        """The positions the routine's exercises take."""
         return frozenset(p.exercise.position for p in self.prescriptions)
 
     @property
@@ -137,9 +140,11 @@ class Catalog:
     figures: Mapping[str, Figure] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
 
     def exercise(self, slug: str) -> Exercise | None:
+        """The exercise called `slug`, None when the library has none."""
         return self.exercises.get(slug)
 
     def routine(self, slug: str) -> Routine | None:
+        """The routine called `slug`, None when the library has none."""
         return self.routines.get(slug)
 
     def variants(self, exercise: Exercise) -> tuple[tuple[Exercise, ...], tuple[Exercise, ...]]:

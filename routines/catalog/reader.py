@@ -45,20 +45,24 @@ class EntryReader:
         self.entry = f"{kind} '{slug}'" if isinstance(slug, str) else f"{kind} without a slug"
 
     def fail(self, field: str, problem: str) -> LibraryError:
+        """The error naming this entry's `field` and its `problem`."""
         return LibraryError(self.file, self.entry, field, problem)
 
     def check_fields(self, allowed: set[str], raw: Mapping[str, Any] | None = None) -> None:
+        """Refuse a field not in `allowed` (most often a typo)."""
         unknown = sorted(set(self.raw if raw is None else raw) - allowed)
         if unknown:
             raise self.fail(unknown[0], "unknown field (a typo?)")
 
     def text(self, field: str, raw: Mapping[str, Any] | None = None) -> str:
+        """A text that is there and not blank, stripped."""
         value = (self.raw if raw is None else raw).get(field)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(field, "missing or empty text")
         return value.strip()
 
     def texts(self, field: str, least: int, most: int | None = None) -> tuple[str, ...]:
+        """A list of `least` to `most` texts, each stripped."""
         value = self.raw.get(field, [])
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.fail(field, "must be a list of texts")
@@ -69,6 +73,7 @@ class EntryReader:
         return tuple(v.strip() for v in value)
 
     def choice(self, field: str, enum: type[E], value: Any = None) -> E:
+        """One of `enum`'s values; the error lists them all."""
         value = self.raw.get(field) if value is None else value
         try:
             return enum(value)
@@ -77,12 +82,14 @@ class EntryReader:
             raise self.fail(field, f"unknown value {value!r}; use one of {allowed}") from None
 
     def number(self, field: str, raw: Mapping[str, Any], default: int | None) -> int | None:
+        """A whole number (not a flag), or `default` when the field is left out."""
         value = raw.get(field, default)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
             raise self.fail(field, f"must be a whole number, not {value!r}")
         return value
 
     def flag(self, field: str, default: bool) -> bool:
+        """True or false, or `default` when the field is left out."""
         value = self.raw.get(field, default)
         if not isinstance(value, bool):
             raise self.fail(field, "must be true or false")
@@ -115,6 +122,7 @@ class EntryReader:
         )
 
     def exercise(self) -> Exercise:
+        """The entry as an exercise, every field checked."""
         self.check_fields(EXERCISE_FIELDS)
         raw_dosage = self.raw.get("dosage")
         if not isinstance(raw_dosage, dict):
@@ -140,6 +148,7 @@ class EntryReader:
         )
 
     def routine(self, exercises: Mapping[str, Exercise]) -> Routine:
+        """The entry as a routine of the library's `exercises`, every field checked."""
         self.check_fields(ROUTINE_FIELDS)
         goals = self.raw.get("goals")
         if not isinstance(goals, list) or not goals:
@@ -168,6 +177,7 @@ class EntryReader:
         )
 
     def block(self, raw: Any, exercises: Mapping[str, Exercise]) -> Block:
+        """One block of a routine, with its items."""
         if not isinstance(raw, dict):
             raise self.fail("block", "write each block as [[routine.block]]")
         self.check_fields({"name", "item"}, raw)
@@ -177,6 +187,7 @@ class EntryReader:
         return Block(self.text("name", raw), tuple(self.item(i, exercises) for i in items))
 
     def item(self, raw: Any, exercises: Mapping[str, Exercise]) -> Prescription:
+        """One item of a block: an exercise, its dosage changed where the item says."""
         if not isinstance(raw, dict):
             raise self.fail("item", "write each item as [[routine.block.item]]")
         self.check_fields(ITEM_FIELDS, raw)

@@ -80,6 +80,7 @@ class PlannedDay:
 
     @property
     def has_session(self) -> bool:
+        """Whether the day holds a session (strength or mobility), not rest."""
         return self.kind is not DayKind.REST
 
     def with_status(self, status: DayStatus) -> PlannedDay:
@@ -101,6 +102,7 @@ class Week:
 
     @property
     def first_day(self) -> date:
+        """The week's first day."""
         return self.days[0].day
 
 

@@ -74,6 +74,7 @@ class Builder:
 
     @cached_property
     def triggers(self) -> tuple[Trigger, ...]:
+        """The last trigger of each day, in date order."""
         return self.history.last_triggers
 
     @cached_property
@@ -83,6 +84,7 @@ class Builder:
 
     @cached_property
     def trigger_days(self) -> list[date]:
+        """The days of `triggers`, for bisecting."""
         return [t.day for t in self.triggers]
 
     @cached_property
