@@ -62,6 +62,9 @@ class FakeTrainingStore:
     def set_calendar_token(self, user: User, token: str | None) -> None:
         user.calendar_token = token
 
+    def user_by_calendar_token(self, token: str) -> User | None:
+        return next((u for u in self.users.values() if u.calendar_token == token), None)
+
     # Sessions
 
     def add_completion(

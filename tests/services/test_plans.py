@@ -130,3 +130,14 @@ def test_a_vacation_ending_before_it_starts_is_refused(
     error = plans.add_vacation(store, user, TODAY, TODAY - timedelta(days=1))
     assert error == "The last day can't come before the first."
     assert plans.vacations(store, user) == []
+
+
+def test_a_calendar_feed_address_opens_the_plan_until_stopped_or_replaced(
+    store: FakeTrainingStore, user: User
+) -> None:
+    first = plans.new_calendar_token(store, user)
+    assert plans.calendar_owner(store, first) is user
+    second = plans.new_calendar_token(store, user)
+    assert plans.calendar_owner(store, first) is None, "the old address stops working"
+    plans.stop_calendar_feed(store, user)
+    assert plans.calendar_owner(store, second) is None

@@ -50,10 +50,15 @@ class ProgramForm:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def current_form(store: Store, user: User) -> ProgramForm:
-    """The form as the user last answered it (their newest program version), or the defaults."""
+def saved_program(store: Store, user: User) -> ProgramVersion | None:
+    """The user's newest program version; None before onboarding."""
     versions = store.program_versions(user.id or 0)
-    return program_form(versions[-1] if versions else None)
+    return versions[-1] if versions else None
+
+
+def current_form(store: Store, user: User) -> ProgramForm:
+    """The form as the user last answered it, or the defaults."""
+    return program_form(saved_program(store, user))
 
 
 def program_form(version: ProgramVersion | None) -> ProgramForm:
@@ -336,3 +341,13 @@ def new_calendar_token(store: Store, user: User) -> str:
     token = secrets.token_urlsafe(24)
     store.set_calendar_token(user, token)
     return token
+
+
+def stop_calendar_feed(store: Store, user: User) -> None:
+    """Turn the private calendar feed off: its address stops working."""
+    store.set_calendar_token(user, None)
+
+
+def calendar_owner(store: Store, token: str) -> User | None:
+    """The user whose private calendar feed `token` opens; None for a stopped or made-up one."""
+    return store.user_by_calendar_token(token)

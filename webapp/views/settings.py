@@ -11,8 +11,7 @@ from htmx_flask import request
 from webapp import clock
 from webapp.extensions import catalog, reminder_store, store
 from webapp.presenters.calendar_feed import calendar_feed
-from webapp.services import plans, time_zones
-from webapp.services import sessions as services
+from webapp.services import plans, sessions, time_zones
 from webapp.services.sessions import is_time_zone
 from webapp.views import render
 from webapp.views.plan import choices, local_today
@@ -33,7 +32,7 @@ def _page(
     block: str = "program_form",
 ) -> Response:
     user = current_user()
-    versions = store().program_versions(user.id or 0)
+    saved = plans.saved_program(store(), user)
     feed = (
         url_for("settings.feed", token=user.calendar_token, _external=True)
         if user.calendar_token
@@ -43,9 +42,9 @@ def _page(
         "pages/settings.html",
         block,
         status,
-        form=form or plans.program_form(versions[-1] if versions else None),
+        form=form or plans.program_form(saved),
         choices=choices(),
-        has_program=bool(versions),
+        has_program=saved is not None,
         feed_url=feed,
         zones=TIME_ZONES,
         zone_form=zone_form
@@ -111,16 +110,16 @@ def new_feed() -> Response:
 @bp.post("/settings/calendar/revoke")
 def revoke_feed() -> Response:
     """Turn the calendar feed off."""
-    store().set_calendar_token(current_user(), None)
+    plans.stop_calendar_feed(store(), current_user())
     return redirect(url_for("settings.page", _anchor="calendar"), 303)  # type: ignore[return-value]
 
 
 @bp.get("/calendar/<token>.ics")
 def feed(token: str) -> Response:
     """The planned sessions as a calendar a calendar app can subscribe to."""
-    user = store().user_by_calendar_token(token) or abort(404)
+    user = plans.calendar_owner(store(), token) or abort(404)
     now = clock.now()
-    today = services.local_today(user, now)
+    today = sessions.local_today(user, now)
     plan = plans.plan_for(store(), catalog(), user, today) or abort(404)
 
     def link(day: date) -> str:
