@@ -208,6 +208,21 @@ def test_the_csv_zip_has_five_files_with_the_right_rows(visitor: Visitor, store:
     ]
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/settings/data/hipday.json", "/settings/data/hipday-csv.zip", "/settings/data/sessions.csv"],
+)
+def test_each_download_is_sent_in_parts_as_it_is_written(
+    visitor: Visitor, store: Store, url: str
+) -> None:
+    build_history(visitor, store)
+    response = visitor.get(url)
+    assert response.status_code == 200 and response.get_data()
+    # A length known up front would mean the whole file was built before its first byte left.
+    assert "Content-Length" not in response.headers
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 @pytest.mark.parametrize("note", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)"])
 def test_sessions_csv_defuses_a_note_that_a_spreadsheet_would_run(
     visitor: Visitor, note: str
