@@ -85,14 +85,6 @@ def schedule(reminder: Reminder, user: User, after: datetime) -> datetime | None
     return next_fire(rule_of(reminder), zone(user.time_zone), after)
 
 
-def reschedule(reminders: ReminderStore, user: User, now: datetime) -> None:
-    """Work the next fires out again (the user's time zone changed)."""
-    for reminder in reminders.reminders(user.id or 0).values():
-        when = schedule(reminder, user, now)
-        if when != reminder.next_fire_utc and reminder.id is not None:
-            reminders.set_next_fire(reminder.id, when)
-
-
 # Deciding a due reminder
 
 

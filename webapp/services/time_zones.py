@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from webapp.services.reminders import reschedule
+from webapp.services.reminders import schedule
 from webapp.store.models import User
 from webapp.store.reminders import ReminderStore
 from webapp.store.training import Store
@@ -31,5 +31,9 @@ def set_time_zone(
 
 def follow_time_zone(reminders: ReminderStore, user: User, before: str, now: datetime) -> None:
     """When the user's time zone is no longer `before`, move their reminders to the new one."""
-    if user.time_zone != before:
-        reschedule(reminders, user, now)
+    if user.time_zone == before:
+        return
+    for reminder in reminders.reminders(user.id or 0).values():
+        when = schedule(reminder, user, now)
+        if when != reminder.next_fire_utc and reminder.id is not None:
+            reminders.set_next_fire(reminder.id, when)
