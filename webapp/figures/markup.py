@@ -16,6 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import groupby
 
 from markupsafe import Markup, escape
 
@@ -253,17 +254,15 @@ def svg(
 
 
 def still(drawing: Drawing, frame: int) -> str:
-    """Keyframe `frame` as props and one path per bone, far bones first."""
+    """Keyframe `frame` as props and the bones, far bones first, in whole units."""
     lines = bone_lines(drawing.rig, frame)
-    parts = [shapes(drawing.rig.shapes)]
-    for bone in sorted(drawing.rig.bones, key=lambda b: b.depth):
-        (ax, ay), (bx, by) = lines[bone]
-        line = _points([(ax, ay), (bx, by)])
-        if _steps(line):
-            parts.append(f'<path{classes(bone)} d="M{line}"/>')
+    items: list[Item] = []
+    for bone in drawing.rig.bones:
+        start, end = (_round(p) for p in lines[bone])
+        items.append(Item(bone.depth, css=classes(bone), points=[start, end]))
         if bone.head:
-            parts.append(f'<circle cx="{number(bx)}" cy="{number(by)}" r="{number(HEAD_RADIUS)}"/>')
-    return "".join(parts)
+            items.append(Item(bone.depth + 0.001, _circle(end)))
+    return shapes(drawing.rig.shapes) + _joined(items)
 
 
 def classes(bone: Bone, *more: str) -> str:
@@ -273,16 +272,13 @@ def classes(bone: Bone, *more: str) -> str:
 
 
 def shapes(props: Sequence[Shape]) -> str:
-    """The still props, each drawn once (a chair's front and back legs meet when seen side-on)."""
-    drawn: dict[str, str] = {}
-    for prop in props:
-        points = _points(prop.points)
-        if _steps(points):
-            drawn.setdefault(
-                f"{prop.kind} {points}",
-                f'<path class="p-{prop.kind}" d="M{points}{"Z" if prop.closed else ""}"/>',
-            )
-    return "".join(drawn.values())
+    """The still props, each drawn once (a chair's front and back legs meet when seen side-on),
+    neighbours of one kind as one path."""
+    drawn = dict.fromkeys((p.kind, tuple(_round(q) for q in p.points), p.closed) for p in props)
+    return "".join(
+        _path(f' class="p-{kind}"', [points for _, points, _ in same], closed)
+        for (kind, closed), same in groupby(drawn, key=lambda d: (d[0], d[2]))
+    )
 
 
 # --- moving drawings: a group per moving joint, everything else plain paths ---------------------
@@ -328,8 +324,14 @@ class Item:
     offset: tuple[int, int] | None = None
 
     def text(self) -> str:
-        line = _points(self.points) if self.points else ""
-        return f'<path{self.css} d="M{line}"/>' if _steps(line) else self.markup
+        return _path(self.css, [self.points]) if self.points else self.markup
+
+    def colour(self) -> str | None:
+        """The colour of a still line or head, so that still things of one colour next to each
+        other may be drawn in any order (None: a group, drawn where it is)."""
+        if self.points:
+            return " ".join(c for c in self.css[8:-1].split() if c != "tk") or "body"
+        return "body" if self.markup.startswith("<circle") and self.offset is None else None
 
 
 def _animated(drawing: Drawing) -> str:
@@ -380,18 +382,31 @@ def _group(drawing: Drawing, bone: Bone, parent: Frame) -> Item:
         items = _stretched(drawing, bone, frame)
     else:
         items = _still(drawing, bone, frame, None)
-    rotate = f"rotate({turn})" if turn else ""
     spin = drawing.css_name("r", bone) if drawing.turns(bone) else ""
     inner = _joined(items)
-    turned = f"<g{_attr('transform', rotate)}{_attr('class', spin)}>{inner}</g>"
-    turned = turned if rotate or spin else inner
-    if drawing.slides(bone):  # CSS translate comes before the transform attribute's: nest
-        place = _place(offset) if any(offset) else ""
-        slide = drawing.css_name("t", bone)
-        return Item(
-            bone.depth, f"<g{_attr('transform', place)}{_attr('class', slide)}>{turned}</g>"
-        )
-    return Item(bone.depth, turned, offset=offset if any(offset) else None)
+    turned = _turning(inner, spin) if spin else inner
+    # The CSS rotate and translate come before (outside) the transform attribute, so the
+    # group that turns about the joint sits inside the one that places it there.
+    place = " ".join(t for t in (_place(offset) if any(offset) else "", _rotate(turn)) if t)
+    slide = drawing.css_name("t", bone) if drawing.slides(bone) else ""
+    if not place and not slide:
+        return Item(bone.depth, turned)
+    if not turn and not slide:
+        return Item(bone.depth, turned, offset=offset)
+    return Item(bone.depth, f"<g{_attr('transform', place)}{_attr('class', slide)}>{turned}</g>")
+
+
+def _turning(inner: str, spin: str) -> str:
+    """`inner` turning about the frame's origin: one path takes the class itself."""
+    if inner.startswith("<path") and inner.count("<") == 1:
+        if inner.startswith('<path class="'):
+            return inner.replace('<path class="', f'<path class="{spin} ', 1)
+        return inner.replace("<path", f'<path class="{spin}"', 1)
+    return f'<g class="{spin}">{inner}</g>'
+
+
+def _rotate(turn: int) -> str:
+    return f"rotate({turn})" if turn else ""
 
 
 def _stretched(drawing: Drawing, bone: Bone, frame: Frame) -> list[Item]:
@@ -420,10 +435,11 @@ def _circle(centre: tuple[int, int]) -> str:
 
 
 def _joined(items: list[Item]) -> str:
-    """The items far to near; neighbouring joint groups at the same place share a translate."""
+    """The items far to near; neighbouring joint groups at the same place share a translate, and
+    neighbouring still lines of one class are one path."""
     parts: list[str] = []
     run: list[Item] = []
-    for item in [*sorted(items, key=lambda i: i.depth), Item(0.0)]:
+    for item in [*_bundled(sorted(items, key=lambda i: i.depth)), Item(0.0)]:
         if run and item.offset != run[0].offset:
             inner = "".join(i.text() for i in run)
             parts.append(f'<g transform="{_place(run[0].offset or (0, 0))}">{inner}</g>')
@@ -435,17 +451,65 @@ def _joined(items: list[Item]) -> str:
     return "".join(parts)
 
 
-def _points(points: Sequence[P2]) -> str:
-    """A path's points, the first absolute and the rest relative steps: short numbers.
+def _bundled(items: list[Item]) -> list[Item]:
+    """`items` with each stretch of still things of one colour drawn as one path per class
+    (then the head on top): one colour over itself looks the same in any order."""
+    out: list[Item] = []
+    for colour, stretch in groupby(items, key=Item.colour):
+        things = list(stretch)
+        if colour is None:
+            out += things
+            continue
+        lines = [i for i in things if i.points]
+        for css in dict.fromkeys(i.css for i in lines):
+            chosen = [i.points for i in lines if i.css == css]
+            out.append(Item(things[0].depth, _path(css, chosen)))
+        out += [i for i in things if not i.points]
+    return out
 
-    Each point is rounded before the steps between them are taken, so rounding never adds up
-    along a limb; a point repeating the last is left out. A level step is `h`, an upright one
-    `v`, any other `l`, and a letter repeating the one before is left out.
-    """
-    rounded = [_round(point) for point in points]
-    kept = [p for i, p in enumerate(rounded) if i == 0 or p != rounded[i - 1]]
-    text, letter = _join(*kept[0]), ""
-    for (ax, ay), (bx, by) in zip(kept, kept[1:], strict=False):
+
+def _path(css: str, lines: Sequence[Sequence[tuple[int, int]]], closed: bool = False) -> str:
+    """Lines of one class as one path (nothing if they go nowhere)."""
+    data = _path_data(lines if closed else _chained(lines), closed)
+    return f'<path{css} d="{data}"/>' if _steps(data) else ""
+
+
+def _chained(lines: Sequence[Sequence[tuple[int, int]]]) -> list[list[tuple[int, int]]]:
+    """The lines joined end to end where one starts or ends where the last chain does (a line
+    may be walked either way): fewer moves, the same strokes."""
+    chains: list[list[tuple[int, int]]] = []
+    for points in lines:
+        line = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+        last = chains[-1] if chains else []
+        if len(line) < 2:
+            continue
+        if last and last[-1] in (line[0], line[-1]):
+            last += line[1:] if last[-1] == line[0] else line[-2::-1]
+        elif last and last[0] in (line[0], line[-1]):
+            last[:1] = line if last[0] == line[-1] else line[::-1]
+        else:
+            chains.append(line)
+    return chains
+
+
+def _path_data(chains: Sequence[Sequence[tuple[int, int]]], closed: bool = False) -> str:
+    """Each chain's first point absolute, or a relative move from the last chain's end if that
+    is shorter; the rest relative steps."""
+    text, at = "", (0, 0)
+    for chain in chains:
+        (x, y), (ax, ay) = chain[0], at
+        move = "m" + _join(x - ax, y - ay)
+        text += move if text and len(move) < len(_join(x, y)) + 1 else "M" + _join(x, y)
+        text += _steps_of(chain) + ("Z" if closed else "")
+        at = chain[0] if closed else chain[-1]
+    return text
+
+
+def _steps_of(points: Sequence[tuple[int, int]]) -> str:
+    """The steps along whole-unit points: a level step is `h`, an upright one `v`, any other
+    `l`; a letter repeating the one before is left out."""
+    text, letter = "", ""
+    for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
         step, numbers = _step(bx - ax, by - ay)
         text += _join(*numbers, spaced=True) if step == letter else step + _join(*numbers)
         letter = step
