@@ -40,6 +40,8 @@ def finish_offline(page: Page, live_server: LiveServer) -> dict[str, object]:
     page.clock.install(time=STARTED - timedelta(seconds=5))
     page.clock.pause_at(STARTED)
     page.goto(live_server(f"/play/{WARM_UP.slug}"))
+    # The worker keeps Today on the phone, to show the session waiting there with no signal.
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.get_by_role("button", name="Start", exact=True).tap()
     page.context.set_offline(True)
     page.clock.run_for(int(LENGTH.total_seconds() * 1000))
