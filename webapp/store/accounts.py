@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, delete, func, select, update
 
 from routines import bounds
+from webapp.store.db import Queries
 from webapp.store.models import Completion, Passkey, PushSubscription, SignIn, User, utc_now
-from webapp.store.training import Queries
 
 #: A signed-in device's "last seen" is written at most this often (not on every request).
 SEEN_EVERY = timedelta(hours=1)

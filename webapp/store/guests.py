@@ -8,6 +8,7 @@ from sqlalchemy import ColumnElement, exists
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import and_, col, delete, or_, select, update
 
+from webapp.store.db import Queries
 from webapp.store.models import (
     Completion,
     PlanEvent,
@@ -16,7 +17,6 @@ from webapp.store.models import (
     Reminder,
     User,
 )
-from webapp.store.training import Queries
 
 #: What makes a guest worth keeping: a row in any of these tables.
 KEPT = (Completion, ProgramVersion, PlanEvent, Reminder, PushSubscription)

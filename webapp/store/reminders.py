@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from sqlalchemy import insert, update
 from sqlmodel import Session, col, delete, select
 
+from webapp.store.db import Queries
 from webapp.store.models import PushSubscription, Reminder, ReminderDelivery, ReminderPush, User
-from webapp.store.training import Queries
 
 #: Reminders go to at most this many devices of one account; an 11th replaces the one that has
 #: gone longest without a push (a guest could otherwise subscribe hundreds, and each reminder
