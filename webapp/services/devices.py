@@ -62,7 +62,7 @@ def devices_of(reminders: ReminderStore, user: User, vapid_public: str) -> list[
 
 @dataclass(frozen=True)
 class NewDevice:
-    """A browser's push subscription, as checked (webapp/push/subscriptions.py `check_subscription`)."""
+    """A browser's push subscription, as `check_subscription` (webapp/push) let it through."""
 
     endpoint: str
     p256dh: str
