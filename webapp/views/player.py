@@ -33,7 +33,6 @@ def _player_page(
         "name": routine.name,
         "totalSeconds": session.total_seconds,
         "steps": [step.as_dict() for step in session.steps],
-        "todayUrl": url_for("today.today"),
     }
     return render(
         "pages/player.html",
