@@ -1,13 +1,17 @@
 """A figure as inline SVG: still (absolute polylines) or ready to move (a group per joint).
 
 The markup draws the figure in its key pose, in the figure's own whole-unit coordinates, so it
-reads right with no CSS at all and under `prefers-reduced-motion`. A joint that moves is a group
-whose origin is the joint (a `translate(...)`, shared by neighbouring joints at the same place):
-the stylesheet (`styles.py`) turns it with the CSS `rotate` property, which adds to the
-`transform` attribute (a CSS `transform` would replace it). Only a bone that stretches (turns
-toward the camera) gets a frame turned along it, where it scales and its children slide. Still
-bones are plain paths, one per run of a colour; a limb hidden all the time under the other
-side's is left out. The wrapper group `fm` flips the whole figure for the left side.
+reads right with no CSS at all and under `prefers-reduced-motion`. A moving bone is a group
+placed at its joint and turned along the bone (`translate(...) rotate(...)`), so the bone is
+`h` its length and what hangs on at its end starts at `translate(length)`; inside it, a group
+(or the bone's lone path) with the part's class, which the stylesheet (`styles.py`) turns with
+the CSS `rotate` property about the joint (the CSS `rotate` and `translate` apply outside the
+`transform` attribute; a CSS `transform` would replace it). A stretching bone (turning toward
+the camera) scales along its frame and its children slide. Each point is placed from its
+frame as drawn, so whole units never add up along a limb. Still bones are paths, one per colour
+and class where they lie next to each other in depth, joined end to end; a limb hidden all the
+time under the other side's is left out. The wrapper group `fm` flips the whole figure for the
+left side.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ VISIBLE = 1.0  # units: a turn that moves nothing this far reads as still
 MOVES = 2.0  # degrees: a joint turning less than this between keyframes reads as still
 #: Units: a bone seen shortening (turning toward the camera) by less than this reads as still.
 STRETCHES = 3.0
+FLOOR_EDGE = 99  # units out from the middle: past every figure's box
 COLOURS = {"body": "", "far": "f", "work": "w", "band": "bd", "strap": "st"}  # body: plain
 
 
@@ -55,10 +60,14 @@ class Drawing:
     def of(cls, figure: Figure) -> Drawing:
         return cls(figure, build_rig(figure))
 
+    def half_width(self) -> float:
+        x0, _, x1, _ = self.rig.box
+        return max(abs(x0), abs(x1)) + PAD
+
     def view_box(self) -> str:
         """A box centred on x = 0, so flipping about x = 0 keeps the figure in place."""
-        x0, y0, x1, y1 = self.rig.box
-        half = max(abs(x0), abs(x1)) + PAD
+        _, y0, _, y1 = self.rig.box
+        half = self.half_width()
         return f"{number(-half)} {number(y0 - PAD)} {number(2 * half)} {number(y1 - y0 + 2 * PAD)}"
 
     def children(self, bone: Bone) -> list[Bone]:
@@ -262,7 +271,7 @@ def still(drawing: Drawing, frame: int) -> str:
         items.append(Item(bone.depth, css=classes(bone), points=[start, end]))
         if bone.head:
             items.append(Item(bone.depth + 0.001, _circle(end)))
-    return shapes(drawing.rig.shapes) + _joined(items)
+    return shapes(drawing) + _joined(items)
 
 
 def classes(bone: Bone, *more: str) -> str:
@@ -271,14 +280,25 @@ def classes(bone: Bone, *more: str) -> str:
     return f' class="{names}"' if names else ""
 
 
-def shapes(props: Sequence[Shape]) -> str:
+def shapes(drawing: Drawing) -> str:
     """The still props, each drawn once (a chair's front and back legs meet when seen side-on),
     neighbours of one kind as one path."""
+    props = [_spanning(prop, drawing.half_width()) for prop in drawing.rig.shapes]
     drawn = dict.fromkeys((p.kind, tuple(_round(q) for q in p.points), p.closed) for p in props)
     return "".join(
         _path(f' class="p-{kind}"', [points for _, points, _ in same], closed)
         for (kind, closed), same in groupby(drawn, key=lambda d: (d[0], d[2]))
     )
+
+
+def _spanning(prop: Shape, half: float) -> Shape:
+    """A floor running out past the box on a side runs out to `FLOOR_EDGE` there (the box clips
+    it): every figure's floor then ends at the same numbers."""
+    if prop.kind not in ("floor", "patch"):
+        return prop
+    edge = max(FLOOR_EDGE, math.ceil(half))
+    points = tuple((math.copysign(edge, x) if abs(x) > half else x, y) for x, y in prop.points)
+    return Shape(prop.kind, points, prop.closed)
 
 
 # --- moving drawings: a group per moving joint, everything else plain paths ---------------------
@@ -340,9 +360,7 @@ def _animated(drawing: Drawing) -> str:
     frame = Frame()
     roots = [b for b in drawing.rig.bones if b.parent is None]
     body = _joined([item for b in roots for item in _bone(drawing, b, frame, None)])
-    return shapes(drawing.rig.shapes) + (
-        f'<g class="o">{body}</g>' if drawing.root_moves() else body
-    )
+    return shapes(drawing) + (f'<g class="o">{body}</g>' if drawing.root_moves() else body)
 
 
 def _bone(drawing: Drawing, bone: Bone, frame: Frame, line: Item | None) -> list[Item]:
@@ -470,7 +488,7 @@ def _bundled(items: list[Item]) -> list[Item]:
 
 def _path(css: str, lines: Sequence[Sequence[tuple[int, int]]], closed: bool = False) -> str:
     """Lines of one class as one path (nothing if they go nowhere)."""
-    data = _path_data(lines if closed else _chained(lines), closed)
+    data = _path_data([_kept(line) for line in lines] if closed else _chained(lines), closed)
     return f'<path{css} d="{data}"/>' if _steps(data) else ""
 
 
@@ -479,7 +497,7 @@ def _chained(lines: Sequence[Sequence[tuple[int, int]]]) -> list[list[tuple[int,
     may be walked either way): fewer moves, the same strokes."""
     chains: list[list[tuple[int, int]]] = []
     for points in lines:
-        line = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+        line = _kept(points)
         last = chains[-1] if chains else []
         if len(line) < 2:
             continue
@@ -490,6 +508,11 @@ def _chained(lines: Sequence[Sequence[tuple[int, int]]]) -> list[list[tuple[int,
         else:
             chains.append(line)
     return chains
+
+
+def _kept(points: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The points without any that repeats the one before."""
+    return [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
 
 
 def _path_data(chains: Sequence[Sequence[tuple[int, int]]], closed: bool = False) -> str:

@@ -1,12 +1,18 @@
 """The figures' stylesheet, generated from their keyframes: `/figures.css`.
 
-Each moving figure runs ONE animation on its `<svg>`, which moves registered custom properties
-(`--r8` is how far bone 8 turns from the key pose, `--s8` how much it stretches, `--t8` how far
-it slides along its parent, `--ox`/`--oy` how far the whole figure shifts). The properties are
-inherited, and a shared rule per bone number turns them into the CSS `rotate`, `scale` and
-`translate` of the groups the markup marks. So a figure costs one `@keyframes` rule, a pause is
-one `animation-play-state`, and the player syncs one animation to its clock. A browser without
-`@property` steps between keyframes instead of gliding; the key pose always draws.
+Each moving figure runs ONE animation on its `<svg>`, which moves registered custom properties,
+named per figure by kind and a number counted afresh in each figure (parts that move alike
+share one): `--r2` is how far a moving part turns from the key pose (degrees), `--s0` how much a
+bone stretches, `--t1` how far a part slides along a stretching bone (units), `--h0` how far a
+head rides out along a stretching neck, `--ox`/`--oy` how far the whole figure shifts. The
+properties are inherited, and one shared rule per name (`.fig .r2`) turns them into the CSS
+`rotate`, `scale` and `translate` of the parts the markup marks with that class. So a figure
+costs one `@keyframes` rule, a pause is one `animation-play-state`, and the player syncs one
+animation to its clock. A stop says only what it must: a value at rest in the first or last
+stop is the property's initial value, and one between two stops saying the same is left out. A
+cycle that comes back the way it went (class `a`) writes its first half only and plays it
+forward and back in half the time. A browser without `@property` steps between keyframes
+instead of gliding; the key pose always draws.
 """
 
 from __future__ import annotations
@@ -31,8 +37,7 @@ KINDS = {
 }
 
 SHARED = """\
-.fig.m{animation-name:var(--fig-a);animation-duration:var(--fig-t,3s);animation-timing-function:ease-in-out;\
-animation-iteration-count:var(--fig-n,infinite);animation-fill-mode:both}
+.fig.m{animation:var(--fig-a) var(--fig-t,3s) ease-in-out var(--fig-n,infinite) both}
 .fig.a{animation-direction:alternate;animation-duration:calc(var(--fig-t,3s)/2)}
 .fig .o{translate:calc(var(--ox)*1px) calc(var(--oy)*1px)}
 @property --ox{syntax:"<number>";inherits:true;initial-value:0}
