@@ -95,19 +95,26 @@ def between(stops: dict[float, float], at: float, rest: float) -> float:
     return known[before] + share * (known[after] - known[before])
 
 
+#: The stylesheet's shared rules: a class -> its CSS property and the custom properties (each
+#: times a sign) it reads, e.g. `.fig .n3{rotate:calc(var(--r3)*-1deg)}`.
+RULES = {
+    name: (prop, re.findall(r"var\(--(\w+)\)(?:\*(-?)1)?", body))
+    for name, prop, body in re.findall(r"\.fig \.(\w+)\{(rotate|scale|translate):([^}]*)\}", CSS)
+}
+
+
 def css_transform(classes: list[str], values: dict[str, float]) -> Matrix:
-    """The CSS translate, rotate and scale a class gives an element (in that order)."""
-    move, turn, stretch = (0.0, 0.0), 0.0, 1.0
+    """The CSS translate, rotate and scale an element's classes give it (in that order), by the
+    stylesheet's own rules."""
+    found: dict[str, list[float]] = {"translate": [0.0, 0.0], "rotate": [0.0], "scale": [1.0]}
     for name in classes:
-        if name == "o":
-            move = (values.get("ox", 0.0), values.get("oy", 0.0))
-        elif re.fullmatch(r"[th]\d+", name):
-            move = (values.get(name, 0.0), 0.0)
-        elif re.fullmatch(r"r\d+", name):
-            turn = values.get(name, 0.0)
-        elif re.fullmatch(r"s\d+", name):
-            stretch = values.get(name, 1.0)
-    return times(times((1, 0, 0, 1, *move), rotation(turn)), (stretch, 0, 0, 1, 0, 0))
+        if name in RULES:
+            prop, reads = RULES[name]
+            rest = 1.0 if prop == "scale" else 0.0
+            read = [values.get(key, rest) * (-1 if sign else 1) for key, sign in reads]
+            found[prop] = read + found[prop][len(read) :]
+    (mx, my), (turn,), (stretch,) = found["translate"], found["rotate"], found["scale"]
+    return times(times((1, 0, 0, 1, mx, my), rotation(turn)), (stretch, 0, 0, 1, 0, 0))
 
 
 def drawn_points(svg: str, values: dict[str, float]) -> Iterator[tuple[float, float]]:

@@ -178,7 +178,8 @@ class Drawing:
 
     def naming(self) -> dict[str, str]:
         """Each moving part's custom property and class: numbered afresh in each figure, and
-        parts that move alike (both arms of a bridge) share one."""
+        parts that move alike (both arms of a bridge) share one; a part turning just the other
+        way to one (a knee opening out as the other does) is `n` and that one's number."""
         names: dict[str, str] = {"ox": "ox", "oy": "oy"}
         seen: dict[tuple[object, ...], str] = {}
         counts: dict[str, int] = {}
@@ -187,6 +188,10 @@ class Drawing:
                 continue
             kind = name[0]
             same = (kind, *(round(v, 2 if kind == "s" else 0) for v in series))
+            mirror = ("r", *(-v for v in same[1:]))
+            if kind == "r" and same not in seen and mirror in seen:
+                names[name] = "n" + seen[mirror][1:]  # turns the other way: the other side
+                continue
             if same not in seen:
                 seen[same] = f"{kind}{counts.setdefault(kind, 0)}"
                 counts[kind] += 1
@@ -205,6 +210,8 @@ class Drawing:
         names, rig = self.css_names(), self.rig
         found: dict[str, list[str]] = {}
         for name, values in self.motions().items():
+            if names[name].startswith("n"):  # the stylesheet turns it by its mirror's property
+                continue
             closed = [*values, _round_trip(name, values)] if rig.cycle else values
             found.setdefault(names[name], [keyframe_value(name, v) for v in closed])
         return dict(sorted(found.items(), key=lambda item: _order(item[0])))

@@ -29,10 +29,11 @@ EASE_IN_SECONDS = 2.0
 #: kind of change -> (the CSS it drives, its rest value). The custom properties are plain
 #: numbers, so a keyframe needs no units: degrees for turns, units for slides.
 KINDS = {
-    "r": ("rotate:calc(var(--{n})*1deg)", "0"),
-    "s": ("scale:var(--{n}) 1", "1"),
-    "t": ("translate:calc(var(--{n})*1px)", "0"),
-    "h": ("translate:calc(var(--{n})*1px)", "0"),
+    "r": ("rotate:calc(var(--{p})*1deg)", "0"),
+    "n": ("rotate:calc(var(--{p})*-1deg)", ""),  # turns by r's property, the other way
+    "s": ("scale:var(--{p}) 1", "1"),
+    "t": ("translate:calc(var(--{p})*1px)", "0"),
+    "h": ("translate:calc(var(--{p})*1px)", "0"),
     "o": ("", "0"),  # the whole figure's shift: its rule is in SHARED
 }
 
@@ -97,14 +98,16 @@ def shared_rules(names: Sequence[str]) -> Iterator[str]:
     yield SHARED
     for name in sorted(set(names), key=lambda n: (n[0], int(n[1:]))):
         rule, initial = KINDS[name[0]]
-        yield f'@property --{name}{{syntax:"<number>";inherits:true;initial-value:{initial}}}\n'
-        yield f".fig .{name}{{{rule.format(n=name)}}}\n"
+        prop = "r" + name[1:] if name.startswith("n") else name
+        if initial:
+            yield f'@property --{name}{{syntax:"<number>";inherits:true;initial-value:{initial}}}\n'
+        yield f".fig .{name}{{{rule.format(p=prop)}}}\n"
 
 
 @cache
 def stylesheet(figures: tuple[tuple[Figure, int | None], ...]) -> str:
     """The whole library's figures (each with its exercise's tempo) in one stylesheet."""
-    names = [n for f, _ in figures for n in Drawing.of(f).keyframes() if n not in ("ox", "oy")]
+    names = [n for f, _ in figures for n in Drawing.of(f).css_names().values() if n[0] != "o"]
     parts = [*shared_rules(names)]
     parts += [figure_css(figure, cycle_seconds(figure, tempo)) + "\n" for figure, tempo in figures]
     return "".join(parts)
