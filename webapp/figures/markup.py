@@ -187,8 +187,8 @@ class Drawing:
             if name in names:
                 continue
             kind = name[0]
-            same = (kind, *(round(v, 2 if kind == "s" else 0) for v in series))
-            mirror = ("r", *(-v for v in same[1:]))
+            rounded = [round(v, 2 if kind == "s" else 0) for v in series]
+            same, mirror = (kind, *rounded), ("r", *(-v for v in rounded))
             if kind == "r" and same not in seen and mirror in seen:
                 names[name] = "n" + seen[mirror][1:]  # turns the other way: the other side
                 continue
