@@ -32,7 +32,7 @@ from routines.bounds import (
 from routines.catalog import Catalog
 from tests.bench.seed import RoutineRows, routine_rows, table
 from webapp.store.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 DAY = timedelta(days=1)
 #: Settings each version takes in turn: every goal, day pattern, experience and kit differs.
@@ -58,7 +58,7 @@ class WorstAccount:
 
 def worst_account(app: Flask, today: date) -> tuple[FlaskClient, WorstAccount]:
     """A new guest account filled to every limit as of `today` (UTC), and a client signed in."""
-    store: Store = app.extensions["hipday"].store
+    store: TrainingStore = app.extensions["hipday"].store
     with Session(store.engine) as session:
         user = User()
         session.add(user)

@@ -18,14 +18,14 @@ from routines.plan.model import Experience, Plan, PlannedDay, Program
 from webapp import clock, extensions, inputs
 from webapp.services.plans import WEEKDAYS
 from webapp.store.db import migrate
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 
 @click.command("init")
 @with_appcontext
 def init_command() -> None:
     """Apply the database migrations (the secret key is made when the app starts)."""
-    store: Store = extensions.store()
+    store: TrainingStore = extensions.store()
     migrate(store.engine)
     click.echo(f"Database ready: {store.engine.url.render_as_string(hide_password=True)}")
 

@@ -16,11 +16,11 @@ from routines.catalog import Catalog, load_catalog
 from webapp.push.recording import RecordingSender
 from webapp.push.sender import application_server_key, insecure_endpoints, load_vapid
 from webapp.services.reminders import Links
-from webapp.store.accounts import Accounts
+from webapp.store.accounts import AccountStore
 from webapp.store.db import make_engine
-from webapp.store.guests import Guests
+from webapp.store.guests import GuestStore
 from webapp.store.reminders import ReminderStore
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 
 @dataclass
@@ -28,10 +28,10 @@ class Parts:
     """Everything a request or a sweep needs besides its input."""
 
     catalog: Catalog
-    store: Store
+    store: TrainingStore
     reminders: ReminderStore
-    accounts: Accounts
-    guests: Guests
+    accounts: AccountStore
+    guests: GuestStore
     vapid: EllipticCurvePrivateKey
     vapid_public: str
     sender: RecordingSender  # one per process, so its connections are reused
@@ -43,10 +43,10 @@ def init_app(app: Flask) -> None:
     vapid = load_vapid(Path(app.instance_path), app.config["VAPID_PRIVATE_KEY"])
     app.extensions["hipday"] = Parts(
         catalog=load_catalog(),
-        store=Store(engine),
+        store=TrainingStore(engine),
         reminders=ReminderStore(engine),
-        accounts=Accounts(engine),
-        guests=Guests(engine),
+        accounts=AccountStore(engine),
+        guests=GuestStore(engine),
         vapid=vapid,
         vapid_public=application_server_key(vapid),
         sender=_sender(app, vapid),
@@ -77,7 +77,7 @@ def catalog() -> Catalog:
     return parts().catalog
 
 
-def store() -> Store:
+def store() -> TrainingStore:
     return parts().store
 
 
@@ -85,11 +85,11 @@ def reminder_store() -> ReminderStore:
     return parts().reminders
 
 
-def accounts() -> Accounts:
+def account_store() -> AccountStore:
     return parts().accounts
 
 
-def guests() -> Guests:
+def guest_store() -> GuestStore:
     return parts().guests
 
 

@@ -13,7 +13,7 @@ from routines.catalog import Catalog
 from tests.conftest import TEST_TODAY, make_app
 from webapp.services import sessions as services
 from webapp.store.models import ProgramVersion
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 REQUESTS = 200
 ROUTES = {"minimal (/healthz)": "/healthz", "Today": "/", "player": "/play/pre-run-warm-up"}
@@ -44,7 +44,7 @@ def test_render_time_with_a_year_of_history(tmp_path: Path) -> None:
     """Today, Progress and the plan for someone a year into their program, one session a day."""
     app = make_app(tmp_path)
     client = app.test_client()
-    store: Store = app.extensions["hipday"].store
+    store: TrainingStore = app.extensions["hipday"].store
     catalog: Catalog = app.extensions["hipday"].catalog
     user = store.create_guest()  # a visit makes none until something is saved
     with client.session_transaction() as session:

@@ -31,7 +31,7 @@ from webapp import extensions
 from webapp.services import data_export, data_import, plans, reminders
 from webapp.services.progress import RECORDS, streak_records
 from webapp.store.models import Reminder, User
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 RUNS = 5
 FEED_TOKEN = "bench-calendar-feed-token-0123456789"
@@ -82,7 +82,7 @@ def new_user(app: Flask) -> tuple[FlaskClient, int]:
 
 def actions(app: Flask, client: FlaskClient, user_id: int) -> dict[str, Callable[[], object]]:
     """Every page, the calendar feed and a reminder decision for the account `user_id`."""
-    store: Store = app.extensions["hipday"].store
+    store: TrainingStore = app.extensions["hipday"].store
     catalog = app.extensions["hipday"].catalog
     user = store.user(user_id)
     assert isinstance(user, User)
@@ -152,7 +152,7 @@ def print_import(app: Flask, worst_client: FlaskClient) -> None:
     """What downloading and importing everything costs the worst account and one a year into
     its program: each export written whole, and its JSON imported into a new account, the
     check and the writing apart; the size and the limit the import takes beside it."""
-    store: Store = app.extensions["hipday"].store
+    store: TrainingStore = app.extensions["hipday"].store
     year = seed(store.engine, app.extensions["hipday"].catalog, 1, TEST_TODAY).user_ids[0]
     with worst_client.session_transaction() as cookie:
         worst = int(cookie["user_id"])
@@ -201,7 +201,7 @@ def cached_mb(app: Flask, worst: WorstAccount) -> float:
     """What Today leaves in the per-process caches for the worst account, in megabytes."""
     plans.PLANS.clear()
     RECORDS.clear()
-    store: Store = app.extensions["hipday"].store
+    store: TrainingStore = app.extensions["hipday"].store
     user = store.user(worst.user_id)
     assert user is not None
     gc.collect()

@@ -42,7 +42,7 @@ from webapp.store.models import (
     User,
 )
 from webapp.store.reminders import ReminderStore
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 ROOT = Path(__file__).resolve().parents[2]
 #: gunicorn and flask of the virtualenv running the tests.
@@ -304,7 +304,7 @@ class DueNow:
 
 def add_users_due_now(app: Flask, service: MockPushService, count: int) -> DueNow:
     """`count` guests with one phone subscribed at `service` and a reminder due a minute ago."""
-    store: Store = app.extensions["hipday"].store
+    store: TrainingStore = app.extensions["hipday"].store
     reminder_store: ReminderStore = app.extensions["hipday"].reminders
     due = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
     made = DueNow(due, {}, {})

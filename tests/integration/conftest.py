@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -84,12 +84,12 @@ def other_visitor(app: Flask) -> Visitor:
 
 
 @pytest.fixture
-def store(app: Flask) -> Store:
-    data: Store = app.extensions["hipday"].store
+def store(app: Flask) -> TrainingStore:
+    data: TrainingStore = app.extensions["hipday"].store
     return data
 
 
-def count_completions(store: Store) -> int:
+def count_completions(store: TrainingStore) -> int:
     from sqlmodel import Session, func, select
 
     from webapp.store.models import Completion

@@ -27,7 +27,7 @@ from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor, count_completions
 from tests.integration.test_fuzz import changes, dump
 from webapp.store.models import Completion, PlanEvent, ProgramVersion
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 DAY = timedelta(days=1)
 #: The day the tests log sessions on (the app's clock reads TEST_NOW, the Wednesday after).
@@ -57,7 +57,7 @@ def finish_on(
     return visitor.client.post("/sessions", data=form, headers=headers)
 
 
-def insert_sessions(store: Store, user_id: int, count: int, first: date) -> None:
+def insert_sessions(store: TrainingStore, user_id: int, count: int, first: date) -> None:
     """`count` sessions straight into the database, a few a day from `first` on."""
     rows = []
     for n in range(count):
@@ -76,7 +76,7 @@ def insert_sessions(store: Store, user_id: int, count: int, first: date) -> None
 
 
 def test_a_day_keeps_the_most_sessions_and_the_next_is_refused_in_words(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     for n in range(MOST_SESSIONS_A_DAY):
         assert finish_on(visitor, SESSION_DAY, n).status_code == 303
@@ -93,7 +93,7 @@ def test_a_day_keeps_the_most_sessions_and_the_next_is_refused_in_words(
 
 
 def test_the_outbox_resending_a_stored_session_of_a_full_day_is_still_answered(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     for n in range(MOST_SESSIONS_A_DAY):
         finish_on(visitor, SESSION_DAY, n)
@@ -112,7 +112,7 @@ def test_the_outbox_resending_a_stored_session_of_a_full_day_is_still_answered(
 
 
 def test_an_account_keeps_the_most_sessions_and_refuses_the_next_in_words(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     insert_sessions(store, visitor.account_id(), MOST_SESSIONS - 1, date(2001, 1, 1))
     assert finish_on(visitor, SESSION_DAY, 0).status_code == 303
@@ -152,7 +152,7 @@ def session_record(day: date, n: int, exercises: int = 1) -> dict[str, Any]:
 
 
 def test_an_import_that_would_fill_a_day_past_the_most_names_the_session(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     for n in range(3):
         finish_on(visitor, SESSION_DAY, n)
@@ -169,7 +169,7 @@ def test_an_import_that_would_fill_a_day_past_the_most_names_the_session(
 
 
 def test_an_import_that_would_bring_the_account_past_the_most_sessions_is_refused(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     insert_sessions(store, visitor.account_id(), MOST_SESSIONS - 2, date(2001, 1, 1))
     document = export_of(visitor)
@@ -185,7 +185,7 @@ def test_an_import_that_would_bring_the_account_past_the_most_sessions_is_refuse
 
 
 def test_an_import_with_a_session_listing_too_many_exercises_names_it(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     document = export_of(visitor)
     document["sessions"] = [session_record(SESSION_DAY, 0, MOST_EXERCISES_A_SESSION + 1)]
@@ -205,7 +205,7 @@ def with_plan(visitor: Visitor) -> None:
     assert post(visitor, "/start", **form).status_code == 303
 
 
-def insert_skips(store: Store, user_id: int, count: int) -> None:
+def insert_skips(store: TrainingStore, user_id: int, count: int) -> None:
     rows = [
         {"user_id": user_id, "kind": "skip", "day": date(2001, 1, 1) + n * DAY,
          "until": None, "created_at": datetime(2026, 1, 1, tzinfo=UTC)}
@@ -216,7 +216,7 @@ def insert_skips(store: Store, user_id: int, count: int) -> None:
 
 
 def test_a_full_plan_refuses_another_vacation_skip_or_move_in_words(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     with_plan(visitor)
     insert_skips(store, visitor.account_id(), MOST_PLAN_EVENTS)
@@ -234,7 +234,9 @@ def test_a_full_plan_refuses_another_vacation_skip_or_move_in_words(
     assert changes(before, dump(store.engine)) == {}
 
 
-def test_skipping_a_skipped_day_again_keeps_one_skip(visitor: Visitor, store: Store) -> None:
+def test_skipping_a_skipped_day_again_keeps_one_skip(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     with_plan(visitor)
     friday = TEST_TODAY + 2 * DAY
     for _ in range(3):
@@ -243,7 +245,7 @@ def test_skipping_a_skipped_day_again_keeps_one_skip(visitor: Visitor, store: St
 
 
 def test_an_import_that_would_hold_too_many_plan_changes_is_refused(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     with_plan(visitor)
     insert_skips(store, visitor.account_id(), MOST_PLAN_EVENTS - 1)
@@ -270,7 +272,7 @@ def version_record(day: date, goal: str) -> dict[str, Any]:
 
 
 def test_an_import_keeps_one_version_a_day_and_the_newest_most(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     goals = ("running", "lifting", "desk", "general")
     document = export_of(visitor)
@@ -287,7 +289,7 @@ def test_an_import_keeps_one_version_a_day_and_the_newest_most(
 
 
 def test_settings_saved_on_more_days_than_kept_keep_the_newest(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     with_plan(visitor)
     user_id = visitor.account_id()

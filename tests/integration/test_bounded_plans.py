@@ -18,13 +18,15 @@ from tests.integration.conftest import Visitor
 from webapp.presenters.calendar_feed import PAST
 from webapp.services import plans as programs
 from webapp.store.models import Completion, ProgramVersion
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 CATALOG = load_catalog()
 DAY = timedelta(days=1)
 
 
-def add_version(store: Store, user_id: int, effective_from: date, days: str, goal: str) -> None:
+def add_version(
+    store: TrainingStore, user_id: int, effective_from: date, days: str, goal: str
+) -> None:
     store.add(
         ProgramVersion(
             user_id=user_id, effective_from=effective_from, start=EARLIEST_DATE, goal=goal,
@@ -34,7 +36,7 @@ def add_version(store: Store, user_id: int, effective_from: date, days: str, goa
 
 
 def test_a_program_from_2000_follows_the_versions_that_fit_and_the_days_before_follow_the_oldest(
-    visitor: Visitor, store: Store, app: Flask
+    visitor: Visitor, store: TrainingStore, app: Flask
 ) -> None:
     user_id = visitor.account_id()
     add_version(store, user_id, EARLIEST_DATE, "0,2,4", "general")  # Mon, Wed, Fri
@@ -59,7 +61,9 @@ def test_a_program_from_2000_follows_the_versions_that_fit_and_the_days_before_f
     assert visitor.get("/plan").status_code == visitor.get("/").status_code == 200
 
 
-def test_a_young_program_follows_every_version(visitor: Visitor, store: Store, app: Flask) -> None:
+def test_a_young_program_follows_every_version(
+    visitor: Visitor, store: TrainingStore, app: Flask
+) -> None:
     user_id = visitor.account_id()
     first = TEST_TODAY - 100 * DAY
     for n, (days, goal) in enumerate([("0,2,4", "general"), ("1,3,5", "running"), ("0,3", "desk")]):
@@ -77,7 +81,9 @@ def test_a_young_program_follows_every_version(visitor: Visitor, store: Store, a
     assert first_weeks == {0, 2, 4}
 
 
-def test_a_program_that_starts_weeks_ahead_shows_every_page(visitor: Visitor, store: Store) -> None:
+def test_a_program_that_starts_weeks_ahead_shows_every_page(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     user_id = visitor.account_id()
     ahead = TEST_TODAY + 60 * DAY  # the plan up to 8 weeks ahead holds none of its weeks
     store.add(
@@ -91,7 +97,7 @@ def test_a_program_that_starts_weeks_ahead_shows_every_page(visitor: Visitor, st
 
 
 def test_the_calendar_feed_leaves_out_sessions_older_than_twelve_weeks(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     user_id = visitor.account_id()
     start = TEST_TODAY - 40 * 7 * DAY

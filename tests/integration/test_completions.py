@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from tests.conftest import TEST_NOW
 from tests.integration.conftest import Visitor, count_completions
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 
 def test_finishing_stores_the_session_and_shows_the_finish_screen(visitor: Visitor) -> None:
@@ -27,7 +27,7 @@ def test_today_shows_the_routine_as_done_after_finishing(visitor: Visitor) -> No
 
 
 def test_a_completion_posted_twice_with_the_same_key_is_stored_once(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     first = visitor.finish(key="same-key-123")
     second = visitor.finish(key="same-key-123", effort="9")
@@ -37,7 +37,7 @@ def test_a_completion_posted_twice_with_the_same_key_is_stored_once(
 
 
 def test_the_idempotency_key_header_wins_over_the_form_field(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     token = visitor.csrf_token()
     form = {"csrf_token": token, "routine": "desk-reset", "steps_done": "5", "steps_total": "9"}
@@ -62,7 +62,7 @@ def test_an_htmx_finish_answers_with_the_summary_block_and_a_replay_with_the_sam
 
 
 def test_effort_11_is_refused_with_the_form_kept_and_nothing_saved(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     response = visitor.finish(effort="11", note="felt strong")
     page = response.get_data(as_text=True)
@@ -102,7 +102,7 @@ BAD_FIELDS = [
 ]
 
 
-def test_each_bad_field_gets_its_own_message(visitor: Visitor, store: Store) -> None:
+def test_each_bad_field_gets_its_own_message(visitor: Visitor, store: TrainingStore) -> None:
     for fields, message in BAD_FIELDS:
         response = visitor.finish(**fields)
         assert response.status_code == 422, fields
@@ -110,12 +110,12 @@ def test_each_bad_field_gets_its_own_message(visitor: Visitor, store: Store) -> 
     assert count_completions(store) == 0
 
 
-def test_finishing_an_unknown_routine_is_a_404(visitor: Visitor, store: Store) -> None:
+def test_finishing_an_unknown_routine_is_a_404(visitor: Visitor, store: TrainingStore) -> None:
     assert visitor.finish(routine="no-such-routine").status_code == 404
     assert count_completions(store) == 0
 
 
-def test_a_post_without_the_csrf_token_is_refused(visitor: Visitor, store: Store) -> None:
+def test_a_post_without_the_csrf_token_is_refused(visitor: Visitor, store: TrainingStore) -> None:
     visitor.get("/")
     response = visitor.client.post(
         "/sessions", data={"routine": "desk-reset", "op_id": "no-token-123", "steps_total": "9"}
@@ -125,7 +125,9 @@ def test_a_post_without_the_csrf_token_is_refused(visitor: Visitor, store: Store
     assert count_completions(store) == 0
 
 
-def test_a_session_counts_on_the_local_date_it_ended(visitor: Visitor, store: Store) -> None:
+def test_a_session_counts_on_the_local_date_it_ended(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     visitor.finish(
         key="tokyo-evening-1",
         started_at="2026-02-20T14:50:00Z",

@@ -13,7 +13,7 @@ from routines.plan.model import DayKind, PlannedDay
 from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.services import plans
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 JSON = {"Accept": "application/json"}
 
@@ -40,7 +40,7 @@ def finish_now(visitor: Visitor, routine: str) -> str:
     return found.group(1)
 
 
-def next_strength_day(app: Flask, store: Store, visitor: Visitor) -> PlannedDay:
+def next_strength_day(app: Flask, store: TrainingStore, visitor: Visitor) -> PlannedDay:
     user = store.user(visitor.account_id())
     assert user is not None
     plan = plans.plan_for(store, app.extensions["hipday"].catalog, user, TEST_TODAY)
@@ -54,7 +54,7 @@ def next_strength_day(app: Flask, store: Store, visitor: Visitor) -> PlannedDay:
 
 
 def test_pain_given_after_the_save_eases_the_next_strength_session(
-    visitor: Visitor, app: Flask, store: Store
+    visitor: Visitor, app: Flask, store: TrainingStore
 ) -> None:
     onboard(visitor)
     public_id = finish_now(visitor, "hip-er-strength")
@@ -79,7 +79,7 @@ def test_pain_given_after_the_save_eases_the_next_strength_session(
 
 
 def test_the_finish_screen_gets_a_refusal_in_words_and_nothing_changes(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     public_id = finish_now(visitor, "desk-reset")
     refused = visitor.client.post(
@@ -94,7 +94,7 @@ def test_the_finish_screen_gets_a_refusal_in_words_and_nothing_changes(
 
 
 def test_a_session_sent_again_under_its_key_answers_its_address_and_counts_once(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     # The finish screen learns where a session the outbox sent lives by sending it once more.
     key = "finish-screen-key-1"
@@ -131,7 +131,7 @@ def _form(visitor: Visitor, key: str, **fields: str) -> dict[str, str]:
 
 
 def test_the_finish_screen_names_what_comes_next_on_the_plan(
-    visitor: Visitor, app: Flask, store: Store
+    visitor: Visitor, app: Flask, store: TrainingStore
 ) -> None:
     onboard(visitor)
     user = store.user(visitor.account_id())

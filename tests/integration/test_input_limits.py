@@ -19,7 +19,7 @@ from tests.conftest import TEST_NOW
 from tests.integration.conftest import Visitor, count_completions
 from tests.integration.test_fuzz import changes, dump
 from webapp.store.models import Completion, PlanEvent
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 #: Every test app's clock reads TEST_NOW (Wednesday 2026-03-04 09:00 UTC): the limits count from it.
 NOW = TEST_NOW
@@ -38,7 +38,7 @@ def user_id_of(visitor: Visitor) -> int:
     return user_id
 
 
-def dump_after_a_visit(visitor: Visitor, store: Store) -> dict[str, Any]:
+def dump_after_a_visit(visitor: Visitor, store: TrainingStore) -> dict[str, Any]:
     """Every row, once the visitor's first visit has made their guest account."""
     visitor.get("/")
     return dump(store.engine)
@@ -62,7 +62,7 @@ def post(visitor: Visitor, url: str, **form: Any) -> TestResponse:
     ],
 )
 def test_a_finish_with_a_unicode_or_huge_number_keeps_the_form_and_saves_nothing(
-    visitor: Visitor, store: Store, name: str, message: str, value: str
+    visitor: Visitor, store: TrainingStore, name: str, message: str, value: str
 ) -> None:
     response = visitor.finish(**{name: value}, note="kept as typed")
     assert response.status_code == 422
@@ -92,7 +92,7 @@ AHEAD = "The session's times must be at most 1 day after now."
     ],
 )  # fmt: skip
 def test_a_finish_at_an_extreme_moment_is_refused_in_words_and_saves_nothing(
-    visitor: Visitor, store: Store, times: dict[str, str], message: str
+    visitor: Visitor, store: TrainingStore, times: dict[str, str], message: str
 ) -> None:
     response = visitor.finish(**times, time_zone="America/New_York")
     assert response.status_code == 422
@@ -101,7 +101,7 @@ def test_a_finish_at_an_extreme_moment_is_refused_in_words_and_saves_nothing(
 
 
 def test_a_finish_at_plus_14_hours_counts_on_that_local_date(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     response = visitor.finish(
         key="kiritimati-1", started_at="2026-03-04T20:00:00+14:00",
@@ -114,7 +114,7 @@ def test_a_finish_at_plus_14_hours_counts_on_that_local_date(
 
 @pytest.mark.parametrize("op_id", ["k" * 65, "k" * 64 + "\n", "key-with-a-newline\n"])
 def test_an_op_id_longer_than_its_column_or_with_a_trailing_newline_is_refused(
-    visitor: Visitor, store: Store, op_id: str
+    visitor: Visitor, store: TrainingStore, op_id: str
 ) -> None:
     response = visitor.finish(key=op_id)
     assert response.status_code == 422
@@ -122,13 +122,13 @@ def test_an_op_id_longer_than_its_column_or_with_a_trailing_newline_is_refused(
     assert count_completions(store) == 0
 
 
-def test_an_op_id_as_long_as_its_column_is_taken(visitor: Visitor, store: Store) -> None:
+def test_an_op_id_as_long_as_its_column_is_taken(visitor: Visitor, store: TrainingStore) -> None:
     assert visitor.finish(key="k" * 64).status_code == 303
     assert count_completions(store) == 1
 
 
 def test_a_finish_with_a_garbled_plan_day_is_logged_at_the_library_dosage(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     for day in ["²", "2026-11-2٠", HUGE, "0001-01-01"]:
         assert (
@@ -143,7 +143,7 @@ def test_a_finish_with_a_garbled_plan_day_is_logged_at_the_library_dosage(
 @pytest.mark.parametrize("value", [*UNICODE_DIGITS, HUGE])
 @pytest.mark.parametrize("name", ["effort", "pain"])
 def test_feedback_with_a_unicode_or_huge_number_keeps_the_form_and_changes_nothing(
-    visitor: Visitor, store: Store, app: Flask, name: str, value: str
+    visitor: Visitor, store: TrainingStore, app: Flask, name: str, value: str
 ) -> None:
     location = visitor.finish(effort="5", pain="1").headers["Location"]
     path = location.split("?")[0]
@@ -160,7 +160,7 @@ def test_feedback_with_a_unicode_or_huge_number_keeps_the_form_and_changes_nothi
 
 @pytest.mark.parametrize("every", [*UNICODE_DIGITS, "٣٠", "３０", HUGE])
 def test_a_desk_interval_in_unicode_digits_or_5000_digits_is_refused_with_the_form(
-    visitor: Visitor, store: Store, every: str
+    visitor: Visitor, store: TrainingStore, every: str
 ) -> None:
     before = dump_after_a_visit(visitor, store)
     response = post(
@@ -182,7 +182,7 @@ def test_a_desk_interval_in_unicode_digits_or_5000_digits_is_refused_with_the_fo
     ],
 )
 def test_reminder_times_and_dates_in_other_digits_are_refused_with_the_form(
-    visitor: Visitor, store: Store, fields: dict[str, str], message: str
+    visitor: Visitor, store: TrainingStore, fields: dict[str, str], message: str
 ) -> None:
     form = {"desk_every": "60", "session_at": "07:00", "desk_from": "09:00",
             "desk_until": "17:00", "paused_until": "", **fields}  # fmt: skip
@@ -240,7 +240,7 @@ def with_plan(visitor: Visitor) -> None:
     ],
 )
 def test_a_vacation_outside_the_limits_is_refused_naming_the_day_and_saves_nothing(
-    visitor: Visitor, store: Store, first: str, last: str, message: str
+    visitor: Visitor, store: TrainingStore, first: str, last: str, message: str
 ) -> None:
     with_plan(visitor)
     before = dump_after_a_visit(visitor, store)
@@ -250,7 +250,7 @@ def test_a_vacation_outside_the_limits_is_refused_naming_the_day_and_saves_nothi
     assert changes(before, dump(store.engine)) == {}
 
 
-def test_a_vacation_two_years_ahead_is_taken(visitor: Visitor, store: Store) -> None:
+def test_a_vacation_two_years_ahead_is_taken(visitor: Visitor, store: TrainingStore) -> None:
     with_plan(visitor)
     response = post(visitor, "/plan/vacations", first="2028-02-26", last="2028-03-03")
     assert response.status_code == 303
@@ -258,7 +258,7 @@ def test_a_vacation_two_years_ahead_is_taken(visitor: Visitor, store: Store) -> 
 
 @pytest.mark.parametrize("target", ["²", "2026-11-2٥", HUGE, "9999-12-31", "0001-01-01"])
 def test_a_move_to_a_garbled_or_far_day_is_refused_and_saves_nothing(
-    visitor: Visitor, store: Store, target: str
+    visitor: Visitor, store: TrainingStore, target: str
 ) -> None:
     with_plan(visitor)
     before = dump_after_a_visit(visitor, store)
@@ -321,7 +321,7 @@ SESSION_CASES = [
 
 @pytest.mark.parametrize(("fields", "message"), SESSION_CASES)
 def test_an_import_with_a_session_out_of_range_names_it_and_saves_nothing(
-    visitor: Visitor, store: Store, fields: dict[str, str], message: str
+    visitor: Visitor, store: TrainingStore, fields: dict[str, str], message: str
 ) -> None:
     document = exported_with_history(visitor)
     second = {**document["sessions"][0], "op_id": "second-session", **fields}
@@ -335,7 +335,9 @@ def test_an_import_with_a_session_out_of_range_names_it_and_saves_nothing(
     assert visitor.get("/progress").status_code == 200
 
 
-def test_an_import_may_date_a_session_by_any_real_offset(visitor: Visitor, store: Store) -> None:
+def test_an_import_may_date_a_session_by_any_real_offset(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     document = exported_with_history(visitor)
     late = {
         **document["sessions"][0],
@@ -364,7 +366,7 @@ def test_an_import_may_date_a_session_by_any_real_offset(visitor: Visitor, store
     ],
 )  # fmt: skip
 def test_an_import_with_a_plan_date_out_of_range_names_it_and_saves_nothing(
-    visitor: Visitor, store: Store, key: str, fields: dict[str, str], message: str
+    visitor: Visitor, store: TrainingStore, key: str, fields: dict[str, str], message: str
 ) -> None:
     document = exported_with_history(visitor)
     document[key][0] |= fields
@@ -379,7 +381,7 @@ def test_an_import_with_a_plan_date_out_of_range_names_it_and_saves_nothing(
 
 
 def test_an_account_holding_sessions_dated_year_1_and_9999_still_shows_every_page(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     """Was a 500 on Today and Progress for good: the streak walk overflowed `date`."""
     with_plan(visitor)

@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor, count_completions
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 OUTBOX = {"Accept": "application/json"}
 FUTURE = "The session's end is in the future. Check your phone's clock."
@@ -41,7 +41,7 @@ def send(visitor: Visitor, ended: datetime, minutes: int = 4, **fields: str) -> 
 
 
 def test_a_session_ending_15_minutes_ahead_is_refused_in_words_the_servers_time_would_fix(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     answer = send(visitor, TEST_NOW + timedelta(minutes=15))
     assert answer.status_code == 422
@@ -83,7 +83,7 @@ def test_a_session_on_a_clock_days_off_is_refused_in_words_the_servers_time_woul
     ids=["too many steps", "too long", "unknown routine", "unreadable time"],
 )
 def test_a_refusal_the_servers_time_would_not_fix_offers_no_such_fix(
-    visitor: Visitor, store: Store, fields: dict[str, str], minutes: int, words: str
+    visitor: Visitor, store: TrainingStore, fields: dict[str, str], minutes: int, words: str
 ) -> None:
     answer = send(visitor, TEST_NOW - timedelta(minutes=1), minutes=minutes, **fields)
     assert answer.status_code == 422
@@ -94,7 +94,7 @@ def test_a_refusal_the_servers_time_would_not_fix_offers_no_such_fix(
 
 
 def test_a_saved_session_is_answered_with_its_id_once_and_again_when_sent_twice(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     key = uuid.uuid4().hex
     first = send(visitor, TEST_NOW - timedelta(minutes=1), op_id=key)

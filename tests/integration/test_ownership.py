@@ -29,7 +29,7 @@ from tests.push.service import Receiver
 from webapp import extensions
 from webapp.services import plans, reminders
 from webapp.store.models import Passkey
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 FORM_TOKEN = re.compile(r'name="csrf_token" value="[^"]*"')
 
@@ -101,7 +101,7 @@ def new_account(
     found = re.match(r"/sessions/([0-9a-f]+)\?", finished.headers["Location"])
     assert found, finished.headers["Location"]
     account.session_id = found.group(1)
-    store: Store = app.extensions["hipday"].store
+    store: TrainingStore = app.extensions["hipday"].store
     if with_plan:
         _plan(app, account, store)
     _reminders(app, account, store, endpoint)
@@ -133,7 +133,7 @@ def _secure(app: Flask, account: Account) -> None:
     account.passkey_id = accounts.passkeys(account.user_id)[0].public_id
 
 
-def _plan(app: Flask, account: Account, store: Store) -> None:
+def _plan(app: Flask, account: Account, store: TrainingStore) -> None:
     days = ["mon", "tue", "wed", "thu", "fri", "sat"]
     assert post(account, "/start", days=days).status_code == 303
     user = store.user(account.user_id)
@@ -154,7 +154,7 @@ def _plan(app: Flask, account: Account, store: Store) -> None:
     account.vacation_id = plans.vacations(store, user)[0].id or 0
 
 
-def _reminders(app: Flask, account: Account, store: Store, endpoint: str | None) -> None:
+def _reminders(app: Flask, account: Account, store: TrainingStore, endpoint: str | None) -> None:
     form = {
         "session_on": "on",
         "session_at": "07:30",
@@ -186,7 +186,7 @@ def _reminders(app: Flask, account: Account, store: Store, endpoint: str | None)
         )
 
 
-def _calendar_token(store: Store, account: Account) -> str:
+def _calendar_token(store: TrainingStore, account: Account) -> str:
     user = store.user(account.user_id)
     assert user is not None and user.calendar_token
     return user.calendar_token

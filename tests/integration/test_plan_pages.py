@@ -15,7 +15,7 @@ from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.services import plans
 from webapp.store.models import ProgramVersion
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 
 def today() -> date:
@@ -29,7 +29,7 @@ def onboard(visitor: Visitor, **answers: object) -> None:
     assert response.status_code == 303 and response.headers["Location"] == "/plan"
 
 
-def plan_of(app: Flask, store: Store, user_id: int = 1) -> plans.Plan:
+def plan_of(app: Flask, store: TrainingStore, user_id: int = 1) -> plans.Plan:
     user = store.user(user_id)
     assert user is not None
     plan = plans.plan_for(store, app.extensions["hipday"].catalog, user, today())
@@ -52,7 +52,7 @@ def test_the_plan_page_sends_a_first_visitor_to_onboarding(visitor: Visitor) -> 
 
 
 def test_skipping_every_question_gives_the_default_program(
-    visitor: Visitor, app: Flask, store: Store
+    visitor: Visitor, app: Flask, store: TrainingStore
 ) -> None:
     onboard(visitor)
     version = store.program_versions(1)[0]
@@ -61,7 +61,9 @@ def test_skipping_every_question_gives_the_default_program(
     assert "Foundation phase · week 1" in page and "Deload week" in page
 
 
-def test_a_wrong_answer_is_explained_and_the_form_kept(visitor: Visitor, store: Store) -> None:
+def test_a_wrong_answer_is_explained_and_the_form_kept(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     response = visitor.client.post(
         "/start", data={"csrf_token": visitor.csrf_token(), "days": ["mon"], "goal": "lifting"}
     )
@@ -72,7 +74,9 @@ def test_a_wrong_answer_is_explained_and_the_form_kept(visitor: Visitor, store: 
     assert store.program_versions(1) == []
 
 
-def test_today_shows_the_planned_session_first(visitor: Visitor, app: Flask, store: Store) -> None:
+def test_today_shows_the_planned_session_first(
+    visitor: Visitor, app: Flask, store: TrainingStore
+) -> None:
     onboard(visitor, days=["mon", "tue", "wed", "thu", "fri", "sat", "sun"][:6])
     page = text(visitor.get("/"))
     planned = plan_of(app, store).day(today())
@@ -85,7 +89,7 @@ def test_today_shows_the_planned_session_first(visitor: Visitor, app: Flask, sto
 
 
 def test_skipping_a_day_marks_it_and_can_be_undone(
-    visitor: Visitor, app: Flask, store: Store
+    visitor: Visitor, app: Flask, store: TrainingStore
 ) -> None:
     onboard(visitor, days=["mon", "wed", "fri"])
     day = first_future_day(plan_of(app, store), DayKind.MOBILITY)
@@ -98,7 +102,7 @@ def test_skipping_a_day_marks_it_and_can_be_undone(
     assert plan_of(app, store).day(day).status.value == "planned"  # type: ignore[union-attr]
 
 
-def test_a_rest_day_cannot_be_skipped(visitor: Visitor, app: Flask, store: Store) -> None:
+def test_a_rest_day_cannot_be_skipped(visitor: Visitor, app: Flask, store: TrainingStore) -> None:
     onboard(visitor, days=["mon", "wed", "fri"])
     rest = first_future_day(plan_of(app, store), DayKind.REST)
     response = visitor.client.post(f"/plan/{rest}/skip", data={"csrf_token": visitor.csrf_token()})
@@ -107,7 +111,7 @@ def test_a_rest_day_cannot_be_skipped(visitor: Visitor, app: Flask, store: Store
 
 
 def test_a_session_moves_to_a_free_day_of_the_same_week(
-    visitor: Visitor, app: Flask, store: Store
+    visitor: Visitor, app: Flask, store: TrainingStore
 ) -> None:
     onboard(visitor, days=["mon", "wed", "fri"])
     plan = plan_of(app, store)
@@ -134,7 +138,7 @@ def test_a_session_moves_to_a_free_day_of_the_same_week(
 
 
 def test_a_vacation_silences_its_days_and_a_backwards_one_is_refused(
-    visitor: Visitor, app: Flask, store: Store, other_visitor: Visitor
+    visitor: Visitor, app: Flask, store: TrainingStore, other_visitor: Visitor
 ) -> None:
     onboard(visitor, days=["mon", "wed", "fri"])
     token = visitor.csrf_token()
@@ -157,7 +161,7 @@ def test_a_vacation_silences_its_days_and_a_backwards_one_is_refused(
 
 
 def test_changing_settings_replans_from_today_and_keeps_the_past(
-    visitor: Visitor, app: Flask, store: Store
+    visitor: Visitor, app: Flask, store: TrainingStore
 ) -> None:
     user_id = visitor.account_id()
     start = today() - timedelta(days=10)
@@ -182,7 +186,7 @@ def test_changing_settings_replans_from_today_and_keeps_the_past(
 
 
 def test_the_player_opens_a_planned_day_with_that_weeks_dosage(
-    visitor: Visitor, app: Flask, store: Store
+    visitor: Visitor, app: Flask, store: TrainingStore
 ) -> None:
     onboard(visitor, days=["mon", "wed", "fri"])
     plan = plan_of(app, store)
@@ -218,7 +222,9 @@ def test_the_calendar_feed_has_stable_events_and_can_be_turned_off(
     assert other_visitor.get("/calendar/made-up-token.ics").status_code == 404
 
 
-def test_plan_changes_without_a_csrf_token_are_refused(visitor: Visitor, store: Store) -> None:
+def test_plan_changes_without_a_csrf_token_are_refused(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     onboard(visitor)
     day = (today() + timedelta(days=1)).isoformat()
     for url, form in [

@@ -28,7 +28,7 @@ from tests.push.service import Receiver
 from webapp.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from webapp.store.db import MIGRATIONS, make_engine, migrate
 from webapp.store.models import Completion
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 postgres_only = pytest.mark.skipif(
     not ON_POSTGRES,
@@ -135,7 +135,7 @@ def test_upgrading_a_database_with_data_keeps_every_row(empty_engine: Engine) ->
     assert {table: count(empty_engine, table) for table in ROWS} == dict.fromkeys(ROWS, 1)
 
 
-def test_a_deleted_users_id_is_never_given_to_a_new_user(store: Store) -> None:
+def test_a_deleted_users_id_is_never_given_to_a_new_user(store: TrainingStore) -> None:
     first = store.create_guest()
     assert store.delete_user(first.id or 0)
     second = store.create_guest()
@@ -158,7 +158,9 @@ def a_session(user_id: int, op_id: str, effort: int) -> Completion:
     )
 
 
-def test_one_session_sent_over_many_connections_at_once_is_stored_once(store: Store) -> None:
+def test_one_session_sent_over_many_connections_at_once_is_stored_once(
+    store: TrainingStore,
+) -> None:
     """A phone's outbox and a retried request race with the same Idempotency-Key."""
     user = store.create_guest()
     senders = 8

@@ -11,7 +11,7 @@ from flask import Flask
 
 from tests.conftest import TEST_NOW, make_app
 from tests.integration.conftest import Visitor
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 
 class Calendar:
@@ -44,12 +44,12 @@ def save(visitor: Visitor, **answers: object) -> None:
     assert visitor.client.post("/settings", data=form).status_code == 303
 
 
-def goals(store: Store) -> list[tuple[str, str]]:
+def goals(store: TrainingStore) -> list[tuple[str, str]]:
     return [(v.effective_from.isoformat(), v.goal) for v in store.program_versions(1)]
 
 
 def test_saving_settings_again_on_the_same_day_replaces_that_days_version(
-    visitor: Visitor, store: Store, calendar: Calendar
+    visitor: Visitor, store: TrainingStore, calendar: Calendar
 ) -> None:
     save(visitor, goal="general")
     calendar.next_day()
@@ -61,7 +61,7 @@ def test_saving_settings_again_on_the_same_day_replaces_that_days_version(
 
 
 def test_a_save_that_changes_nothing_adds_no_version(
-    visitor: Visitor, store: Store, calendar: Calendar
+    visitor: Visitor, store: TrainingStore, calendar: Calendar
 ) -> None:
     save(visitor, goal="lifting", experience="some")
     for _ in range(3):
@@ -71,7 +71,7 @@ def test_a_save_that_changes_nothing_adds_no_version(
 
 
 def test_taking_back_todays_change_leaves_the_settings_as_they_were(
-    visitor: Visitor, store: Store, calendar: Calendar
+    visitor: Visitor, store: TrainingStore, calendar: Calendar
 ) -> None:
     save(visitor, goal="general")
     calendar.next_day()
@@ -81,7 +81,7 @@ def test_taking_back_todays_change_leaves_the_settings_as_they_were(
 
 
 def test_three_hundred_saves_over_three_days_keep_three_versions(
-    visitor: Visitor, store: Store, calendar: Calendar
+    visitor: Visitor, store: TrainingStore, calendar: Calendar
 ) -> None:
     for day_goal in ("running", "lifting", "desk"):
         for n in range(100):
@@ -91,7 +91,7 @@ def test_three_hundred_saves_over_three_days_keep_three_versions(
 
 
 def test_the_day_a_version_belongs_to_is_the_users_local_day(
-    visitor: Visitor, store: Store, calendar: Calendar
+    visitor: Visitor, store: TrainingStore, calendar: Calendar
 ) -> None:
     zone = {"csrf_token": visitor.csrf_token(), "time_zone": "Pacific/Auckland"}
     assert visitor.client.post("/settings/time-zone", data=zone).status_code == 303

@@ -18,7 +18,7 @@ from werkzeug.test import TestResponse
 from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor, count_completions
 from webapp.store.models import Completion, User
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -97,7 +97,7 @@ def history_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def user_of(visitor: Visitor, store: Store) -> User:
+def user_of(visitor: Visitor, store: TrainingStore) -> User:
     with visitor.client.session_transaction() as session:
         user_id = session["user_id"]
     user = store.user(user_id)
@@ -105,7 +105,7 @@ def user_of(visitor: Visitor, store: Store) -> User:
     return user
 
 
-def completion_of(visitor: Visitor, store: Store, public_id: str) -> Completion:
+def completion_of(visitor: Visitor, store: TrainingStore, public_id: str) -> Completion:
     found = store.completion(user_of(visitor, store).id or 0, public_id)
     assert found is not None
     return found
@@ -339,7 +339,7 @@ def test_a_sessions_page_shows_its_day_exercises_and_dosage(visitor: Visitor) ->
 
 
 def test_feedback_can_be_changed_and_a_wrong_number_is_refused_with_the_form_kept(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     public_id = finish_at(visitor, berlin_now() - timedelta(hours=1), effort="5", pain="0")
     url = f"/sessions/{public_id}/feedback"
@@ -380,7 +380,9 @@ def test_feedback_can_be_changed_and_a_wrong_number_is_refused_with_the_form_kep
     assert (row.effort, row.pain, row.note) == (7, 2, "Hips felt loose")
 
 
-def test_an_htmx_feedback_refusal_swaps_only_the_form(visitor: Visitor, store: Store) -> None:
+def test_an_htmx_feedback_refusal_swaps_only_the_form(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     public_id = finish_at(visitor, berlin_now() - timedelta(hours=1))
     refused = visitor.client.post(
         f"/sessions/{public_id}/feedback",
@@ -398,7 +400,7 @@ def test_an_htmx_feedback_refusal_swaps_only_the_form(visitor: Visitor, store: S
 
 
 def test_another_visitor_can_neither_see_nor_change_your_sessions(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     public_id = finish_at(visitor, berlin_now() - timedelta(hours=1), note="mine")
     before = completion_of(visitor, store, public_id)
@@ -431,7 +433,7 @@ def post_zone(visitor: Visitor, time_zone: str, follow_phone: bool) -> TestRespo
 
 
 def test_an_unknown_time_zone_is_refused_and_nothing_changes(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     visitor.account_id()
     response = post_zone(visitor, "Mars/Olympus_Mons", follow_phone=False)
@@ -444,7 +446,7 @@ def test_an_unknown_time_zone_is_refused_and_nothing_changes(
 
 
 def test_a_chosen_time_zone_stays_when_the_phone_is_elsewhere(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     response = post_zone(visitor, "America/New_York", follow_phone=False)
     assert response.status_code == 303
@@ -471,7 +473,7 @@ def test_a_chosen_time_zone_stays_when_the_phone_is_elsewhere(
 
 
 def test_following_the_phone_adopts_the_zone_a_session_was_finished_in(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     post_zone(visitor, "America/New_York", follow_phone=True)
     user = user_of(visitor, store)
@@ -484,7 +486,7 @@ def test_following_the_phone_adopts_the_zone_a_session_was_finished_in(
 
 
 def test_the_phones_detected_zone_is_adopted_only_when_following_it(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     def detect(time_zone: str, csrf: bool = True) -> TestResponse:
         headers = {"X-CSRFToken": visitor.csrf_token()} if csrf else {}
@@ -513,7 +515,7 @@ def test_the_phones_detected_zone_is_adopted_only_when_following_it(
     assert user_of(visitor, store).time_zone == "Asia/Tokyo"
 
 
-def test_the_time_zone_form_needs_its_csrf_token(visitor: Visitor, store: Store) -> None:
+def test_the_time_zone_form_needs_its_csrf_token(visitor: Visitor, store: TrainingStore) -> None:
     visitor.account_id()
     response = visitor.client.post(
         "/settings/time-zone", data={"time_zone": "Asia/Tokyo", "follow_phone": "1"}

@@ -31,7 +31,7 @@ from webapp.scheduler import process as scheduler
 from webapp.services import reminders
 from webapp.store.models import PushSubscription, Reminder, ReminderDelivery, User
 from webapp.store.reminders import ReminderStore
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 PAGE = "/settings/reminders"
 DEVICES = "/settings/reminders/devices"
@@ -99,7 +99,7 @@ def user_id_of(visitor: Visitor) -> int:
     return user_id
 
 
-def user_of(store: Store, visitor: Visitor) -> User:
+def user_of(store: TrainingStore, visitor: Visitor) -> User:
     user = store.user(user_id_of(visitor))
     assert user is not None
     return user
@@ -133,7 +133,7 @@ def save(visitor: Visitor, form: dict[str, str | list[str]], token: str | None) 
     return visitor.client.post(PAGE, data=data)
 
 
-def saved_settings(store: Store, rows: ReminderStore, user_id: int) -> dict[str, Any]:
+def saved_settings(store: TrainingStore, rows: ReminderStore, user_id: int) -> dict[str, Any]:
     """Everything the form saves for the user, as stored."""
     user = store.user(user_id)
     assert user is not None
@@ -159,7 +159,7 @@ def subscribe(
     return visitor.client.post(DEVICES, json=body, headers=headers)
 
 
-def all_subscriptions(store: Store) -> list[tuple[str, int]]:
+def all_subscriptions(store: TrainingStore) -> list[tuple[str, int]]:
     """(endpoint, user id) of every stored subscription, whoever's."""
     with Session(store.engine) as session:
         rows = session.exec(select(PushSubscription).order_by(col(PushSubscription.id))).all()
@@ -171,7 +171,7 @@ def device_ids(page: str) -> list[str]:
     return re.findall(r'name="device" value="([^"]+)"', page)
 
 
-def count_rows(store: Store, table: Any, *where: Any) -> int:
+def count_rows(store: TrainingStore, table: Any, *where: Any) -> int:
     with Session(store.engine) as session:
         count: int = session.exec(select(func.count()).select_from(table).where(*where)).one()
         return count
@@ -326,7 +326,7 @@ def test_the_form_as_a_first_visitor_sees_it_saves(
 
 
 def test_valid_answers_are_saved_and_the_next_reminder_shown(
-    visitor: Visitor, store: Store, reminder_rows: ReminderStore
+    visitor: Visitor, store: TrainingStore, reminder_rows: ReminderStore
 ) -> None:
     pause = local_today() + timedelta(days=10)
     response = save(visitor, answers(paused_until=pause.isoformat()), token_of(visitor))
@@ -391,7 +391,7 @@ def test_changing_the_time_zone_moves_the_next_reminder(
 
 @pytest.mark.parametrize("days_ahead", [0, 366], ids=["today", "a-year-ahead"])
 def test_a_pause_may_end_today_or_up_to_a_year_ahead(
-    days_ahead: int, visitor: Visitor, store: Store
+    days_ahead: int, visitor: Visitor, store: TrainingStore
 ) -> None:
     until = local_today() + timedelta(days=days_ahead)
     response = save(visitor, answers(paused_until=until.isoformat()), token_of(visitor))
@@ -497,7 +497,7 @@ INVALID: list[tuple[str, dict[str, str | list[str]], str, list[str]]] = [
 )
 def test_a_wrong_answer_is_explained_the_form_kept_and_nothing_saved(
     visitor: Visitor,
-    store: Store,
+    store: TrainingStore,
     reminder_rows: ReminderStore,
     changes: dict[str, str | list[str]],
     message: str,
@@ -535,7 +535,7 @@ def test_a_wrong_answer_is_explained_the_form_kept_and_nothing_saved(
 
 
 def test_a_pause_that_has_ended_does_not_block_saving_the_form(
-    visitor: Visitor, store: Store, reminder_rows: ReminderStore
+    visitor: Visitor, store: TrainingStore, reminder_rows: ReminderStore
 ) -> None:
     token = token_of(visitor)
     pause = (local_today() + timedelta(days=3)).isoformat()
@@ -574,7 +574,7 @@ def _without_token(
 def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
     name: str,
     visitor: Visitor,
-    store: Store,
+    store: TrainingStore,
     reminder_rows: ReminderStore,
     push_service: MockPushService,
 ) -> None:
@@ -600,7 +600,7 @@ def test_every_post_without_a_csrf_token_is_refused_and_changes_nothing(
 
 
 def test_a_subscription_is_stored_labelled_from_the_browser_and_listed(
-    visitor: Visitor, app: Flask, store: Store, push_service: MockPushService
+    visitor: Visitor, app: Flask, store: TrainingStore, push_service: MockPushService
 ) -> None:
     token = token_of(visitor)
     phone = push_service.subscribe()
@@ -618,7 +618,7 @@ def test_a_subscription_is_stored_labelled_from_the_browser_and_listed(
 
 
 def test_the_same_endpoint_posted_again_updates_it_rather_than_adding_another(
-    visitor: Visitor, store: Store, push_service: MockPushService
+    visitor: Visitor, store: TrainingStore, push_service: MockPushService
 ) -> None:
     token = token_of(visitor)
     phone = push_service.subscribe()
@@ -677,7 +677,7 @@ def _broken(subscription: dict[str, Any], case: str) -> Any:
     ],
 )
 def test_a_broken_subscription_is_refused_in_words(
-    case: str, message: str, visitor: Visitor, store: Store, push_service: MockPushService
+    case: str, message: str, visitor: Visitor, store: TrainingStore, push_service: MockPushService
 ) -> None:
     body = _broken(push_service.subscribe(), case)
     response = visitor.client.post(DEVICES, json=body, headers={"X-CSRFToken": token_of(visitor)})
@@ -692,7 +692,7 @@ def test_a_broken_subscription_is_refused_in_words(
     ids=["garbled-json", "a-form-not-json"],
 )
 def test_a_body_that_is_not_json_is_refused(
-    body: str, content_type: str | None, visitor: Visitor, store: Store
+    body: str, content_type: str | None, visitor: Visitor, store: TrainingStore
 ) -> None:
     headers = {"X-CSRFToken": token_of(visitor)}
     if content_type is None:
@@ -706,7 +706,7 @@ def test_a_body_that_is_not_json_is_refused(
 
 
 def test_a_subscription_made_under_another_server_key_is_refused_with_a_409(
-    visitor: Visitor, store: Store, push_service: MockPushService
+    visitor: Visitor, store: TrainingStore, push_service: MockPushService
 ) -> None:
     other_key = base64.urlsafe_b64encode(b"\x04" + b"\x01" * 64).rstrip(b"=").decode()
     response = subscribe(visitor, push_service.subscribe(), token=token_of(visitor), key=other_key)
@@ -756,7 +756,7 @@ def test_in_production_only_https_push_services_are_accepted(
 
 
 def test_several_devices_are_listed_and_the_lists_remove_button_removes_only_one(
-    visitor: Visitor, store: Store, push_service: MockPushService
+    visitor: Visitor, store: TrainingStore, push_service: MockPushService
 ) -> None:
     token = token_of(visitor)
     phone, tablet = push_service.subscribe(), push_service.subscribe()
@@ -804,7 +804,7 @@ def test_removing_a_device_already_gone_with_htmx_refreshes_the_list(
 
 
 def test_another_users_device_cannot_be_removed_by_its_public_id(
-    visitor: Visitor, other_visitor: Visitor, store: Store, push_service: MockPushService
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore, push_service: MockPushService
 ) -> None:
     theirs = push_service.subscribe()
     their_id = subscribe(other_visitor, theirs, token=token_of(other_visitor)).get_json()["id"]
@@ -818,7 +818,7 @@ def test_another_users_device_cannot_be_removed_by_its_public_id(
 
 
 def test_this_phone_turning_reminders_off_removes_its_subscription_only(
-    visitor: Visitor, other_visitor: Visitor, store: Store, push_service: MockPushService
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore, push_service: MockPushService
 ) -> None:
     token = token_of(visitor)
     phone, laptop = push_service.subscribe(), push_service.subscribe()
@@ -844,7 +844,7 @@ def test_this_phone_turning_reminders_off_removes_its_subscription_only(
 
 
 def test_an_endpoint_moves_to_the_account_that_subscribes_it_last(
-    visitor: Visitor, other_visitor: Visitor, store: Store, push_service: MockPushService
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore, push_service: MockPushService
 ) -> None:
     browser = push_service.subscribe()
     assert subscribe(visitor, browser, token=token_of(visitor)).status_code == 201
@@ -906,7 +906,7 @@ def test_the_test_buttons_answer_shows_with_htmx_even_when_nothing_was_sent(
 
 
 def test_a_device_the_push_service_says_is_gone_is_removed_by_the_test(
-    visitor: Visitor, store: Store, push_service: MockPushService
+    visitor: Visitor, store: TrainingStore, push_service: MockPushService
 ) -> None:
     token = token_of(visitor)
     phone, old_laptop = push_service.subscribe(), push_service.subscribe()
@@ -926,7 +926,7 @@ def test_a_device_the_push_service_says_is_gone_is_removed_by_the_test(
 
 
 def _reminder_with_token(
-    app: Flask, store: Store, rows: ReminderStore, visitor: Visitor
+    app: Flask, store: TrainingStore, rows: ReminderStore, visitor: Visitor
 ) -> tuple[Reminder, str, date]:
     """The visitor's session reminder, due about 23 hours from now, and a Snooze/Skip token."""
     at = (TEST_NOW - timedelta(hours=1)).strftime("%H:%M")
@@ -949,7 +949,7 @@ def _state(rows: ReminderStore, reminder: Reminder) -> tuple[datetime | None, da
 
 
 def test_snooze_brings_the_reminder_back_in_15_minutes_without_a_csrf_token(
-    app: Flask, visitor: Visitor, store: Store, reminder_rows: ReminderStore
+    app: Flask, visitor: Visitor, store: TrainingStore, reminder_rows: ReminderStore
 ) -> None:
     reminder, token, _ = _reminder_with_token(app, store, reminder_rows, visitor)
     response = visitor.client.post(ACT, json={"token": token, "action": "snooze"})
@@ -961,7 +961,7 @@ def test_snooze_brings_the_reminder_back_in_15_minutes_without_a_csrf_token(
 
 
 def test_skip_today_keeps_the_reminder_quiet_that_day(
-    app: Flask, visitor: Visitor, store: Store, reminder_rows: ReminderStore
+    app: Flask, visitor: Visitor, store: TrainingStore, reminder_rows: ReminderStore
 ) -> None:
     reminder, token, day = _reminder_with_token(app, store, reminder_rows, visitor)
     response = visitor.client.post(ACT, json={"token": token, "action": "skip"})
@@ -974,7 +974,7 @@ def test_another_account_cannot_use_a_reminders_token(
     app: Flask,
     visitor: Visitor,
     other_visitor: Visitor,
-    store: Store,
+    store: TrainingStore,
     reminder_rows: ReminderStore,
 ) -> None:
     reminder, token, _ = _reminder_with_token(app, store, reminder_rows, visitor)
@@ -987,7 +987,7 @@ def test_another_account_cannot_use_a_reminders_token(
 
 
 def test_a_forged_or_garbled_token_does_nothing(
-    app: Flask, visitor: Visitor, store: Store, reminder_rows: ReminderStore
+    app: Flask, visitor: Visitor, store: TrainingStore, reminder_rows: ReminderStore
 ) -> None:
     reminder, token, day = _reminder_with_token(app, store, reminder_rows, visitor)
     user = user_of(store, visitor)
@@ -1013,7 +1013,7 @@ def test_a_forged_or_garbled_token_does_nothing(
     ids=["delete", "start", "no-action", "no-token", "token-not-text", "a-list"],
 )
 def test_an_unknown_action_is_refused(
-    body: Any, app: Flask, visitor: Visitor, store: Store, reminder_rows: ReminderStore
+    body: Any, app: Flask, visitor: Visitor, store: TrainingStore, reminder_rows: ReminderStore
 ) -> None:
     reminder, token, _ = _reminder_with_token(app, store, reminder_rows, visitor)
     body = json.loads(json.dumps(body).replace("TOKEN", token))
@@ -1024,7 +1024,7 @@ def test_an_unknown_action_is_refused(
 
 
 def test_an_action_without_a_cookie_does_nothing_and_makes_no_account(
-    app: Flask, visitor: Visitor, store: Store, reminder_rows: ReminderStore
+    app: Flask, visitor: Visitor, store: TrainingStore, reminder_rows: ReminderStore
 ) -> None:
     reminder, token, _ = _reminder_with_token(app, store, reminder_rows, visitor)
     users = count_rows(store, User)
@@ -1043,7 +1043,7 @@ def test_deleting_the_account_removes_its_reminders_deliveries_and_devices(
     app: Flask,
     visitor: Visitor,
     other_visitor: Visitor,
-    store: Store,
+    store: TrainingStore,
     reminder_rows: ReminderStore,
     push_service: MockPushService,
 ) -> None:
@@ -1111,7 +1111,7 @@ def test_vapid_new_prints_a_fresh_private_key_and_changes_nothing(
 def test_scheduler_once_sends_the_due_reminders_and_exits(
     app: Flask,
     visitor: Visitor,
-    store: Store,
+    store: TrainingStore,
     reminder_rows: ReminderStore,
     push_service: MockPushService,
 ) -> None:

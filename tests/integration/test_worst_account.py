@@ -26,7 +26,7 @@ from webapp import extensions
 from webapp.presenters.calendar_feed import PAST
 from webapp.services import plans, reminders
 from webapp.store.models import Reminder, User
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 DAY = timedelta(days=1)
 #: The newest version's session days (tests/worst_account.py, version 20): Tue, Thu and Sat.
@@ -49,8 +49,8 @@ def client(worst: tuple[Flask, FlaskClient, WorstAccount]) -> FlaskClient:
 
 
 @pytest.fixture
-def store(worst: tuple[Flask, FlaskClient, WorstAccount]) -> Store:
-    found: Store = worst[0].extensions["hipday"].store
+def store(worst: tuple[Flask, FlaskClient, WorstAccount]) -> TrainingStore:
+    found: TrainingStore = worst[0].extensions["hipday"].store
     return found
 
 
@@ -112,7 +112,7 @@ def test_a_planned_day_opens_in_the_player_at_its_dosage(client: FlaskClient) ->
 
 
 def test_a_session_page_lists_every_exercise_it_logged(
-    client: FlaskClient, store: Store, worst: tuple[Flask, FlaskClient, WorstAccount]
+    client: FlaskClient, store: TrainingStore, worst: tuple[Flask, FlaskClient, WorstAccount]
 ) -> None:
     session = store.completions_on(worst[2].user_id, TEST_TODAY)[-1]
     shown = page(client, f"/sessions/{session.public_id}")
@@ -120,7 +120,7 @@ def test_a_session_page_lists_every_exercise_it_logged(
 
 
 def test_the_calendar_feed_holds_the_last_weeks_and_the_plan_ahead(
-    store: Store, worst: tuple[Flask, FlaskClient, WorstAccount]
+    store: TrainingStore, worst: tuple[Flask, FlaskClient, WorstAccount]
 ) -> None:
     app, _, account = worst
     user = store.user(account.user_id)
@@ -135,7 +135,7 @@ def test_the_calendar_feed_holds_the_last_weeks_and_the_plan_ahead(
 
 
 def test_a_reminder_stays_quiet_today_and_speaks_on_the_next_session_day(
-    store: Store, worst: tuple[Flask, FlaskClient, WorstAccount]
+    store: TrainingStore, worst: tuple[Flask, FlaskClient, WorstAccount]
 ) -> None:
     app, _, account = worst
     user = store.user(account.user_id)

@@ -21,7 +21,7 @@ from tests.integration.conftest import Visitor
 from webapp.services import data_import
 from webapp.services import sessions as services
 from webapp.store.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 TABLES = (User, Completion, CompletionExercise, ProgramVersion, PlanEvent)
 
@@ -33,7 +33,7 @@ def user_id_of(visitor: Visitor) -> int:
     return user_id
 
 
-def rows_of(store: Store, user_id: int) -> dict[str, int]:
+def rows_of(store: TrainingStore, user_id: int) -> dict[str, int]:
     """How many rows of each table belong to the user."""
     with Session(store.engine) as session:
         theirs = select(col(Completion.id)).where(Completion.user_id == user_id)
@@ -52,7 +52,7 @@ def rows_of(store: Store, user_id: int) -> dict[str, int]:
         }
 
 
-def all_rows(store: Store) -> dict[str, int]:
+def all_rows(store: TrainingStore) -> dict[str, int]:
     with Session(store.engine) as session:
         return {
             table.__name__: session.exec(select(func.count()).select_from(table)).one()
@@ -69,7 +69,7 @@ def next_monday() -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-def build_history(visitor: Visitor, store: Store) -> int:
+def build_history(visitor: Visitor, store: TrainingStore) -> int:
     """A program changed once, a skip, a move and a vacation, and two sessions with feedback."""
     token = visitor.csrf_token()
     assert visitor.client.post("/start", data={"csrf_token": token}).status_code == 303
@@ -92,7 +92,7 @@ def build_history(visitor: Visitor, store: Store) -> int:
     return user_id
 
 
-def onboarded_a_week_ago(store: Store, user_id: int) -> None:
+def onboarded_a_week_ago(store: TrainingStore, user_id: int) -> None:
     with Session(store.engine) as session:
         for version in session.exec(
             select(ProgramVersion).where(ProgramVersion.user_id == user_id)
@@ -121,7 +121,7 @@ def import_file(visitor: Visitor, body: bytes, token: str | None = None) -> Any:
 
 
 def test_the_json_export_holds_everything_of_the_user_and_nothing_else(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     user_id = build_history(visitor, store)
     visitor.client.post("/settings/calendar", data={"csrf_token": visitor.csrf_token()})
@@ -168,7 +168,7 @@ def keys_in(value: Any) -> list[str]:
 
 
 def test_another_visitors_export_never_holds_the_first_visitors_data(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     build_history(visitor, store)
     document = export_of(other_visitor)
@@ -181,7 +181,9 @@ def read_csv(body: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def test_the_csv_zip_has_five_files_with_the_right_rows(visitor: Visitor, store: Store) -> None:
+def test_the_csv_zip_has_five_files_with_the_right_rows(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     user_id = build_history(visitor, store)
     response = visitor.get("/settings/data/hipday-csv.zip")
     assert response.mimetype == "application/zip"
@@ -213,7 +215,7 @@ def test_the_csv_zip_has_five_files_with_the_right_rows(visitor: Visitor, store:
     ["/settings/data/hipday.json", "/settings/data/hipday-csv.zip", "/settings/data/sessions.csv"],
 )
 def test_each_download_is_sent_in_parts_as_it_is_written(
-    visitor: Visitor, store: Store, url: str
+    visitor: Visitor, store: TrainingStore, url: str
 ) -> None:
     build_history(visitor, store)
     response = visitor.get(url)
@@ -248,7 +250,7 @@ def test_sessions_csv_defuses_imported_notes_that_start_with_a_tab_or_return(
 
 
 def test_an_export_imported_into_a_fresh_account_brings_everything_back(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     user_a = build_history(visitor, store)
     exported = export_of(visitor)
@@ -263,7 +265,9 @@ def test_an_export_imported_into_a_fresh_account_brings_everything_back(
     assert ids_a.isdisjoint(c.public_id for c in store.completions(user_b))
 
 
-def test_importing_the_same_file_twice_changes_nothing(visitor: Visitor, store: Store) -> None:
+def test_importing_the_same_file_twice_changes_nothing(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     build_history(visitor, store)
     before, body = all_rows(store), visitor.get("/settings/data/hipday.json").get_data()
     exported = json.loads(body)
@@ -275,7 +279,7 @@ def test_importing_the_same_file_twice_changes_nothing(visitor: Visitor, store: 
 
 
 def test_an_import_adds_only_the_sessions_an_account_lacks(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     visitor.finish(key="shared-session-1", note="from the file")
     visitor.finish(note="only in the file")
@@ -322,7 +326,7 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("make_file", "message"), BAD_FILES)
 def test_a_bad_file_is_refused_in_plain_words_and_changes_nothing(
-    visitor: Visitor, other_visitor: Visitor, store: Store, make_file: Any, message: str
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore, make_file: Any, message: str
 ) -> None:
     build_history(visitor, store)
     body, token = make_file(visitor), other_visitor.csrf_token()
@@ -335,7 +339,7 @@ def test_a_bad_file_is_refused_in_plain_words_and_changes_nothing(
     assert all_rows(store) == before
 
 
-def test_an_import_without_a_file_asks_for_one(visitor: Visitor, store: Store) -> None:
+def test_an_import_without_a_file_asks_for_one(visitor: Visitor, store: TrainingStore) -> None:
     token = visitor.csrf_token()
     before = all_rows(store)
     response = visitor.client.post("/settings/data/import", data={"csrf_token": token})
@@ -345,7 +349,7 @@ def test_an_import_without_a_file_asks_for_one(visitor: Visitor, store: Store) -
 
 
 def test_an_import_accepts_files_far_over_the_usual_body_limit(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     build_history(visitor, store)
     body = visitor.get("/settings/data/hipday.json").get_data()
@@ -354,7 +358,9 @@ def test_an_import_accepts_files_far_over_the_usual_body_limit(
     assert len(export_of(other_visitor)["sessions"]) == 2
 
 
-def test_a_file_over_the_import_limit_is_refused_with_a_413(visitor: Visitor, store: Store) -> None:
+def test_a_file_over_the_import_limit_is_refused_with_a_413(
+    visitor: Visitor, store: TrainingStore
+) -> None:
     visitor.finish()
     before = all_rows(store)
     # The size a browser declares is refused before the body is read, as it would be here.
@@ -375,7 +381,7 @@ def test_other_forms_keep_the_small_body_limit(visitor: Visitor) -> None:
 
 
 def test_import_and_delete_without_a_csrf_token_are_refused(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     build_history(visitor, store)
     body = visitor.get("/settings/data/hipday.json").get_data()
@@ -389,7 +395,7 @@ def test_import_and_delete_without_a_csrf_token_are_refused(
 
 
 def test_deleting_without_confirming_is_refused_and_deletes_nothing(
-    visitor: Visitor, store: Store
+    visitor: Visitor, store: TrainingStore
 ) -> None:
     user_id = build_history(visitor, store)
     before = rows_of(store, user_id)
@@ -402,7 +408,7 @@ def test_deleting_without_confirming_is_refused_and_deletes_nothing(
 
 
 def test_deleting_with_confirmation_removes_every_row_of_that_user_only(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     user_id = build_history(visitor, store)
     other_id = build_history(other_visitor, store)
@@ -416,7 +422,7 @@ def test_deleting_with_confirmation_removes_every_row_of_that_user_only(
         assert "user_id" not in session
 
 
-def test_the_goodbye_page_makes_no_new_account(visitor: Visitor, store: Store) -> None:
+def test_the_goodbye_page_makes_no_new_account(visitor: Visitor, store: TrainingStore) -> None:
     before = all_rows(store)["User"]
     page = visitor.get("/goodbye")
     assert page.status_code == 200 and "Your account is deleted" in text(page)
@@ -425,7 +431,7 @@ def test_the_goodbye_page_makes_no_new_account(visitor: Visitor, store: Store) -
 
 
 def test_after_deletion_the_old_cookie_gets_a_fresh_empty_account(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     build_history(visitor, store)
     user_id = build_history(other_visitor, store)
@@ -528,7 +534,7 @@ def test_an_account_downloads_its_data_ten_times_an_hour_then_is_told_to_wait(
     assert other_visitor.get("/settings/data/hipday.json").status_code == 200
 
 
-def fill_with_long_sessions(store: Store, user_id: int, count: int) -> None:
+def fill_with_long_sessions(store: TrainingStore, user_id: int, count: int) -> None:
     """`count` sessions at the limits' longest: the most a day, the most exercises each, long
     names and a full note in four-byte characters, inserted in bulk."""
     sessions, exercises = [], []
@@ -553,7 +559,7 @@ def fill_with_long_sessions(store: Store, user_id: int, count: int) -> None:
 
 
 def test_an_export_far_over_8_mb_of_an_accepted_account_imports_back_whole(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     # A tenth of the most sessions an account keeps, each at its longest: cap-shaped, and big
     # enough to pass the old 8 MB limit, while the whole heaviest account is left to the bench.
@@ -571,7 +577,7 @@ def test_an_export_far_over_8_mb_of_an_accepted_account_imports_back_whole(
 
 
 def test_an_account_imports_five_times_an_hour_then_is_told_to_wait_and_nothing_is_lost(
-    visitor: Visitor, other_visitor: Visitor, store: Store
+    visitor: Visitor, other_visitor: Visitor, store: TrainingStore
 ) -> None:
     visitor.finish()
     body = visitor.get("/settings/data/hipday.json").get_data()

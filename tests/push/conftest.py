@@ -28,7 +28,7 @@ from webapp.scheduler.sweep import SweepReport
 from webapp.services import plans, reminder_settings, reminders
 from webapp.store.models import Completion, PushSubscription, Reminder, User
 from webapp.store.reminders import ReminderStore
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 BERLIN = "Europe/Berlin"
 #: The public half of the key every test app signs with (tests.conftest.TEST_VAPID_KEY).
@@ -85,7 +85,7 @@ class Hipday:
 
     def __init__(self, app: Flask, service: MockPushService) -> None:
         self.app, self.service = app, service
-        self.store: Store = app.extensions["hipday"].store
+        self.store: TrainingStore = app.extensions["hipday"].store
         self.reminders: ReminderStore = app.extensions["hipday"].reminders
         self.catalog: Catalog = app.extensions["hipday"].catalog
 

@@ -20,7 +20,7 @@ from webapp.services import data_import
 from webapp.services.import_records import ExerciseRecord
 from webapp.store.db import make_engine, migrate
 from webapp.store.models import Completion, CompletionExercise, User
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 #: Dosages sessions take in turn (exercise, kind, sets, amount, per side).
 DOSAGES = [
@@ -31,14 +31,14 @@ DOSAGES = [
 
 
 @pytest.fixture
-def real_store(tmp_path: Path) -> Iterator[Store]:
+def real_store(tmp_path: Path) -> Iterator[TrainingStore]:
     engine = make_engine(f"sqlite:///{tmp_path / 'hipday.db'}")
     migrate(engine)
-    yield Store(engine)
+    yield TrainingStore(engine)
     engine.dispose()
 
 
-def new_user(store: Store) -> User:
+def new_user(store: TrainingStore) -> User:
     return store.create_guest()
 
 
@@ -76,7 +76,7 @@ def checked(raw: bytes) -> data_import.ImportPlan:
     return plan
 
 
-def import_row_by_row(store: Store, user: User, plan: data_import.ImportPlan) -> None:
+def import_row_by_row(store: TrainingStore, user: User, plan: data_import.ImportPlan) -> None:
     """What the import adds, one model object at a time, as the finish form adds a session."""
     for s in plan.sessions:
         completion = Completion(
@@ -94,7 +94,9 @@ def import_row_by_row(store: Store, user: User, plan: data_import.ImportPlan) ->
     store.set_time_zone(user, plan.time_zone, plan.time_zone_auto)
 
 
-def kept(store: Store, user: User) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], str]:
+def kept(
+    store: TrainingStore, user: User
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], str]:
     """Every session and exercise column of the user but ids, and the user's time zone."""
     sessions = store.completions(user.id or 0)
     op_ids = {c.id: c.op_id for c in sessions}
@@ -113,7 +115,7 @@ def kept(store: Store, user: User) -> tuple[list[tuple[Any, ...]], list[tuple[An
 
 
 def test_a_bulk_import_of_thousands_of_sessions_keeps_exactly_what_a_row_by_row_one_does(
-    real_store: Store,
+    real_store: TrainingStore,
 ) -> None:
     plan = checked(export_file([session(n) for n in range(3_000)]))
     bulk, by_row = new_user(real_store), new_user(real_store)
@@ -125,7 +127,7 @@ def test_a_bulk_import_of_thousands_of_sessions_keeps_exactly_what_a_row_by_row_
     assert len(rows) == 3_000 and len(exercises) == sum(1 + n % 12 for n in range(3_000))
 
 
-def test_importing_the_same_plan_again_adds_nothing(real_store: Store) -> None:
+def test_importing_the_same_plan_again_adds_nothing(real_store: TrainingStore) -> None:
     plan = checked(export_file([session(n) for n in range(20)]))
     user = new_user(real_store)
     data_import.import_everything(real_store, user, plan, NOW)
@@ -135,7 +137,7 @@ def test_importing_the_same_plan_again_adds_nothing(real_store: Store) -> None:
     assert kept(real_store, user) == before
 
 
-def test_a_write_that_fails_partway_leaves_nothing_saved(real_store: Store) -> None:
+def test_a_write_that_fails_partway_leaves_nothing_saved(real_store: TrainingStore) -> None:
     plan = checked(export_file([session(n) for n in range(50)]))
     broken = plan.sessions[-1].exercises[0]
     # A value the database refuses, in the last session's first exercise: the sessions are

@@ -66,7 +66,7 @@ def sweep(now: datetime | None = None, *, alone: bool = False) -> SweepReport:
 def prune_guests() -> guests.Pruned:
     """Delete the guest accounts that never came back (the scheduler does it once a day)."""
     return guests.prune(
-        extensions.guests(),
+        extensions.guest_store(),
         extensions.store(),
         clock.now().date(),
     )

@@ -30,7 +30,7 @@ from webapp.services import reminders
 from webapp.services.reminders import TOO_LATE, Decision, Links
 from webapp.store.models import PushSubscription, Reminder, ReminderDelivery, User
 from webapp.store.reminders import Claim, ReminderStore, most_recently_used
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ Pushes = list[tuple[int, int, Push]]
 class SweepParts:
     """What a sweep works with, handed over by the scheduler process."""
 
-    store: Store
+    store: TrainingStore
     reminders: ReminderStore
     catalog: Catalog
     sender: RecordingSender

@@ -18,9 +18,9 @@ from typing import Any
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from webapp.services.devices import device_label
-from webapp.store.accounts import Accounts
+from webapp.store.accounts import AccountStore
 from webapp.store.models import Passkey, SignIn, User
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 MAX_EMAIL = 254
@@ -122,7 +122,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_sign_in(accounts: Accounts, user: User, method: str, visit: Visit) -> None:
+def start_sign_in(accounts: AccountStore, user: User, method: str, visit: Visit) -> None:
     """Sign this device in to `user`: a brand-new session cookie (a new CSRF token too)."""
     token = secrets.token_urlsafe(32)
     accounts.add_sign_in(user.id or 0, token_hash(token), visit.device, method)
@@ -145,7 +145,7 @@ class Devices:
     passkeys: Sequence[Passkey] = ()
 
 
-def devices(accounts: Accounts, user: User) -> Devices:
+def devices(accounts: AccountStore, user: User) -> Devices:
     """Where the account is signed in and the passkeys it has."""
     if user.secured_at is None:
         return Devices()
@@ -159,7 +159,9 @@ EMAIL_UNUSABLE = (
 )
 
 
-def secure(accounts: Accounts, user: User, form: Mapping[str, str], visit: Visit) -> AccountForm:
+def secure(
+    accounts: AccountStore, user: User, form: Mapping[str, str], visit: Visit
+) -> AccountForm:
     """Give a guest account an email and a password, and sign this device in to it."""
     checked = parse_secure(form)
     if checked.errors:
@@ -172,7 +174,7 @@ def secure(accounts: Accounts, user: User, form: Mapping[str, str], visit: Visit
     return checked
 
 
-def check_login(accounts: Accounts, form: Mapping[str, str]) -> tuple[AccountForm, User | None]:
+def check_login(accounts: AccountStore, form: Mapping[str, str]) -> tuple[AccountForm, User | None]:
     """The account whose email and password these are; else the form with the one message."""
     email = normal_email(form.get("email", ""))
     checked = AccountForm(values={"email": email})
@@ -184,7 +186,12 @@ def check_login(accounts: Accounts, form: Mapping[str, str]) -> tuple[AccountFor
 
 
 def sign_in(
-    store: Store, accounts: Accounts, guest: User, user_id: int, method: str, visit: Visit
+    store: TrainingStore,
+    accounts: AccountStore,
+    guest: User,
+    user_id: int,
+    method: str,
+    visit: Visit,
 ) -> int | None:
     """Sign this device in to `user_id`, bringing along its guest history; None if it's gone.
 
@@ -201,7 +208,7 @@ def sign_in(
     return left_behind
 
 
-def sign_out(accounts: Accounts, user: User, visit: Visit) -> None:
+def sign_out(accounts: AccountStore, user: User, visit: Visit) -> None:
     """End this device's sign-in and forget the cookie."""
     if user.secured_at is not None:
         accounts.end_sign_in(user.id or 0, token_hash=this_sign_in(visit.cookie))
@@ -209,7 +216,7 @@ def sign_out(accounts: Accounts, user: User, visit: Visit) -> None:
 
 
 def change_password(
-    accounts: Accounts, user: User, form: Mapping[str, str], visit: Visit
+    accounts: AccountStore, user: User, form: Mapping[str, str], visit: Visit
 ) -> AccountForm:
     """A new password; every device but this one is logged out."""
     checked = parse_new_password(form)
@@ -222,13 +229,13 @@ def change_password(
     return checked
 
 
-def end_device(accounts: Accounts, user: User, public_id: str) -> bool:
+def end_device(accounts: AccountStore, user: User, public_id: str) -> bool:
     """Log one of the account's other devices out; False if it isn't signed in to it."""
     if user.secured_at is None:
         return False
     return accounts.end_sign_in(user.id or 0, public_id=public_id)
 
 
-def delete_account(store: Store, user: User) -> bool:
+def delete_account(store: TrainingStore, user: User) -> bool:
     """Delete the account and every row of it; False if it was already gone."""
     return store.delete_user(user.id or 0)

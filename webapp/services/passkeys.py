@@ -23,13 +23,13 @@ from webauthn.helpers.structs import (
 )
 
 from webapp.services.accounts import Visit
-from webapp.store.accounts import Accounts
+from webapp.store.accounts import AccountStore
 from webapp.store.models import Passkey, User
 
 CHALLENGE = "passkey_challenge"
 
 
-def registration_options(accounts: Accounts, user: User, visit: Visit) -> str:
+def registration_options(accounts: AccountStore, user: User, visit: Visit) -> str:
     """Options for `navigator.credentials.create`, as JSON; the challenge waits in the cookie."""
     options = generate_registration_options(
         rp_id=visit.rp_id,
@@ -78,7 +78,7 @@ def verify_registration(user: User, credential: Any, visit: Visit) -> Passkey | 
 
 
 def add_passkey(
-    accounts: Accounts, user: User, credential: Any, visit: Visit
+    accounts: AccountStore, user: User, credential: Any, visit: Visit
 ) -> Literal["added", "unverified", "already saved"]:
     """Check and keep the passkey the browser made for `user`."""
     passkey = verify_registration(user, credential, visit)
@@ -87,7 +87,7 @@ def add_passkey(
     return "added" if accounts.add_passkey(passkey) else "already saved"
 
 
-def remove_passkey(accounts: Accounts, user: User, public_id: str) -> bool:
+def remove_passkey(accounts: AccountStore, user: User, public_id: str) -> bool:
     """Remove one of the user's passkeys; False if it isn't theirs."""
     return accounts.remove_passkey(user.id or 0, public_id)
 
@@ -101,7 +101,7 @@ def authentication_options(visit: Visit) -> str:
     return options_to_json(options)
 
 
-def verify_authentication(accounts: Accounts, credential: Any, visit: Visit) -> int | None:
+def verify_authentication(accounts: AccountStore, credential: Any, visit: Visit) -> int | None:
     """The id of the account whose passkey signed the challenge, or None."""
     challenge = visit.cookie.pop(CHALLENGE, None)
     raw_id = credential.get("id") if isinstance(credential, dict) else None

@@ -23,7 +23,7 @@ from routines.plan.model import (
     Program,
 )
 from webapp.store.models import PlanEvent, ProgramVersion, User
-from webapp.store.training import SessionFacts, Store
+from webapp.store.training import SessionFacts, TrainingStore
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -50,13 +50,13 @@ class ProgramForm:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def saved_program(store: Store, user: User) -> ProgramVersion | None:
+def saved_program(store: TrainingStore, user: User) -> ProgramVersion | None:
     """The user's newest program version; None before onboarding."""
     versions = store.program_versions(user.id or 0)
     return versions[-1] if versions else None
 
 
-def current_form(store: Store, user: User) -> ProgramForm:
+def current_form(store: TrainingStore, user: User) -> ProgramForm:
     """The form as the user last answered it, or the defaults."""
     return program_form(saved_program(store, user))
 
@@ -97,7 +97,7 @@ def parse_program(form: Mapping[str, str], lists: Mapping[str, list[str]]) -> Pr
     return answers
 
 
-def save_program(store: Store, user: User, answers: ProgramForm, today: date) -> None:
+def save_program(store: TrainingStore, user: User, answers: ProgramForm, today: date) -> None:
     """Store the answers as the program from today on; the past keeps the settings it had.
 
     A day keeps one version (a second save that day replaces the first), a save that changes
@@ -132,7 +132,10 @@ def to_program(version: ProgramVersion) -> Program:
 
 
 def history_for(
-    store: Store, catalog: Catalog, user_id: int, sessions: Sequence[SessionFacts] | None = None
+    store: TrainingStore,
+    catalog: Catalog,
+    user_id: int,
+    sessions: Sequence[SessionFacts] | None = None,
 ) -> History:
     """Completions, skips, moves and vacations as the plan engine reads them.
 
@@ -219,7 +222,7 @@ PLANS: Recent[tuple[int, date, int, tuple[tuple[date, Program], ...], History], 
 
 
 def plan_for(
-    store: Store,
+    store: TrainingStore,
     catalog: Catalog,
     user: User,
     today: date,
@@ -252,7 +255,7 @@ def plan_for(
     return PLANS.get((id(catalog), today, weeks, in_force, history), catalog, build, weeks)
 
 
-def skip_day(store: Store, user: User, plan: Plan, day: date, today: date) -> str | None:
+def skip_day(store: TrainingStore, user: User, plan: Plan, day: date, today: date) -> str | None:
     """Skip the session on `day`; a message when that can't be done."""
     planned = plan.day(day)
     if planned is None or not planned.has_session:
@@ -268,12 +271,12 @@ def skip_day(store: Store, user: User, plan: Plan, day: date, today: date) -> st
     return None
 
 
-def unskip_day(store: Store, user: User, day: date) -> bool:
+def unskip_day(store: TrainingStore, user: User, day: date) -> bool:
     return store.delete_plan_events(user.id or 0, "skip", day=day) > 0
 
 
 def move_day(
-    store: Store,
+    store: TrainingStore,
     catalog: Catalog,
     user: User,
     plan: Plan,
@@ -300,7 +303,7 @@ def move_day(
     return None
 
 
-def add_vacation(store: Store, user: User, first: date, last: date) -> str | None:
+def add_vacation(store: TrainingStore, user: User, first: date, last: date) -> str | None:
     if last < first:
         return "The last day can't come before the first."
     if last - first > LONGEST_VACATION:
@@ -312,7 +315,7 @@ def add_vacation(store: Store, user: User, first: date, last: date) -> str | Non
     return None
 
 
-def _plan_full(store: Store, user: User) -> str | None:
+def _plan_full(store: TrainingStore, user: User) -> str | None:
     """A message when the plan holds the most skips, moves and vacations Hipday keeps."""
     if store.plan_event_count(user.id or 0) < MOST_PLAN_EVENTS:
         return None
@@ -322,32 +325,32 @@ def _plan_full(store: Store, user: User) -> str | None:
     )
 
 
-def skipped_days(store: Store, user_id: int) -> frozenset[date]:
+def skipped_days(store: TrainingStore, user_id: int) -> frozenset[date]:
     """The days the user skipped (as `history_for(...).skips`, without reading the sessions)."""
     return frozenset(day for kind, day, _ in store.plan_changes(user_id) if kind == "skip")
 
 
-def vacations(store: Store, user: User) -> list[PlanEvent]:
+def vacations(store: TrainingStore, user: User) -> list[PlanEvent]:
     return list(store.plan_events(user.id or 0, "vacation"))
 
 
-def end_vacation(store: Store, user: User, event_id: int) -> bool:
+def end_vacation(store: TrainingStore, user: User, event_id: int) -> bool:
     """End one of the user's vacations early (or remove it); False if it isn't theirs."""
     return store.delete_plan_events(user.id or 0, "vacation", event_id=event_id) > 0
 
 
-def new_calendar_token(store: Store, user: User) -> str:
+def new_calendar_token(store: TrainingStore, user: User) -> str:
     """A fresh private feed address; the old one stops working."""
     token = secrets.token_urlsafe(24)
     store.set_calendar_token(user, token)
     return token
 
 
-def stop_calendar_feed(store: Store, user: User) -> None:
+def stop_calendar_feed(store: TrainingStore, user: User) -> None:
     """Turn the private calendar feed off: its address stops working."""
     store.set_calendar_token(user, None)
 
 
-def calendar_owner(store: Store, token: str) -> User | None:
+def calendar_owner(store: TrainingStore, token: str) -> User | None:
     """The user whose private calendar feed `token` opens; None for a stopped or made-up one."""
     return store.user_by_calendar_token(token)

@@ -15,7 +15,7 @@ from routines.session import session_minutes
 from routines.streaks import Logged, Record, plan_schedule, record
 from webapp.services.plans import PLAN_CACHE_WEEKS, Recent, plan_for
 from webapp.store.models import Completion, User
-from webapp.store.training import SessionFacts, Store
+from webapp.store.training import SessionFacts, TrainingStore
 
 DAY = timedelta(days=1)
 HISTORY_PAGE = 20
@@ -23,7 +23,7 @@ CHART_WEEKS = 26
 
 
 def _logged(
-    store: Store, user_id: int, sessions: Sequence[SessionFacts] | None = None
+    store: TrainingStore, user_id: int, sessions: Sequence[SessionFacts] | None = None
 ) -> list[Logged]:
     """Every session with at least one step done, as the streak sees it."""
     rows = store.session_facts(user_id) if sessions is None else sessions
@@ -34,7 +34,7 @@ def _logged(
     ]
 
 
-def streak_record(store: Store, user_id: int, plan: Plan | None, today: date) -> Record:
+def streak_record(store: TrainingStore, user_id: int, plan: Plan | None, today: date) -> Record:
     """The user's streak, from every session with at least one step done, against the plan."""
     return record(_logged(store, user_id), plan_schedule(plan), today)
 
@@ -45,7 +45,7 @@ RECORDS: Recent[tuple[int, date, tuple[Logged, ...]], tuple[Record, int]] = Rece
 
 
 def streak_records(
-    store: Store,
+    store: TrainingStore,
     user_id: int,
     plan: Plan | None,
     today: date,
@@ -96,7 +96,7 @@ class Standing:
 
 
 def standing(
-    store: Store,
+    store: TrainingStore,
     catalog: Catalog,
     user: User,
     today: date,
@@ -120,7 +120,7 @@ class HistoryPage:
     more: bool
 
 
-def history_page(store: Store, user_id: int, page: int) -> HistoryPage:
+def history_page(store: TrainingStore, user_id: int, page: int) -> HistoryPage:
     """Page `page` (from 1) of the user's sessions, newest first."""
     page = max(1, page)
     rows = store.history_page(user_id, (page - 1) * HISTORY_PAGE, HISTORY_PAGE + 1)
@@ -144,7 +144,7 @@ class ExerciseChoice:
 
 
 def exercise_choices(
-    store: Store, catalog: Catalog, user_id: int, today: date
+    store: TrainingStore, catalog: Catalog, user_id: int, today: date
 ) -> list[ExerciseChoice]:
     """The exercises of the user's full sessions in the chart's weeks, most often done first."""
     choices = [
@@ -156,7 +156,7 @@ def exercise_choices(
 
 
 def exercise_chart(
-    store: Store, catalog: Catalog, user_id: int, slug: str, today: date
+    store: TrainingStore, catalog: Catalog, user_id: int, slug: str, today: date
 ) -> ExerciseChart | None:
     """The chart of `slug` over the last `CHART_WEEKS` weeks; None if never done."""
     exercise = catalog.exercises.get(slug)

@@ -20,7 +20,7 @@ from webapp.services.reminders import (
 )
 from webapp.store.models import Reminder, User
 from webapp.store.reminders import ReminderStore
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 WEEKDAYS = plans.WEEKDAYS
 
@@ -182,7 +182,7 @@ class Saved:
     has_program: bool
 
 
-def saved(store: Store, reminders: ReminderStore, user: User) -> Saved:
+def saved(store: TrainingStore, reminders: ReminderStore, user: User) -> Saved:
     """The user's saved reminders, and whether they have a program."""
     user_id = user.id or 0
     return Saved(reminders.reminders(user_id), bool(store.program_versions(user_id)))

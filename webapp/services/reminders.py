@@ -38,7 +38,7 @@ from webapp import inputs
 from webapp.services import plans
 from webapp.store.models import Reminder, User
 from webapp.store.reminders import Claim, ReminderStore
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 Kind = Literal["session", "desk"]
 DEFAULT_SESSION_AT = time(7, 0)
@@ -97,7 +97,7 @@ class Decision:
 
 
 def decide(
-    store: Store,
+    store: TrainingStore,
     catalog: Catalog,
     links: Links,
     reminder: Reminder,
@@ -133,7 +133,9 @@ class Today:
     planned: TodayPlan | None
 
 
-def day_of(store: Store, catalog: Catalog, user: User, reminder: Reminder, day: date) -> Today:
+def day_of(
+    store: TrainingStore, catalog: Catalog, user: User, reminder: Reminder, day: date
+) -> Today:
     """The facts `quiet_reason` weighs for `day`; the plan is built only when they need it."""
     facts = DayFacts(day=day, paused_until=user.reminders_paused_until, quiet_on=reminder.quiet_on)
     if quiet_reason(kind_of(reminder), facts) is not None:
@@ -242,7 +244,7 @@ def encode(message_: Mapping[str, Any]) -> str:
 
 
 def act(
-    store: Store,
+    store: TrainingStore,
     reminders: ReminderStore,
     catalog: Catalog,
     secret_key: str,

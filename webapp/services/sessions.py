@@ -22,7 +22,7 @@ from routines.streaks import local_day, zone
 from webapp import inputs
 from webapp.services.plans import plan_for
 from webapp.store.models import Completion, CompletionExercise, User
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 
 def column_length(model: type[SQLModel], name: str) -> int:
@@ -52,7 +52,7 @@ class TodayView:
     done_today: frozenset[str]
 
 
-def today_view(store: Store, catalog: Catalog, user: User, now: datetime) -> TodayView:
+def today_view(store: TrainingStore, catalog: Catalog, user: User, now: datetime) -> TodayView:
     """What Today shows: the quick-start routines first, the rest below, and what is done."""
     routines = tuple(catalog.routines.values())
     done = store.completions_on(user.id or 0, local_today(user, now))
@@ -219,7 +219,7 @@ def _check_times(
 
 
 def within_limits(
-    store: Store, user: User, entry: CompletionEntry, form: Mapping[str, str]
+    store: TrainingStore, user: User, entry: CompletionEntry, form: Mapping[str, str]
 ) -> CompletionEntry | CompletionForm:
     """The entry, or the finish form with a message when its day or the account is full.
 
@@ -251,7 +251,9 @@ def session_limit_problem(day: date, on_day: int, in_all: int) -> str | None:
     return None
 
 
-def log_session(store: Store, user: User, entry: CompletionEntry) -> tuple[Completion, bool]:
+def log_session(
+    store: TrainingStore, user: User, entry: CompletionEntry
+) -> tuple[Completion, bool]:
     """Store a finished session once per key, with the dosage of each exercise in it.
 
     It counts on the local date it ended in the phone's time zone, however late it arrives.
@@ -314,7 +316,7 @@ class Recorded:
 
 
 def record_session(
-    store: Store,
+    store: TrainingStore,
     catalog: Catalog,
     user: User,
     form: Mapping[str, str],
@@ -340,19 +342,19 @@ def record_session(
     return Recorded(completion, created, entry.routine)
 
 
-def find_session(store: Store, user: User, public_id: str) -> Completion | None:
+def find_session(store: TrainingStore, user: User, public_id: str) -> Completion | None:
     """One of the user's sessions by its public id; None for anyone else's."""
     return store.completion(user.id or 0, public_id)
 
 
 def session_exercises(
-    store: Store, catalog: Catalog, completion: Completion
+    store: TrainingStore, catalog: Catalog, completion: Completion
 ) -> list[tuple[Exercise | None, CompletionExercise]]:
     """What the session held, each exercise with its row (None once the library drops it)."""
     rows = store.exercises_of(completion.id or 0)
     return [(catalog.exercises.get(row.exercise_slug), row) for row in rows]
 
 
-def save_feedback(store: Store, user: User, public_id: str, feedback: Feedback) -> None:
+def save_feedback(store: TrainingStore, user: User, public_id: str, feedback: Feedback) -> None:
     """Change a session's effort, pain and note (a changed pain level re-plans what comes next)."""
     store.set_feedback(user.id or 0, public_id, feedback.effort, feedback.pain, feedback.note)

@@ -11,11 +11,11 @@ from datetime import datetime
 from webapp.services.reminders import schedule
 from webapp.store.models import User
 from webapp.store.reminders import ReminderStore
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 
 def set_time_zone(
-    store: Store,
+    store: TrainingStore,
     reminders: ReminderStore,
     user: User,
     time_zone: str,

@@ -28,7 +28,7 @@ class Adopted:
     left_behind: int  # new sessions the account had no room for, newest kept
 
 
-class Accounts(Queries):
+class AccountStore(Queries):
     """Secured accounts; every method is one short transaction."""
 
     def user_by_email(self, email: str) -> User | None:

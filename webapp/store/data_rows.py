@@ -1,8 +1,8 @@
 """Queries for a user's whole data: their download, an import into it, deleting it all.
 
-`DataRows` is part of the training store (`webapp.store.training.Store`): these methods read
-or write every table of a user at once, in bulk and as plain tuples, where the rest of the
-store reads one thing at a time.
+`DataRows` is part of the training store (`TrainingStore` in webapp/store/training.py): these
+methods read or write every table of a user at once, in bulk and as plain tuples, where the
+rest of the store reads one thing at a time.
 """
 
 from __future__ import annotations

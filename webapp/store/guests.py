@@ -24,7 +24,7 @@ KEPT = (Completion, ProgramVersion, PlanEvent, Reminder, PushSubscription)
 BATCH = 500
 
 
-class Guests(Queries):
+class GuestStore(Queries):
     """Guest accounts; every method is one short transaction."""
 
     def create(self, public_id: str, time_zone: str, today: date) -> User:

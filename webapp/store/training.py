@@ -38,7 +38,7 @@ def _moment(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-class Store(PlanRows, DataRows):
+class TrainingStore(PlanRows, DataRows):
     """Users and sessions; with `PlanRows` and `DataRows`, their plans and whole data."""
 
     def create_guest(self) -> User:

@@ -18,9 +18,8 @@ from flask_limiter.errors import RateLimitExceeded
 from htmx_flask import request
 
 from routines import bounds
-from webapp.extensions import accounts, store
-from webapp.services import accounts as account_cases
-from webapp.services import passkeys
+from webapp.extensions import account_store, store
+from webapp.services import accounts, passkeys
 from webapp.services.accounts import AccountForm
 from webapp.views import render
 from webapp.web.errors import error_page
@@ -59,7 +58,7 @@ def _account_page(
     notice: str = "",
 ) -> Response:
     user = current_user()
-    devices = account_cases.devices(accounts(), user)
+    devices = accounts.devices(account_store(), user)
     return render(
         "pages/account.html",
         status=status,
@@ -67,7 +66,7 @@ def _account_page(
         secure_form=secure_form or AccountForm(),
         password_form=password_form or AccountForm(),
         sign_ins=devices.sign_ins,
-        this_sign_in=account_cases.this_sign_in(session),
+        this_sign_in=accounts.this_sign_in(session),
         passkeys=devices.passkeys,
         notice=notice or _notice(),
     )
@@ -114,7 +113,7 @@ def secure() -> Response:
     user = current_user()
     if user.secured_at is not None:
         return _to_account("")
-    form = account_cases.secure(accounts(), user, request.form, visit())
+    form = accounts.secure(account_store(), user, request.form, visit())
     if form.errors:
         return _account_page(secure_form=form, status=422)
     session.permanent = True
@@ -138,7 +137,7 @@ def login_page() -> Response:
 @limiter.limit(failed_per_account, key_func=account_key, methods=["POST"], deduct_when=failed)
 def login() -> Response:
     """Check the email and password; the same answer whichever of the two was wrong."""
-    form, user = account_cases.check_login(accounts(), request.form)
+    form, user = accounts.check_login(account_store(), request.form)
     if user is None:
         return _login_page(form, 401)
     return _signed_in(user.id or 0, "password")
@@ -146,11 +145,11 @@ def login() -> Response:
 
 def _signed_in(user_id: int, method: str) -> Response:
     """Sign this device in, bringing along what it did as a guest; then open Today."""
-    left_behind = account_cases.sign_in(
-        store(), accounts(), current_user(), user_id, method, visit()
+    left_behind = accounts.sign_in(
+        store(), account_store(), current_user(), user_id, method, visit()
     )
     if left_behind is None:
-        return _login_page(AccountForm(errors={"password": account_cases.LOGIN_FAILED}), 401)
+        return _login_page(AccountForm(errors={"password": accounts.LOGIN_FAILED}), 401)
     session.permanent = True
     if left_behind:
         # Said where it can't be missed: the account page, not a Today that looks as usual.
@@ -173,7 +172,7 @@ def left_behind_notice(count: int) -> str:
 @bp.post("/logout")
 def logout() -> Response:
     """Log this device out: its sign-in ends, and cached pages of the account are forgotten."""
-    account_cases.sign_out(accounts(), current_user(), visit())
+    accounts.sign_out(account_store(), current_user(), visit())
     response = redirect(url_for("account.login_page", out="1"), 303)
     response.headers["Clear-Site-Data"] = FORGET_PAGES
     return response  # type: ignore[return-value]
@@ -186,7 +185,7 @@ def change_password() -> Response:
     user = current_user()
     if user.secured_at is None:
         return _to_account("")
-    form = account_cases.change_password(accounts(), user, request.form, visit())
+    form = accounts.change_password(account_store(), user, request.form, visit())
     if form.errors:
         return _account_page(password_form=form, status=422)
     return _to_account("password")
@@ -195,7 +194,7 @@ def change_password() -> Response:
 @bp.post("/account/devices/<public_id>/logout")
 def end_device(public_id: str) -> Response:
     """Log one of your other devices out."""
-    if not account_cases.end_device(accounts(), current_user(), public_id):
+    if not accounts.end_device(account_store(), current_user(), public_id):
         return error_page(404, "Not found", "That device isn't signed in to your account.")
     return _to_account("signed-out")
 
@@ -210,7 +209,7 @@ def passkey_options() -> Response:
     user = current_user()
     if user.secured_at is None:
         return _json(409, message="Secure your account with an email first.")
-    body = passkeys.registration_options(accounts(), user, visit())
+    body = passkeys.registration_options(account_store(), user, visit())
     return Response(body, mimetype="application/json")
 
 
@@ -221,7 +220,7 @@ def add_passkey() -> Response:
     credential = request.get_json(silent=True)
     if user.secured_at is None:
         return _json(409, message="Secure your account with an email first.")
-    added = passkeys.add_passkey(accounts(), user, credential, visit())
+    added = passkeys.add_passkey(account_store(), user, credential, visit())
     if added == "unverified":
         return _json(400, message="That passkey couldn't be checked. Try adding it again.")
     if added == "already saved":
@@ -231,7 +230,7 @@ def add_passkey() -> Response:
 
 @bp.post("/account/passkeys/<public_id>/remove")
 def remove_passkey(public_id: str) -> Response:
-    if not passkeys.remove_passkey(accounts(), current_user(), public_id):
+    if not passkeys.remove_passkey(account_store(), current_user(), public_id):
         return error_page(404, "Not found", "That passkey isn't one of yours.")
     return _to_account("passkey-removed")
 
@@ -247,7 +246,7 @@ def login_passkey_options() -> Response:
 def login_passkey() -> Response:
     """Sign in with the passkey the browser offered."""
     credential = request.get_json(silent=True)
-    user_id = passkeys.verify_authentication(accounts(), credential, visit())
+    user_id = passkeys.verify_authentication(account_store(), credential, visit())
     if user_id is None:
         return _json(
             401, message="That passkey didn't sign you in. Try again or use your password."
@@ -264,7 +263,7 @@ def login_passkey() -> Response:
 def too_many(error: RateLimitExceeded) -> Response:
     """A clear "wait a few minutes", with the login form kept where there was one."""
     if request.endpoint == "account.login":
-        email = account_cases.normal_email(request.form.get("email", ""))
+        email = accounts.normal_email(request.form.get("email", ""))
         form = AccountForm(values={"email": email})
         form.errors["password"] = TOO_MANY
         response = _login_page(form, 429)

@@ -23,10 +23,10 @@ from sqlalchemy.exc import OperationalError
 from webapp import clock, extensions
 from webapp.config import GUEST_COOKIE_DAYS
 from webapp.services.accounts import Visit, token_hash
-from webapp.store.accounts import Accounts
-from webapp.store.guests import Guests
+from webapp.store.accounts import AccountStore
+from webapp.store.guests import GuestStore
 from webapp.store.models import User, new_public_id, utc_now
-from webapp.store.training import Store
+from webapp.store.training import TrainingStore
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ def _forget_account() -> None:
 
 def _first_save(unsaved: User) -> User:
     """Make the guest's row now that they save something, and tie the cookie to it."""
-    guests: Guests = extensions.guests()
+    guests: GuestStore = extensions.guest_store()
     user = guests.create(unsaved.public_id or new_public_id(), unsaved.time_zone, _today())
     g.unsaved_guest = unsaved
     session.pop("guest", None)
@@ -119,7 +119,7 @@ def undo_unkept_guest(response: Response) -> Response:
     user: User | None = g.get("user")
     if unsaved is None or user is None or user.id is None or response.status_code < 400:
         return response
-    guests: Guests = extensions.guests()
+    guests: GuestStore = extensions.guest_store()
     try:
         if not guests.delete_if_empty(user.id):
             return response  # it keeps something after all: the cookie keeps pointing at it
@@ -157,7 +157,7 @@ def keep_cookie_alive(user: User) -> None:
 
 def _note_seen(user_id: int, today: date) -> None:
     """Write the day of the visit; a database busy right now only costs a day's precision."""
-    guests: Guests = extensions.guests()
+    guests: GuestStore = extensions.guest_store()
     try:
         guests.seen(user_id, today)
     except OperationalError as error:
@@ -174,13 +174,13 @@ def known_user() -> User | None:
     A guest account is its cookie. A secured account also needs this device's sign-in to
     stand: after logging out, or a password change elsewhere, the old cookie opens nothing.
     """
-    store: Store = extensions.store()
+    store: TrainingStore = extensions.store()
     user_id = session.get("user_id")
     user = store.user(user_id) if isinstance(user_id, int) else None
     if user is None or user.secured_at is None:
         return user
     token = session.get("sign_in")
-    accounts: Accounts = extensions.accounts()
+    accounts: AccountStore = extensions.account_store()
     if isinstance(token, str) and accounts.signed_in(user.id or 0, token_hash(token), utc_now()):
         return user
     return None
@@ -211,7 +211,7 @@ class Pruned:
     lost: int
 
 
-def prune(guests: Guests, store: Store, today: date) -> Pruned:
+def prune(guests: GuestStore, store: TrainingStore, today: date) -> Pruned:
     """Delete guests with nothing kept unseen for 30 days, and any guest unseen for 401."""
     idle = guests.delete_idle_empty(today - timedelta(days=IDLE_GUEST_DAYS))
     lost = [
@@ -231,7 +231,7 @@ def guests_group() -> None:
 @with_appcontext
 def prune_command() -> None:
     """Delete guest accounts that never came back (run it once a day)."""
-    pruned = prune(extensions.guests(), extensions.store(), _today())
+    pruned = prune(extensions.guest_store(), extensions.store(), _today())
     click.echo(
         f"Deleted {pruned.idle_and_empty} guest accounts with nothing saved, unseen for "
         f"{IDLE_GUEST_DAYS} days, and {pruned.lost} unseen for {LOST_GUEST_DAYS} days."
