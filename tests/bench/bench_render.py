@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from routines.catalog import Catalog
 from tests.conftest import TEST_TODAY, make_app
-from webapp.services import sessions as services
+from webapp.services import sessions
 from webapp.store.models import ProgramVersion
 from webapp.store.training import TrainingStore
 
@@ -64,11 +64,11 @@ def test_render_time_with_a_year_of_history(tmp_path: Path) -> None:
         ended = datetime.combine(start + timedelta(days=n), datetime.min.time(), UTC)
         ended += timedelta(hours=18)
         routine = catalog.routines[slugs[n % len(slugs)]]
-        entry = services.CompletionEntry(
+        entry = sessions.CompletionEntry(
             routine, f"bench-{n:04d}", ended - timedelta(minutes=12), ended,
             10, 10, 5, 1, "", "UTC",
         )  # fmt: skip
-        services.log_session(store, user, entry)
+        sessions.log_session(store, user, entry)
     routes = {
         "minimal (/healthz)": "/healthz",
         "Today": "/",
@@ -77,8 +77,8 @@ def test_render_time_with_a_year_of_history(tmp_path: Path) -> None:
     }
     medians = {name: median_ms(client, url) for name, url in routes.items()}
     minimal = medians["minimal (/healthz)"]
-    sessions = len(store.completions(1))
-    print(f"\nA year into the program, {sessions} sessions, median of {REQUESTS} requests:")
+    logged = len(store.completions(1))
+    print(f"\nA year into the program, {logged} sessions, median of {REQUESTS} requests:")
     for name, value in medians.items():
         print(f"  {name:<20} {value:7.3f} ms   ×{value / minimal:5.1f} the minimal route")
-    assert sessions == 365 - len(range(4, 365, 9))
+    assert logged == 365 - len(range(4, 365, 9))

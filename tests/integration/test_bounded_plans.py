@@ -16,7 +16,7 @@ from routines.catalog import load_catalog
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.presenters.calendar_feed import PAST
-from webapp.services import plans as programs
+from webapp.services import plans
 from webapp.store.models import Completion, ProgramVersion
 from webapp.store.training import TrainingStore
 
@@ -44,7 +44,7 @@ def test_a_program_from_2000_follows_the_versions_that_fit_and_the_days_before_f
     add_version(store, user_id, TEST_TODAY - 30 * DAY, "0,3", "lifting")  # Mon, Thu
     user = store.user(user_id)
     assert user is not None
-    plan = programs.plan_for(store, app.extensions["hipday"].catalog, user, TEST_TODAY)
+    plan = plans.plan_for(store, app.extensions["hipday"].catalog, user, TEST_TODAY)
     assert plan is not None
     weeks_of_each = (TEST_TODAY - EARLIEST_DATE).days // 7
     assert 2 * weeks_of_each > MOST_PLAN_WEEKS, "two versions from 2000 don't fit"
@@ -75,7 +75,7 @@ def test_a_young_program_follows_every_version(
         )  # fmt: skip
     user = store.user(user_id)
     assert user is not None
-    plan = programs.plan_for(store, app.extensions["hipday"].catalog, user, TEST_TODAY)
+    plan = plans.plan_for(store, app.extensions["hipday"].catalog, user, TEST_TODAY)
     assert plan is not None
     first_weeks = {d.day.weekday() for w in plan.weeks[1:5] for d in w.days if d.has_session}
     assert first_weeks == {0, 2, 4}
@@ -135,7 +135,7 @@ def test_progress_offers_the_exercises_of_the_charts_weeks(visitor: Visitor) -> 
 
 
 def test_the_plan_cache_keeps_weeks_of_plans_not_a_count_of_them() -> None:
-    kept: programs.Recent[str, str] = programs.Recent(size=100)
+    kept: plans.Recent[str, str] = plans.Recent(size=100)
     built: list[str] = []
 
     def build(name: str) -> str:
