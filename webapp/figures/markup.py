@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from routines.figures import Figure, Rig, build_rig
 from routines.figures.body import HEAD_RADIUS
-from routines.figures.props import P2, Shape
+from routines.figures.props import P2
 from routines.figures.rig import Bone, bone_lines, sample_frames
 
 PAD = 3.0
@@ -34,7 +34,6 @@ VISIBLE = 1.0  # units: a turn that moves nothing this far reads as still
 MOVES = 2.0  # degrees: a joint turning less than this between keyframes reads as still
 #: Units: a bone seen shortening (turning toward the camera) by less than this reads as still.
 STRETCHES = 3.0
-FLOOR_EDGE = 99  # units out from the middle: past every figure's box
 COLOURS = {"body": "", "far": "f", "work": "w", "band": "bd", "strap": "st"}  # body: plain
 
 
@@ -290,22 +289,12 @@ def classes(bone: Bone, *more: str) -> str:
 def shapes(drawing: Drawing) -> str:
     """The still props, each drawn once (a chair's front and back legs meet when seen side-on),
     neighbours of one kind as one path."""
-    props = [_spanning(prop, drawing.half_width()) for prop in drawing.rig.shapes]
+    props = drawing.rig.shapes
     drawn = dict.fromkeys((p.kind, tuple(_round(q) for q in p.points), p.closed) for p in props)
     return "".join(
         _path(f' class="p-{kind}"', [points for _, points, _ in same], closed)
         for (kind, closed), same in groupby(drawn, key=lambda d: (d[0], d[2]))
     )
-
-
-def _spanning(prop: Shape, half: float) -> Shape:
-    """A floor running out past the box on a side runs out to `FLOOR_EDGE` there (the box clips
-    it): every figure's floor then ends at the same numbers."""
-    if prop.kind not in ("floor", "patch"):
-        return prop
-    edge = max(FLOOR_EDGE, math.ceil(half))
-    points = tuple((math.copysign(edge, x) if abs(x) > half else x, y) for x, y in prop.points)
-    return Shape(prop.kind, points, prop.closed)
 
 
 # --- moving drawings: a group per moving joint, everything else plain paths ---------------------
