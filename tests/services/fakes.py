@@ -278,3 +278,49 @@ class FakeAccountStore:
         for completion in moving:
             completion.user_id = user_id
         return Adopted(len(moving), 0)
+
+
+@dataclass
+class FakeGuestStore:
+    """Guest accounts over a fake training store's users: a guest keeps something when it has
+    a session, a program or a plan change (reminders are the reminder store's)."""
+
+    training: FakeTrainingStore
+
+    def _guests_unseen(self, unseen_since: date) -> list[User]:
+        return [
+            u
+            for u in self.training.users.values()
+            if u.secured_at is None and (u.last_seen_on or u.created_at.date()) < unseen_since
+        ]
+
+    def _keeps_something(self, user_id: int) -> bool:
+        t = self.training
+        return bool(t._theirs(user_id) or t.program_versions(user_id) or t.plan_events(user_id))
+
+    def create(self, public_id: str, time_zone: str, today: date) -> User:
+        found = next((u for u in self.training.users.values() if u.public_id == public_id), None)
+        if found is not None:
+            return found
+        return self.training.add_user(public_id=public_id, time_zone=time_zone, last_seen_on=today)
+
+    def seen(self, user_id: int, today: date) -> None:
+        user = self.training.user(user_id)
+        if user is not None and (user.last_seen_on is None or user.last_seen_on < today):
+            user.last_seen_on = today
+
+    def delete_idle_empty(self, unseen_since: date) -> int:
+        idle = [
+            u for u in self._guests_unseen(unseen_since) if not self._keeps_something(u.id or 0)
+        ]
+        for user in idle:
+            self.training.delete_user(user.id or 0)
+        return len(idle)
+
+    def delete_if_empty(self, user_id: int) -> bool:
+        if self._keeps_something(user_id):
+            return False
+        return self.training.delete_user(user_id)
+
+    def unseen(self, unseen_since: date) -> list[int]:
+        return [u.id or 0 for u in self._guests_unseen(unseen_since)]

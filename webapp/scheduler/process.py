@@ -23,8 +23,8 @@ from webapp.scheduler import sweep as sweeping
 from webapp.scheduler.decisions import Decisions
 from webapp.scheduler.locks import SchedulerLock, scheduler_lock
 from webapp.scheduler.sweep import SweepParts, SweepReport
+from webapp.services import guests
 from webapp.services.reminders import Decision
-from webapp.web import guests
 
 log = logging.getLogger(__name__)
 #: When the scheduler prunes guests each day (UTC): a quiet hour, clear of the 07:00 reminders.

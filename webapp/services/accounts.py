@@ -13,6 +13,7 @@ import re
 import secrets
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -135,6 +136,24 @@ def this_sign_in(cookie: Mapping[str, Any]) -> str:
     """The hash of this device's sign-in token ("" for a guest)."""
     token = cookie.get("sign_in")
     return token_hash(token) if isinstance(token, str) else ""
+
+
+def device_user(
+    store: TrainingStore, accounts: AccountStore, cookie: Mapping[str, Any], now: datetime
+) -> User | None:
+    """The account a device's cookie opens, without making one; None when it opens none.
+
+    A guest account is its cookie. A secured account also needs this device's sign-in to
+    stand: after logging out, or a password change elsewhere, the old cookie opens nothing.
+    """
+    user_id = cookie.get("user_id")
+    user = store.user(user_id) if isinstance(user_id, int) else None
+    if user is None or user.secured_at is None:
+        return user
+    token = cookie.get("sign_in")
+    if isinstance(token, str) and accounts.signed_in(user.id or 0, token_hash(token), now):
+        return user
+    return None
 
 
 @dataclass(frozen=True)

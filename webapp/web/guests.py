@@ -10,8 +10,7 @@ Guests who never came back are pruned: `flask --app webapp guests prune`, once a
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlsplit
 
 import click
@@ -21,12 +20,11 @@ from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.exc import OperationalError
 
 from webapp import clock, extensions
-from webapp.config import GUEST_COOKIE_DAYS
-from webapp.services.accounts import Visit, token_hash
-from webapp.store.accounts import AccountStore
+from webapp.services import accounts
+from webapp.services.accounts import Visit
+from webapp.services.guests import IDLE_GUEST_DAYS, LOST_GUEST_DAYS, prune
 from webapp.store.guests import GuestStore
 from webapp.store.models import User, new_public_id, utc_now
-from webapp.store.training import TrainingStore
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +48,6 @@ SAVES_NOTHING = {
     "settings.detected_time_zone",
 }
 READS_ONLY = {"GET", "HEAD", "OPTIONS"}
-#: A guest with nothing kept (no session, program, plan change or reminder) is deleted after
-#: this many days unseen; coming back later simply starts a new guest, losing nothing.
-IDLE_GUEST_DAYS = 30
-#: Any guest unseen for longer is deleted: their cookie has expired, so no one can open the
-#: account any more (a day more than the cookie, for the clock's sake).
-LOST_GUEST_DAYS = GUEST_COOKIE_DAYS + 1
 
 
 class GuestCookie(SecureCookieSessionInterface):
@@ -174,16 +166,7 @@ def known_user() -> User | None:
     A guest account is its cookie. A secured account also needs this device's sign-in to
     stand: after logging out, or a password change elsewhere, the old cookie opens nothing.
     """
-    store: TrainingStore = extensions.store()
-    user_id = session.get("user_id")
-    user = store.user(user_id) if isinstance(user_id, int) else None
-    if user is None or user.secured_at is None:
-        return user
-    token = session.get("sign_in")
-    accounts: AccountStore = extensions.account_store()
-    if isinstance(token, str) and accounts.signed_in(user.id or 0, token_hash(token), utc_now()):
-        return user
-    return None
+    return accounts.device_user(extensions.store(), extensions.account_store(), session, utc_now())
 
 
 def current_user() -> User:
@@ -201,25 +184,6 @@ def visit() -> Visit:
 
 
 # Pruning
-
-
-@dataclass(frozen=True)
-class Pruned:
-    """How many guest accounts a prune deleted, by reason."""
-
-    idle_and_empty: int
-    lost: int
-
-
-def prune(guests: GuestStore, store: TrainingStore, today: date) -> Pruned:
-    """Delete guests with nothing kept unseen for 30 days, and any guest unseen for 401."""
-    idle = guests.delete_idle_empty(today - timedelta(days=IDLE_GUEST_DAYS))
-    lost = [
-        user_id
-        for user_id in guests.unseen(today - timedelta(days=LOST_GUEST_DAYS))
-        if store.delete_user(user_id)
-    ]
-    return Pruned(idle_and_empty=idle, lost=len(lost))
 
 
 @click.group("guests")
