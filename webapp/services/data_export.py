@@ -177,7 +177,7 @@ def _dosages(listed: str | None) -> list[tuple[str, str, int, int, bool]]:
     (slugs and kinds hold no "|" or ";": the library's and the import's rule)."""
     entries = sorted((entry.split("|") for entry in (listed or "").split(";") if entry),
                      key=lambda entry: int(entry[0]))  # fmt: skip
-    return [(exercise, kind, int(sets), int(amount), per_side == "1")
+    return [(exercise, kind, int(sets), int(amount), per_side in ("1", "true"))
             for _, exercise, kind, sets, amount, per_side in entries]  # fmt: skip
 
 
