@@ -360,7 +360,7 @@ def test_a_month_that_cant_load_says_so_and_the_next_try_works(
 
     # The server busy for a moment (what a database briefly away answers).
     page.route(
-        "**/progress?month=*",
+        "**/progress/month?month=*",
         lambda route: route.fulfill(
             status=503, body="Hipday is busy", headers={"Retry-After": "5"}
         ),
@@ -371,12 +371,12 @@ def test_a_month_that_cant_load_says_so_and_the_next_try_works(
     expect(page.locator("#month-heading")).to_have_text(f"{this_month:%B %Y}")
 
     # No signal at all.
-    page.unroute("**/progress?month=*")
-    page.route("**/progress?month=*", lambda route: route.abort("internetdisconnected"))
+    page.unroute("**/progress/month?month=*")
+    page.route("**/progress/month?month=*", lambda route: route.abort("internetdisconnected"))
     arrow.tap()
     expect(note).to_have_text(re.compile(r"No signal, so that didn't go through"))
 
-    page.unroute("**/progress?month=*")
+    page.unroute("**/progress/month?month=*")
     arrow.tap()
     expect(page.locator("#month-heading")).to_have_text(f"{previous:%B %Y}")
     expect(note).to_be_hidden()
