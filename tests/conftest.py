@@ -292,6 +292,7 @@ def _test_databases_released() -> Iterator[None]:
 def app(tmp_path: Path) -> Iterator[Flask]:
     application = make_app(tmp_path)
     yield application
+    application.extensions["hipday"].sender.close()  # its threads and keep-alive connections
     application.extensions["hipday"].store.engine.dispose()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from tests.push.service import MockPushService
+from webapp import extensions
+from webapp.store.reminders import ReminderStore
 from webapp.store.training import TrainingStore
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -87,6 +91,21 @@ def other_visitor(app: Flask) -> Visitor:
 def store(app: Flask) -> TrainingStore:
     data: TrainingStore = app.extensions["hipday"].store
     return data
+
+
+@pytest.fixture
+def reminder_rows(app: Flask) -> ReminderStore:
+    rows: ReminderStore = app.extensions["hipday"].reminders
+    return rows
+
+
+@pytest.fixture
+def push_service(app: Flask) -> Iterator[MockPushService]:
+    """A mock push service that only accepts pushes signed with the app's VAPID key."""
+    with MockPushService(vapid_public_key=app.extensions["hipday"].vapid_public) as service:
+        yield service
+        with app.app_context():
+            extensions.sender().close()  # before the service hangs up on its connections
 
 
 def count_completions(store: TrainingStore) -> int:

@@ -57,15 +57,8 @@ def clock() -> MovingClock:
 def app(tmp_path: Path, clock: MovingClock) -> Iterator[Flask]:
     application = make_app(tmp_path, CLOCK=clock)
     yield application
+    application.extensions["hipday"].sender.close()
     application.extensions["hipday"].store.engine.dispose()
-
-
-@pytest.fixture
-def push_service(app: Flask) -> Iterator[MockPushService]:
-    with MockPushService(vapid_public_key=app.extensions["hipday"].vapid_public) as service:
-        yield service
-        with app.app_context():
-            extensions.sender().close()  # before the service hangs up on its connections
 
 
 @pytest.fixture
