@@ -405,7 +405,7 @@ NOT_OWNED = {
     "account.logout": "this device's own sign-in",
     "reminders.subscribe": (
         "the browser's own push endpoint: an unguessable address only that browser knows, which "
-        "moves to the account that subscribes it last (test_reminder_pages covers it)"
+        "moves to the account that subscribes it last (test_reminder_page_devices covers it)"
     ),
 }
 
