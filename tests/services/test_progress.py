@@ -89,3 +89,17 @@ def test_a_session_ended_early_and_an_unknown_exercise_give_no_chart(
     assert progress.exercise_choices(store, catalog, user.id or 0, TODAY) == []
     assert progress.exercise_chart(store, catalog, user.id or 0, "hip-circles", TODAY) is None
     assert progress.exercise_chart(store, catalog, user.id or 0, "no-such", TODAY) is None
+
+
+def test_progress_shows_the_exercise_asked_for_or_else_the_most_done(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    finish(store, catalog, user, 0)
+    first = progress.pick_exercise(store, catalog, user.id or 0, "", TODAY)
+    assert first.chosen == first.choices[0].slug and first.chart is not None
+    asked = first.choices[-1].slug
+    picked = progress.pick_exercise(store, catalog, user.id or 0, asked, TODAY)
+    assert picked.chosen == asked and picked.chart is not None
+    assert picked.chart.exercise.slug == asked
+    unknown = progress.pick_exercise(store, catalog, user.id or 0, "no-such", TODAY)
+    assert unknown.chosen == "no-such" and unknown.chart is None

@@ -170,6 +170,25 @@ def exercise_chart(
     return ExerciseChart(exercise, UNITS[kind], weekly_best(entries))
 
 
+@dataclass(frozen=True)
+class ExercisePick:
+    """The exercises to pick from, the one shown (the one asked for, else the most done), and
+    its chart (None when it wasn't done in the chart's weeks)."""
+
+    choices: list[ExerciseChoice]
+    chosen: str
+    chart: ExerciseChart | None
+
+
+def pick_exercise(
+    store: TrainingStore, catalog: Catalog, user_id: int, asked: str, today: date
+) -> ExercisePick:
+    """The exercise chart Progress shows: `asked`, or the most often done when none is."""
+    choices = exercise_choices(store, catalog, user_id, today)
+    chosen = asked or (choices[0].slug if choices else "")
+    return ExercisePick(choices, chosen, exercise_chart(store, catalog, user_id, chosen, today))
+
+
 def chart_since(today: date) -> date:
     """The first day of the chart's weeks."""
     return today - timedelta(weeks=CHART_WEEKS) + DAY

@@ -11,13 +11,9 @@ from datetime import date
 from flask import Blueprint, Response, abort
 from htmx_flask import request
 
-from routines import heatmap
-from routines.bounds import EARLIEST_DATE
-from routines.streaks import Mark, week_adherence
 from webapp import inputs
 from webapp.extensions import catalog, store
-from webapp.presenters import phone_view
-from webapp.presenters.charts import line_chart
+from webapp.presenters.progress_page import progress_context
 from webapp.services import progress
 from webapp.views import MARK_LABELS, render
 from webapp.views.plan import local_today
@@ -66,28 +62,11 @@ def _progress_page(block: str | None = None) -> Response:
     user, today = current_user(), local_today()
     standing = progress.standing(store(), catalog(), user, today)
     shown = _month(request.args.get("month"), today)
-    choices = progress.exercise_choices(store(), catalog(), user.id or 0, today)
-    chosen = request.args.get("exercise") or (choices[0].slug if choices else "")
-    chart = progress.exercise_chart(store(), catalog(), user.id or 0, chosen, today)
-    return render(
-        "pages/progress.html",
-        block,
-        record=standing.record,
-        current_if_done_today=standing.current_if_done_today,
-        today=today,
-        today_mark=standing.record.on(today),
-        adherence=week_adherence(standing.week),
-        phone=phone_view.of(standing, MARK_LABELS),
-        heatmap=heatmap.heatmap(standing.record, today),
-        month=heatmap.month(standing.record, shown.year, shown.month, today),
-        earliest=EARLIEST_DATE,  # no month before it to go back to
-        history=progress.history_page(store(), user.id or 0, 1),
-        choices=choices,
-        chosen=chosen,
-        chart=chart,
-        geometry=line_chart(chart.points) if chart else None,
-        marks=Mark,
-    )
+    asked = request.args.get("exercise", "")
+    pick = progress.pick_exercise(store(), catalog(), user.id or 0, asked, today)
+    history = progress.history_page(store(), user.id or 0, 1)
+    context = progress_context(standing, shown, pick, history, MARK_LABELS)
+    return render("pages/progress.html", block, **context)
 
 
 @bp.get("/progress/history")
