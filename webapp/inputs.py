@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from routines import bounds
 
@@ -115,7 +116,10 @@ def moment(text: str, now: datetime) -> datetime:
     return utc
 
 
+@lru_cache(maxsize=4096)
 def _date(text: str) -> date | None:
+    """The date `text` spells as YYYY-MM-DD, if any; remembered, as an import's 20,000
+    sessions repeat a few thousand days in their dates and moments."""
     found = DAY.fullmatch(text)
     if found is None:
         return None

@@ -205,12 +205,13 @@ def _session_values(session: SessionRecord, user_id: int, now: datetime) -> dict
 def _exercise_values(
     session: SessionRecord, values: dict[int, tuple[Any, ...]]
 ) -> list[tuple[Any, ...]]:
-    """(position, exercise, kind, sets, amount, per side) of each of the session's exercises."""
+    """(exercise, kind, sets, amount, per side) of each of the session's exercises, in order:
+    one tuple for each distinct exercise record, shared by every session that lists it."""
     rows = []
-    for position, exercise in enumerate(session.exercises):
+    for exercise in session.exercises:
         dosage = values.get(id(exercise))
         if dosage is None:
             e = exercise
             dosage = values[id(exercise)] = (e.exercise, e.kind, e.sets, e.amount, e.per_side)
-        rows.append((position, *dosage))
+        rows.append(dosage)
     return rows

@@ -50,21 +50,20 @@ EXERCISE_COLUMNS = ["completion_id", "position", "exercise_slug", "kind", "sets"
 
 
 def _insert_many(
-    session: Session, target: Table, columns: list[str], rows: Sequence[Sequence[Any]]
+    session: Session,
+    target: Table,
+    columns: list[str],
+    rows: Sequence[Sequence[Any]],
+    processed: bool = False,
 ) -> None:
     """Insert `rows` (values in the order of `columns`) by the driver's own executemany, each
-    value through its column's type once: the per-row work SQLAlchemy does around
-    executemany cost more than the database's own for 240,000 exercises."""
+    value through its column's type once (unless already `processed`): the per-row work
+    SQLAlchemy does around executemany cost more than the database's own for 240,000 rows."""
     if not rows:
         return
     connection = session.connection()
     compiled = insert(target).compile(dialect=connection.dialect, column_keys=columns)
-    dialect = connection.dialect
-    processors = [
-        (n, processor)
-        for n, name in enumerate(columns)
-        if (processor := target.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-    ]
+    processors = [] if processed else _bind_processors(session, target, columns)
     if processors:
         rows = [_processed(row, processors) for row in rows]
     if compiled.positional:
@@ -76,6 +75,38 @@ def _insert_many(
     else:
         params = [dict(zip(columns, row, strict=True)) for row in rows]
     connection.exec_driver_sql(str(compiled), params)
+
+
+def _bind_processors(
+    session: Session, target: Table, columns: Sequence[str]
+) -> list[tuple[int, Any]]:
+    """Where in a row of `columns` a value needs its type's conversion, and the conversion."""
+    dialect = session.connection().dialect
+    return [
+        (n, processor)
+        for n, name in enumerate(columns)
+        if (processor := target.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    ]
+
+
+def _exercise_rows(
+    session: Session,
+    new: Sequence[tuple[dict[str, Any], Sequence[tuple[Any, ...]]]],
+    ids: dict[str, int],
+) -> list[tuple[Any, ...]]:
+    """Each new session's exercises as rows, their values converted once for each distinct
+    exercise (an import shares one tuple among all the sessions that list it)."""
+    processors = _bind_processors(session, table_of(CompletionExercise), EXERCISE_COLUMNS[2:])
+    converted: dict[int, tuple[Any, ...]] = {}
+    rows: list[tuple[Any, ...]] = []
+    for completion, exercises in new:
+        completion_id = ids[completion["op_id"]]
+        for position, exercise in enumerate(exercises):
+            values = converted.get(id(exercise))
+            if values is None:
+                values = converted[id(exercise)] = _processed(exercise, processors)
+            rows.append((completion_id, position, *values))
+    return rows
 
 
 def _processed(row: Sequence[Any], processors: list[tuple[int, Any]]) -> tuple[Any, ...]:
@@ -207,8 +238,8 @@ class DataRows(Queries):
     ) -> tuple[int, int]:
         """Add what the user doesn't have yet and set their time zone, in one transaction.
 
-        Sessions come as their columns' values (all with the same keys) with their exercises'
-        as tuples in the order of `EXERCISE_COLUMNS` after the first (without ids); a session
+        Sessions come as their columns' values (all with the same keys) with their exercises
+        in order, each a tuple of the `EXERCISE_COLUMNS` after the session and position; a session
         is known by its op_id, a program version or plan event by all its fields; known ones
         are left untouched. Returns how many sessions were added and already there.
         """
@@ -249,12 +280,13 @@ class DataRows(Queries):
                 )
             ).all()
         )
-        rows = [
-            (ids[completion["op_id"]], *exercise)
-            for completion, exercises in new
-            for exercise in exercises
-        ]
-        _insert_many(session, table_of(CompletionExercise), EXERCISE_COLUMNS, rows)
+        _insert_many(
+            session,
+            table_of(CompletionExercise),
+            EXERCISE_COLUMNS,
+            _exercise_rows(session, new, ids),
+            True,
+        )
 
     def delete_user(self, user_id: int) -> bool:
         """Delete the user and every row of theirs in one transaction; False if there was none.
