@@ -3,37 +3,32 @@ test button bounded in time, in presses and in where it may send."""
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_NOW, make_app
-from tests.integration.conftest import TOKEN, Visitor
+from tests.integration.conftest import Visitor
+from tests.integration.reminder_forms import (
+    HTMX,
+    IPHONE_SAFARI,
+    PAGE,
+    TEST,
+    subscribe,
+    text,
+    token_of,
+)
 from tests.push.dns import fake_dns
 from tests.push.service import MockPushService, Receiver, Redirect
 from webapp import extensions
 from webapp.store.models import PushSubscription
 from webapp.store.reminders import ReminderStore
 
-PAGE = "/settings/reminders"
-DEVICES = "/settings/reminders/devices"
-TEST = "/settings/reminders/test"
-HTMX = {"HX-Request": "true"}
-ANDROID_CHROME = (
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/126.0.0.0 Mobile Safari/537.36"
-)
-IPHONE_SAFARI = (
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
-)
 CAP_NOTE = "Reminders go to 10 devices at most."
 DAY = timedelta(days=1)
 
@@ -67,24 +62,6 @@ def rows(app: Flask) -> ReminderStore:
     return found
 
 
-def text(response: TestResponse) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def token_of(visitor: Visitor) -> str:
-    found = TOKEN.search(visitor.get(PAGE).get_data(as_text=True))
-    assert found, "the reminders page carries a CSRF token"
-    return found.group(1)
-
-
-def subscribe(
-    visitor: Visitor, subscription: dict[str, Any], token: str, user_agent: str = ANDROID_CHROME
-) -> TestResponse:
-    """What static/js/push.js posts once the browser has subscribed."""
-    headers = {"User-Agent": user_agent, "X-CSRFToken": token}
-    return visitor.client.post(DEVICES, json=subscription, headers=headers)
-
-
 def press_test(visitor: Visitor, token: str, htmx: bool = False) -> TestResponse:
     return visitor.client.post(TEST, data={"csrf_token": token}, headers=HTMX if htmx else {})
 
@@ -113,12 +90,12 @@ def test_an_eleventh_device_replaces_the_one_that_went_longest_without_a_reminde
     phones = [push_service.subscribe() for _ in range(11)]
     for day, phone in enumerate(phones[:10]):
         clock.moment = TEST_NOW + day * DAY
-        assert subscribe(visitor, phone, token).status_code == 201
+        assert subscribe(visitor, phone, token=token).status_code == 201
     rows.mark_sent([phones[0]["endpoint"]], TEST_NOW + 12 * DAY)
     assert CAP_NOTE in text(visitor.get(PAGE))
 
     clock.moment = TEST_NOW + 13 * DAY
-    response = subscribe(visitor, phones[10], token, user_agent=IPHONE_SAFARI)
+    response = subscribe(visitor, phones[10], token=token, user_agent=IPHONE_SAFARI)
 
     assert response.status_code == 201
     assert response.get_json()["message"] == (
@@ -136,7 +113,7 @@ def test_the_list_says_nothing_of_the_cap_below_it(
     visitor: Visitor, push_service: MockPushService
 ) -> None:
     token = token_of(visitor)
-    response = subscribe(visitor, push_service.subscribe(), token)
+    response = subscribe(visitor, push_service.subscribe(), token=token)
     assert response.status_code == 201 and "message" not in response.get_json()
     assert CAP_NOTE not in text(visitor.get(PAGE))
 
@@ -147,7 +124,7 @@ def test_an_account_from_before_the_cap_tests_only_its_ten_most_recent_devices(
     """Twelve devices stored before there was a cap: the test reaches the ten newest."""
     token = token_of(visitor)
     phones = [push_service.subscribe() for _ in range(12)]
-    assert subscribe(visitor, phones[0], token).status_code == 201
+    assert subscribe(visitor, phones[0], token=token).status_code == 201
     user_id = user_id_of(visitor)
     assert user_id is not None
     for day, phone in enumerate(phones[1:], start=1):
@@ -180,7 +157,7 @@ def test_an_account_from_before_the_cap_tests_only_its_ten_most_recent_devices(
 def test_a_malformed_push_address_is_refused_in_words(
     visitor: Visitor, rows: ReminderStore, endpoint: str
 ) -> None:
-    response = subscribe(visitor, Receiver().subscription(endpoint), token_of(visitor))
+    response = subscribe(visitor, Receiver().subscription(endpoint), token=token_of(visitor))
     assert response.status_code == 400
     assert response.get_json() == {
         "error": "The subscription's address is not a valid web address."
@@ -205,8 +182,8 @@ def test_the_test_button_stops_waiting_for_a_silent_device_at_its_deadline(
         token = token_of(visitor)
         phone, silent = service.subscribe(), service.subscribe()
         service.script(silent["endpoint"], "hang", "hang", "hang")
-        subscribe(visitor, phone, token)
-        subscribe(visitor, silent, token, user_agent=IPHONE_SAFARI)
+        subscribe(visitor, phone, token=token)
+        subscribe(visitor, silent, token=token, user_agent=IPHONE_SAFARI)
         try:
             response = press_test(visitor, token)
         finally:
@@ -247,7 +224,7 @@ def test_the_test_button_does_not_follow_a_push_services_redirect(
     """A 307 would make the server POST wherever it points: it counts as not accepted."""
     token = token_of(visitor)
     phone = push_service.subscribe()
-    subscribe(visitor, phone, token)
+    subscribe(visitor, phone, token=token)
     with MockPushService() as internal:
         push_service.script(phone["endpoint"], Redirect(f"{internal.url}/plain"))
 
@@ -273,7 +250,7 @@ def test_in_production_a_push_service_whose_name_leads_to_this_machine_gets_noth
         phone = service.subscribe()
         port = service.url.rsplit(":", 1)[1]
         disguised = phone["endpoint"].replace(service.url, f"https://push.example.net:{port}")
-        assert subscribe(visitor, {**phone, "endpoint": disguised}, token).status_code == 201
+        assert subscribe(visitor, {**phone, "endpoint": disguised}, token=token).status_code == 201
         try:
             response = press_test(visitor, token)
         finally:
