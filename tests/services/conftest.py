@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from routines.catalog import Catalog, load_catalog
+from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeAccountStore, FakeTrainingStore
 from webapp.store.models import User
 
@@ -27,6 +28,11 @@ def store() -> FakeTrainingStore:
 @pytest.fixture
 def account_store(store: FakeTrainingStore) -> FakeAccountStore:
     return FakeAccountStore(store)
+
+
+@pytest.fixture
+def reminder_store(store: FakeTrainingStore) -> FakeReminderStore:
+    return FakeReminderStore(store)
 
 
 @pytest.fixture

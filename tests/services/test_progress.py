@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from routines.catalog import Catalog
 from tests.services.conftest import NOW
+from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeTrainingStore
 from webapp.services import plans, progress, sessions
 from webapp.store.models import User
@@ -26,7 +27,10 @@ def finish(
         "steps_total": "10",
         "time_zone": "UTC",
     }
-    recorded = sessions.record_session(store, catalog, user, form, f"key-{days_ago:04}", NOW)
+    reminders = FakeReminderStore(store)
+    recorded = sessions.record_session(
+        store, reminders, catalog, user, form, f"key-{days_ago:04}", NOW
+    )
     assert isinstance(recorded, sessions.Recorded)
     return recorded
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from routines import bounds
 from routines.catalog import Catalog
 from tests.services.conftest import NOW
+from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeTrainingStore
-from webapp.services import sessions
+from webapp.services import reminder_settings, sessions
 from webapp.store.models import User
 
 ROUTINE = "pre-run-warm-up"
@@ -30,7 +31,8 @@ def finish_form(**changes: str) -> dict[str, str]:
 def record(
     store: FakeTrainingStore, catalog: Catalog, user: User, op_id: str = "key-0001", **form: str
 ) -> sessions.Recorded | sessions.CompletionForm:
-    return sessions.record_session(store, catalog, user, finish_form(**form), op_id, NOW)
+    reminders = FakeReminderStore(store)
+    return sessions.record_session(store, reminders, catalog, user, finish_form(**form), op_id, NOW)
 
 
 def test_a_finished_session_is_recorded_once_per_key(
@@ -58,6 +60,22 @@ def test_a_session_counts_on_its_local_date_and_the_phones_zone_becomes_the_user
     assert isinstance(recorded, sessions.Recorded)
     assert recorded.completion.local_date == NOW.date()
     assert user.time_zone == "Europe/Berlin"
+
+
+def test_a_session_from_a_phone_in_another_zone_moves_the_reminders_to_its_wall_clock(
+    store: FakeTrainingStore, catalog: Catalog, reminder_store: FakeReminderStore
+) -> None:
+    berliner = store.add_user(time_zone="Europe/Berlin")
+    form = reminder_settings.ReminderForm(session_on=True, session_at="07:00")
+    reminder_settings.save_reminders(reminder_store, berliner, form, NOW)
+    session_reminder = reminder_store.reminders(berliner.id or 0)["session"]
+    tokyo = finish_form(time_zone="Asia/Tokyo")
+    recorded = sessions.record_session(
+        store, reminder_store, catalog, berliner, tokyo, "key-0001", NOW
+    )
+    assert isinstance(recorded, sessions.Recorded)
+    assert berliner.time_zone == "Asia/Tokyo"
+    assert session_reminder.next_fire_utc == datetime(2026, 3, 4, 22, 0, tzinfo=UTC)  # 07:00
 
 
 def test_a_zone_chosen_in_settings_stays_when_the_phone_is_elsewhere(

@@ -1,4 +1,5 @@
-"""What the player's finish screen says: the streak with today counted, and what comes next.
+"""What the player page carries: its step timeline, and what its finish screen says (the
+streak with today counted, and what comes next).
 
 The player shows it the moment a session ends, before (or without) the server's answer, so a
 session finished with no signal celebrates too. It is worked out when the page is rendered, as
@@ -9,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from routines.catalog import Routine
 from routines.plan.model import DayStatus, Plan, PlannedDay
+from routines.session import Session
 from webapp.services.progress import Standing
 
 
@@ -48,3 +52,13 @@ def next_on_plan(plan: Plan | None, today: date, done_slug: str) -> PlannedDay |
                 continue
             return day
     return None
+
+
+def timeline(routine: Routine, session: Session) -> dict[str, Any]:
+    """The session as the player's script reads it, from the page's JSON."""
+    return {
+        "routine": routine.slug,
+        "name": routine.name,
+        "totalSeconds": session.total_seconds,
+        "steps": [step.as_dict() for step in session.steps],
+    }

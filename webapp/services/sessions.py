@@ -20,8 +20,10 @@ from routines.plan.model import Plan
 from routines.session import Session, compile_session
 from routines.streaks import local_day, zone
 from webapp import inputs
+from webapp.services import time_zones
 from webapp.services.plans import plan_for
 from webapp.store.models import Completion, CompletionExercise, User
+from webapp.store.reminders import ReminderStore
 from webapp.store.training import TrainingStore
 
 
@@ -257,11 +259,7 @@ def log_session(
     """Store a finished session once per key, with the dosage of each exercise in it.
 
     It counts on the local date it ended in the phone's time zone, however late it arrives.
-    Unless the user chose a time zone in Settings, the phone's becomes theirs, so Today's
-    "done" matches the phone's date.
     """
-    if user.time_zone_auto and entry.time_zone != user.time_zone:
-        store.set_time_zone(user, entry.time_zone)
     completion = Completion(
         user_id=user.id or 0,
         op_id=entry.op_id,
@@ -317,6 +315,7 @@ class Recorded:
 
 def record_session(
     store: TrainingStore,
+    reminders: ReminderStore,
     catalog: Catalog,
     user: User,
     form: Mapping[str, str],
@@ -326,6 +325,8 @@ def record_session(
     """Record a finished session once per key; or the finish form with what is wrong.
 
     A session of the plan (`plan_day`) is logged at that day's dosage, as the player ran it.
+    Unless the user chose a time zone in Settings, the phone's becomes theirs (so Today's
+    "done" matches the phone's date), and their reminders follow it.
     """
     entry = parse_completion(form, op_id, catalog, user, now)
     if not isinstance(entry, CompletionForm):
@@ -338,6 +339,8 @@ def record_session(
         plan = plan_for(store, catalog, user, today)
         planned = planned_routine(plan, entry.routine.slug, plan_day, today)
         entry = replace(entry, routine=planned or entry.routine)
+    if user.time_zone_auto and entry.time_zone != user.time_zone:
+        time_zones.set_time_zone(store, reminders, user, entry.time_zone, now)
     completion, created = log_session(store, user, entry)
     return Recorded(completion, created, entry.routine)
 

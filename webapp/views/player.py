@@ -10,8 +10,8 @@ from htmx_flask import request
 from routines.catalog import Routine
 from webapp import clock
 from webapp.extensions import catalog, reminder_store, store
-from webapp.presenters.finish import finish_preview
-from webapp.services import progress, sessions, time_zones
+from webapp.presenters.finish import finish_preview, timeline
+from webapp.services import progress, sessions
 from webapp.services.progress import Standing
 from webapp.store.models import Completion, new_public_id
 from webapp.views import render
@@ -28,19 +28,13 @@ def _player_page(
     plan_day: str = "",
 ) -> Response:
     session = sessions.session_for(routine)
-    session_data = {
-        "routine": routine.slug,
-        "name": routine.name,
-        "totalSeconds": session.total_seconds,
-        "steps": [step.as_dict() for step in session.steps],
-    }
     return render(
         "pages/player.html",
         "finish_card",
         status,
         routine=routine,
         session=session,
-        session_data=session_data,
+        session_data=timeline(routine, session),
         form=form,
         op_id=form.values.get("op_id") or new_public_id(),
         plan_day=plan_day,
@@ -70,27 +64,20 @@ def finish() -> Response:
     """Record a finished session once per Idempotency-Key, then show its summary."""
     user, now = current_user(), clock.now()
     op_id = request.headers.get("Idempotency-Key") or request.form.get("op_id")
-    zone_before = user.time_zone
-    recorded = sessions.record_session(store(), catalog(), user, request.form, op_id, now)
+    form = request.form
+    recorded = sessions.record_session(store(), reminder_store(), catalog(), user, form, op_id, now)
     if isinstance(recorded, sessions.CompletionForm):
         return _refused(recorded, now) if _for_outbox() else _finish_again(recorded, op_id)
-    time_zones.follow_time_zone(reminder_store(), user, zone_before, now)
-    completion, created = recorded.completion, recorded.created
+    completion, status = recorded.completion, 201 if recorded.created else 200
     if _for_outbox():
-        answer = jsonify(public_id=completion.public_id, created=created)
-        answer.status_code = 201 if created else 200
+        answer = jsonify(public_id=completion.public_id, created=recorded.created)
+        answer.status_code = status
         return answer
     if not request.htmx:
         url = url_for("player.summary", public_id=completion.public_id, fresh="1")
         return redirect(url, 303)  # type: ignore[return-value]
-    return render(
-        "pages/session.html",
-        "finish_card",
-        201 if created else 200,
-        completion=completion,
-        routine=recorded.routine,
-        fresh=True,
-    )
+    context = {"completion": completion, "routine": recorded.routine, "fresh": True}
+    return render("pages/session.html", "finish_card", status, **context)
 
 
 def _finish_again(form: sessions.CompletionForm, op_id: str | None) -> Response:
