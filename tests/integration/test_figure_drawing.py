@@ -95,10 +95,11 @@ def between(stops: dict[float, float], at: float, rest: float) -> float:
     return known[before] + share * (known[after] - known[before])
 
 
-#: The stylesheet's shared rules: a class -> its CSS property and the custom properties (each
-#: times a sign) it reads, e.g. `.fig .n3{rotate:calc(var(--r3)*-1deg)}`.
+#: The stylesheet's shared rules: a class -> its CSS property and the custom properties it
+#: reads, each with how: `.fig .n3{rotate:calc(var(--r3)*-1deg)}` reads r3 times -1,
+#: `.fig .u0{scale:calc(1/var(--s0)) 1}` one over s0.
 RULES = {
-    name: (prop, re.findall(r"var\(--(\w+)\)(?:\*(-?)1)?", body))
+    name: (prop, re.findall(r"(1/)?var\(--(\w+)\)(?:\*(-?)1)?", body))
     for name, prop, body in re.findall(r"\.fig \.(\w+)\{(rotate|scale|translate):([^}]*)\}", CSS)
 }
 
@@ -111,7 +112,11 @@ def css_transform(classes: list[str], values: dict[str, float]) -> Matrix:
         if name in RULES:
             prop, reads = RULES[name]
             rest = 1.0 if prop == "scale" else 0.0
-            read = [values.get(key, rest) * (-1 if sign else 1) for key, sign in reads]
+            read = [values.get(key, rest) for _, key, _ in reads]
+            read = [
+                (1 / v if over else v) * (-1 if sign else 1)
+                for v, (over, _, sign) in zip(read, reads, strict=True)
+            ]
             found[prop] = read + found[prop][len(read) :]
     (mx, my), (turn,), (stretch,) = found["translate"], found["rotate"], found["scale"]
     return times(times((1, 0, 0, 1, mx, my), rotation(turn)), (stretch, 0, 0, 1, 0, 0))

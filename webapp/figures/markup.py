@@ -7,11 +7,11 @@ placed at its joint and turned along the bone (`translate(...) rotate(...)`), so
 (or the bone's lone path) with the part's class, which the stylesheet (`styles.py`) turns with
 the CSS `rotate` property about the joint (the CSS `rotate` and `translate` apply outside the
 `transform` attribute; a CSS `transform` would replace it). A stretching bone (turning toward
-the camera) scales along its frame and its children slide. Each point is placed from its
-frame as drawn, so whole units never add up along a limb. Still bones are paths, one per colour
-and class where they lie next to each other in depth, joined end to end; a limb hidden all the
-time under the other side's is left out. The wrapper group `fm` flips the whole figure for the
-left side.
+the camera) scales along its frame, in a group that carries what hangs on it along (each of
+those undoes the stretch for its own shape). Each point is placed from its frame as drawn, so
+whole units never add up along a limb. Still bones are paths, one per colour and class where
+they lie next to each other in depth, joined end to end; a limb hidden all the time under the
+other side's is left out. The wrapper group `fm` flips the whole figure for the left side.
 """
 
 from __future__ import annotations
@@ -147,8 +147,8 @@ class Drawing:
 
     def moving(self) -> dict[str, list[float]]:
         """Each moving part's change from the key pose, per keyframe, by its kind and bone
-        number: 'r8' turns bone 8 (degrees), 's8' stretches it, 't8' slides it along its
-        parent, 'h8' carries its head, 'ox'/'oy' shift the whole figure."""
+        number: 'r8' turns bone 8 (degrees), 's8' stretches it (what hangs on it slides along
+        as the stretch carries it), 'ox'/'oy' shift the whole figure."""
         rig, key = self.rig, self.rig.key
         found: dict[str, list[float]] = {}
         if self.root_moves():
@@ -161,11 +161,6 @@ class Drawing:
                 found[f"r{index}"] = [a - bone.angles[key] for a in bone.angles]
             if self.stretches(bone):
                 found[f"s{index}"] = [v / (bone.lengths[key] or 1.0) for v in bone.lengths]
-                if bone.head:
-                    found[f"h{index}"] = [v - bone.lengths[key] for v in bone.lengths]
-            if self.slides(bone):
-                offsets = self.offsets(bone)
-                found[f"t{index}"] = [v - offsets[key] for v in offsets]
         return found
 
     def above(self, bone: Bone) -> list[Bone]:
@@ -401,13 +396,16 @@ def _group(drawing: Drawing, bone: Bone, parent: Frame) -> Item:
     turned = _turning(inner, spin) if spin else inner
     # The CSS rotate and translate come before (outside) the transform attribute, so the
     # group that turns about the joint sits inside the one that places it there.
+    if drawing.slides(bone):  # placed in its parent's stretch, undoing it for its own shape
+        undo = "u" + drawing.css_name("s", drawing.parent(bone))[1:]  # type: ignore[arg-type]
+        inner = f'<g class="{undo}"{_attr("transform", _rotate(turn))}>{turned}</g>'
+        return Item(bone.depth, inner, offset=offset if any(offset) else None)
     place = " ".join(t for t in (_place(offset) if any(offset) else "", _rotate(turn)) if t)
-    slide = drawing.css_name("t", bone) if drawing.slides(bone) else ""
-    if not place and not slide:
+    if not place:
         return Item(bone.depth, turned)
-    if not turn and not slide:
+    if not turn:
         return Item(bone.depth, turned, offset=offset)
-    return Item(bone.depth, f"<g{_attr('transform', place)}{_attr('class', slide)}>{turned}</g>")
+    return Item(bone.depth, f'<g transform="{place}">{turned}</g>')
 
 
 def _turning(inner: str, spin: str) -> str:
@@ -424,19 +422,20 @@ def _rotate(turn: int) -> str:
 
 
 def _stretched(drawing: Drawing, bone: Bone, frame: Frame) -> list[Item]:
-    """A stretching bone along its frame's x axis, its head and the bones sliding along it."""
-    length = str(frame.local(drawing.line(bone)[1])[0])
+    """A stretching bone along its frame's x axis, in a group that scales along it, with its
+    head and the bones hanging on it: each of those is placed in the stretch, so it slides
+    along as the bone stretches, and undoes the stretch for its own shape."""
+    length = frame.local(drawing.line(bone)[1])[0]
     stretch = drawing.css_name("s", bone)
-    items = [Item(bone.depth, f'<path{classes(bone, stretch)} d="M0 0h{length}"/>')]
+    undo = "u" + stretch[1:]
+    inside = [Item(bone.depth, f'<path{classes(bone)} d="M0 0h{length}"/>')]
     if bone.head:
-        head = _attr("class", drawing.css_name("h", bone))
-        circle = _circle((0, 0))
-        items.append(
-            Item(bone.depth + 0.001, f'<g transform="translate({length})"{head}>{circle}</g>')
-        )
+        head = f'<circle class="{undo}" r="{number(HEAD_RADIUS)}"/>'
+        inside.append(Item(bone.depth + 0.001, head, offset=(length, 0)))
+    outside: list[Item] = []
     for child in drawing.children(bone):
-        items += _bone(drawing, child, frame, None)
-    return items
+        (inside if drawing.slides(child) else outside).extend(_bone(drawing, child, frame, None))
+    return [Item(bone.depth, f'<g class="{stretch}">{_joined(inside)}</g>'), *outside]
 
 
 def _attr(name: str, value: str) -> str:

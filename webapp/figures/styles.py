@@ -3,16 +3,16 @@
 Each moving figure runs ONE animation on its `<svg>`, which moves registered custom properties,
 named per figure by kind and a number counted afresh in each figure (parts that move alike
 share one): `--r2` is how far a moving part turns from the key pose (degrees), `--s0` how much a
-bone stretches, `--t1` how far a part slides along a stretching bone (units), `--h0` how far a
-head rides out along a stretching neck, `--ox`/`--oy` how far the whole figure shifts. The
-properties are inherited, and one shared rule per name (`.fig .r2`) turns them into the CSS
-`rotate`, `scale` and `translate` of the parts the markup marks with that class. So a figure
-costs one `@keyframes` rule, a pause is one `animation-play-state`, and the player syncs one
-animation to its clock. A stop says only what it must: a value at rest in the first or last
-stop is the property's initial value, and one between two stops saying the same is left out. A
-cycle that comes back the way it went (class `a`) writes its first half only and plays it
-forward and back in half the time. A browser without `@property` steps between keyframes
-instead of gliding; the key pose always draws.
+bone stretches, `--ox`/`--oy` how far the whole figure shifts (units). The properties are
+inherited, and one shared rule per name (`.fig .r2`) turns them into the CSS `rotate`, `scale`
+and `translate` of the parts the markup marks with that class; `.n2` turns by `--r2` the other
+way, and `.u0` undoes `--s0`'s stretch for what hangs on the stretching bone (which the stretch
+carries along). So a figure costs one `@keyframes` rule, a pause is one `animation-play-state`,
+and the player syncs one animation to its clock. A stop says only what it must: a value at rest
+in the first or last stop is the property's initial value, and one between two stops saying the
+same is left out. A cycle that comes back the way it went (class `a`) writes its first half
+only and plays it forward and back in half the time. A browser without `@property` steps between
+keyframes instead of gliding; the key pose always draws.
 """
 
 from __future__ import annotations
@@ -32,10 +32,11 @@ KINDS = {
     "r": ("rotate:calc(var(--{p})*1deg)", "0"),
     "n": ("rotate:calc(var(--{p})*-1deg)", ""),  # turns by r's property, the other way
     "s": ("scale:var(--{p}) 1", "1"),
-    "t": ("translate:calc(var(--{p})*1px)", "0"),
-    "h": ("translate:calc(var(--{p})*1px)", "0"),
+    "u": ("scale:calc(1/var(--{p})) 1", ""),  # undoes s's stretch for what hangs on the bone
     "o": ("", "0"),  # the whole figure's shift: its rule is in SHARED
 }
+#: The kinds that read another kind's property.
+READS = {"n": "r", "u": "s"}
 
 SHARED = """\
 .fig.m{animation:var(--fig-a) var(--fig-t,3s) ease-in-out var(--fig-n,infinite) both}
@@ -98,7 +99,7 @@ def shared_rules(names: Sequence[str]) -> Iterator[str]:
     yield SHARED
     for name in sorted(set(names), key=lambda n: (n[0], int(n[1:]))):
         rule, initial = KINDS[name[0]]
-        prop = "r" + name[1:] if name.startswith("n") else name
+        prop = READS.get(name[0], name[0]) + name[1:]
         if initial:
             yield f'@property --{name}{{syntax:"<number>";inherits:true;initial-value:{initial}}}\n'
         yield f".fig .{name}{{{rule.format(p=prop)}}}\n"
@@ -108,6 +109,7 @@ def shared_rules(names: Sequence[str]) -> Iterator[str]:
 def stylesheet(figures: tuple[tuple[Figure, int | None], ...]) -> str:
     """The whole library's figures (each with its exercise's tempo) in one stylesheet."""
     names = [n for f, _ in figures for n in Drawing.of(f).css_names().values() if n[0] != "o"]
+    names += ["u" + n[1:] for n in names if n[0] == "s"]
     parts = [*shared_rules(names)]
     parts += [figure_css(figure, cycle_seconds(figure, tempo)) + "\n" for figure, tempo in figures]
     return "".join(parts)
