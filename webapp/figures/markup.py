@@ -59,14 +59,10 @@ class Drawing:
     def of(cls, figure: Figure) -> Drawing:
         return cls(figure, build_rig(figure))
 
-    def half_width(self) -> float:
-        x0, _, x1, _ = self.rig.box
-        return max(abs(x0), abs(x1)) + PAD
-
     def view_box(self) -> str:
         """A box centred on x = 0, so flipping about x = 0 keeps the figure in place."""
-        _, y0, _, y1 = self.rig.box
-        half = self.half_width()
+        x0, y0, x1, y1 = self.rig.box
+        half = max(abs(x0), abs(x1)) + PAD
         return f"{number(-half)} {number(y0 - PAD)} {number(2 * half)} {number(y1 - y0 + 2 * PAD)}"
 
     def children(self, bone: Bone) -> list[Bone]:
@@ -74,11 +70,6 @@ class Drawing:
 
     def parent(self, bone: Bone) -> Bone | None:
         return next((b for b in self.rig.bones if b.name == bone.parent), None)
-
-    def offsets(self, bone: Bone) -> list[float]:
-        """Where along its parent `bone` starts, per keyframe."""
-        parent = self.parent(bone)
-        return [bone.at * v for v in parent.lengths] if parent else [0.0] * self.rig.frames()
 
     def moves(self, values: Sequence[float], enough: float = MOVES) -> bool:
         """Whether `values` (one per keyframe) differ enough from the key pose's to animate."""
