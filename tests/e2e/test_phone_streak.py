@@ -21,8 +21,8 @@ from routines.session import session_minutes
 from routines.streaks import Expect, Logged, Record, record, safe_today
 from tests.conftest import TEST_TODAY
 from webapp.presenters import phone_view
+from webapp.presenters.labels import MARK_LABELS
 from webapp.store.training import SessionFacts
-from webapp.views import MARK_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
 PENDING = ROOT / "static" / "js" / "pending.js"

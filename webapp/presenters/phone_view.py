@@ -28,6 +28,7 @@ from routines.streaks import (
     plan_schedule,
     safe_today,
 )
+from webapp.presenters.labels import MARK_LABELS
 from webapp.services.progress import Standing
 
 #: Days before today a waiting session can still move the streak on the phone. One waiting
@@ -70,10 +71,10 @@ def snapshot(
     }
 
 
-def of(standing: Standing, labels: Mapping[Mark, str]) -> dict[str, Any]:
+def of(standing: Standing) -> dict[str, Any]:
     """The snapshot of where the user stands, for Today and Progress."""
     schedule = plan_schedule(standing.plan)
-    return snapshot(standing.record, schedule, standing.today, standing.week, labels)
+    return snapshot(standing.record, schedule, standing.today, standing.week, MARK_LABELS)
 
 
 def sentences(today: date) -> dict[str, str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -19,7 +18,6 @@ def progress_context(
     shown: date,
     pick: ExercisePick,
     history: HistoryPage,
-    labels: Mapping[Mark, str],
 ) -> dict[str, Any]:
     """The page's streak, heatmap, month `shown`, history and exercise chart, for its template."""
     record, today = standing.record, standing.today
@@ -29,7 +27,7 @@ def progress_context(
         "today": today,
         "today_mark": record.on(today),
         "adherence": week_adherence(standing.week),
-        "phone": phone_view.of(standing, labels),
+        "phone": phone_view.of(standing),
         "heatmap": heatmap.heatmap(record, today),
         "month": heatmap.month(record, shown.year, shown.month, today),
         "earliest": EARLIEST_DATE,  # no month before it to go back to

@@ -8,15 +8,19 @@ from flask import Flask, Response, make_response, render_template
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 
-from routines.catalog import Goal
-from routines.finder import Where
-from routines.heatmap import Heatmap
 from routines.plan.calendar import day_label
 from routines.plan.model import DayKind
-from routines.session import estimated_minutes, session_minutes
-from routines.streaks import Mark, safe_today
+from routines.session import estimated_minutes
+from routines.streaks import safe_today
 from webapp import clock, extensions
-from webapp.store.models import Completion
+from webapp.presenters.labels import (
+    GOAL_LABELS,
+    MARK_LABELS,
+    PLACE_LABELS,
+    STATUS_LABELS,
+    completion_minutes,
+    heatmap_summary,
+)
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
@@ -34,64 +38,10 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     return response
 
 
-GOAL_LABELS = {
-    Goal.RUNNING: "Warm-ups for running",
-    Goal.DESK: "Desk breaks",
-    Goal.LIFTING: "Hip strength for lifting",
-    Goal.GENERAL: "General hip health",
-}
-STATUS_LABELS = {
-    "planned": "planned",
-    "done": "done",
-    "missed": "missed",
-    "skipped": "skipped",
-    "moved": "moved",
-    "vacation": "vacation",
-}
-PLACE_LABELS = {
-    Where.STANDING: "Standing only",
-    Where.SEATED: "Seated only",
-    Where.NO_FLOOR: "Seated or standing (no floor)",
-}
-
-
-MARK_LABELS = {
-    Mark.DONE: "done",
-    Mark.REST: "rest",
-    Mark.FROZEN: "freeze",
-    Mark.VACATION: "vacation",
-    Mark.MISSED: "missed",
-    Mark.PENDING: "to do",
-}
-
-
-def heatmap_summary(heatmap: Heatmap) -> str:
-    """The heatmap in words, for screen readers."""
-    parts = [
-        f"{heatmap.count(mark)} {label}"
-        for mark, label in (
-            (Mark.DONE, "days with a session"),
-            (Mark.REST, "rest days"),
-            (Mark.FROZEN, "days covered by a freeze"),
-            (Mark.VACATION, "vacation days"),
-            (Mark.MISSED, "missed days"),
-        )
-        if heatmap.count(mark)
-    ]
-    span = f"{heatmap.first:%-d %B %Y} to {heatmap.last:%-d %B %Y}"
-    return f"From {span}: " + (", ".join(parts) if parts else "no sessions yet") + "."
-
-
 def routine_name(slug: str) -> str:
     """The routine's name, or its slug when the library no longer has it."""
     routine = extensions.catalog().routine(slug)
     return routine.name if routine else slug.replace("-", " ").capitalize()
-
-
-def completion_minutes(completion: Completion) -> int:
-    """A stored session's length in whole minutes, as History and the session page show it."""
-    seconds = (completion.ended_at - completion.started_at).total_seconds()
-    return session_minutes(seconds, completion.steps_done)
 
 
 def init_app(app: Flask) -> None:

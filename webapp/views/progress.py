@@ -15,7 +15,7 @@ from webapp import inputs
 from webapp.extensions import catalog, store
 from webapp.presenters.progress_page import progress_context
 from webapp.services import progress
-from webapp.views import MARK_LABELS, render
+from webapp.views import render
 from webapp.views.plan import local_today
 from webapp.web.guests import current_user
 
@@ -65,7 +65,7 @@ def _progress_page(block: str | None = None) -> Response:
     asked = request.args.get("exercise", "")
     pick = progress.pick_exercise(store(), catalog(), user.id or 0, asked, today)
     history = progress.history_page(store(), user.id or 0, 1)
-    context = progress_context(standing, shown, pick, history, MARK_LABELS)
+    context = progress_context(standing, shown, pick, history)
     return render("pages/progress.html", block, **context)
 
 

@@ -10,7 +10,7 @@ from webapp.extensions import catalog, store
 from webapp.presenters import phone_view
 from webapp.presenters.today_card import today_card
 from webapp.services import progress, sessions
-from webapp.views import MARK_LABELS, render
+from webapp.views import render
 from webapp.web.guests import current_user
 
 bp = Blueprint("today", __name__)
@@ -29,5 +29,5 @@ def today() -> Response:
         today=today,
         record=standing.record,
         current_if_done_today=standing.current_if_done_today,
-        phone=phone_view.of(standing, MARK_LABELS),
+        phone=phone_view.of(standing),
     )
