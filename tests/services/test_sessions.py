@@ -9,7 +9,7 @@ from routines.catalog import Catalog
 from tests.services.conftest import NOW
 from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeTrainingStore
-from webapp.services import reminder_settings, sessions
+from webapp.services import plans, reminder_settings, sessions
 from webapp.store.models import User
 
 ROUTINE = "pre-run-warm-up"
@@ -159,3 +159,27 @@ def test_today_lists_quick_starts_first_and_marks_what_is_done(
     assert view.quick_starts and all(r.quick_start for r in view.quick_starts)
     assert not any(r.quick_start for r in view.others)
     assert view.done_today == {ROUTINE}
+
+
+def test_the_player_runs_a_planned_day_at_that_days_dosage_and_nothing_else(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    answers = plans.parse_program({"goal": "lifting"}, {"days": ["mon", "wed", "fri"]})
+    plans.save_program(store, user, answers, NOW.date())
+    plan = plans.plan_for(store, catalog, user, NOW.date())
+    assert plan is not None
+    today = plan.day(NOW.date())
+    assert today is not None and today.routine is not None
+    slug, day = today.routine.slug, NOW.date().isoformat()
+    assert sessions.planned_routine(plan, slug, day, NOW.date()) == today.routine
+    assert sessions.planned_routine(plan, "desk-reset", day, NOW.date()) is None
+    assert sessions.planned_routine(plan, slug, "2026-13-45", NOW.date()) is None
+    assert sessions.planned_routine(None, slug, day, NOW.date()) is None
+
+    recorded = record(store, catalog, user, routine=slug, plan_day=day)
+    assert isinstance(recorded, sessions.Recorded)
+    assert recorded.routine == today.routine, "logged at the plan's dosage"
+    logged = sessions.session_exercises(store, catalog, recorded.completion)
+    assert [exercise.slug for exercise, _ in logged if exercise] == [
+        p.exercise.slug for p in today.routine.prescriptions
+    ]
