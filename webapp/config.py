@@ -35,6 +35,15 @@ def default_config(instance_path: Path) -> dict[str, Any]:
     database_file = instance_path / "hipday.sqlite3"
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{database_file}"),
+        **_web(),
+        **_push(),
+        **_reminders(),
+    }
+
+
+def _web() -> dict[str, Any]:
+    """Cookies, CSRF, request limits, compression and the proxies in front."""
+    return {
         "SESSION_COOKIE_NAME": "hipday",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -63,6 +72,14 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         ],  # fmt: skip
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
+        # How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers.
+        "PROXY_HOPS": int(os.environ.get("HIPDAY_PROXY_HOPS", "0")),
+    }
+
+
+def _push() -> dict[str, Any]:
+    """The VAPID key and how the push sender connects."""
+    return {
         # Web Push: the private key from the environment, else a file made once in instance/.
         "VAPID_PRIVATE_KEY": os.environ.get("HIPDAY_VAPID_PRIVATE_KEY", ""),
         "VAPID_SUBJECT": os.environ.get("HIPDAY_VAPID_SUBJECT", "mailto:reminders@hipday.app"),
@@ -74,6 +91,12 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "PUSH_TEST_SECONDS": 10.0,
         # Only tests send to a local mock push service over plain http.
         "PUSH_INSECURE_ENDPOINTS": False,
+    }
+
+
+def _reminders() -> dict[str, Any]:
+    """How late a reminder may go out, and how the sweep decides them."""
+    return {
         "REMINDER_CATCH_UP_MINUTES": 120,
         # A sweep decides reminders on this many threads and stops waiting for a decision after
         # this many seconds (it is sent by a later sweep once decided): see
@@ -83,6 +106,4 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # Tests only: called with each user before their reminder is decided, to make an
         # account fail or stall on purpose.
         "TEST_BEFORE_DECIDING": None,
-        # How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers.
-        "PROXY_HOPS": int(os.environ.get("HIPDAY_PROXY_HOPS", "0")),
     }
