@@ -19,7 +19,7 @@ from routines.bounds import MOST_EXERCISES_A_SESSION
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.services import data_import
-from webapp.services import sessions as services
+from webapp.services.sessions import NOTE_LIMIT
 from webapp.store.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
 from webapp.store.training import TrainingStore
 
@@ -546,7 +546,7 @@ def fill_with_long_sessions(store: TrainingStore, user_id: int, count: int) -> N
             "started_at": ended - timedelta(minutes=30), "ended_at": ended,
             "local_date": ended.date(), "time_zone": "America/Argentina/ComodRivadavia",
             "steps_done": 9_999, "steps_total": 10_000, "effort": 10, "pain": 10,
-            "note": "🦵" * services.NOTE_LIMIT, "created_at": ended,
+            "note": "🦵" * NOTE_LIMIT, "created_at": ended,
         })  # fmt: skip
         exercises.extend(
             {"completion_id": 900_000 + n, "position": p, "exercise_slug": f"{p:02d}" + "e" * 78,

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from routines import bounds
-from webapp.services import sessions as services
 from webapp.services.data_export import FORMAT, VERSION
 from webapp.services.import_records import (
     MESSAGES_SHOWN,
@@ -28,6 +27,13 @@ from webapp.services.import_records import (
     read_events,
     read_sessions,
     read_versions,
+)
+from webapp.services.sessions import (
+    NOTE_LIMIT,
+    OP_ID_LENGTH,
+    column_length,
+    is_time_zone,
+    session_limit_problem,
 )
 from webapp.store.models import Completion, PlanEvent, ProgramVersion, User, new_public_id
 
@@ -45,11 +51,11 @@ def _largest_session() -> int:
                 "per_side": False}  # fmt: skip
     moment = "2000-01-01T00:00:00.000000Z"
     session = {
-        "op_id": "a" * services.OP_ID_LENGTH, "routine": "a" * SLUG_LENGTH,
+        "op_id": "a" * OP_ID_LENGTH, "routine": "a" * SLUG_LENGTH,
         "started_at": moment, "ended_at": moment, "local_date": "2000-01-01",
-        "time_zone": "a" * services.column_length(Completion, "time_zone"),
+        "time_zone": "a" * column_length(Completion, "time_zone"),
         "steps_done": 10_000, "steps_total": 10_000, "effort": 10, "pain": 10,
-        "note": "\x01" * services.NOTE_LIMIT, "exercises": [exercise] * MOST_EXERCISES,
+        "note": "\x01" * NOTE_LIMIT, "exercises": [exercise] * MOST_EXERCISES,
     }  # fmt: skip
     return len(json.dumps(session, ensure_ascii=False, separators=(",", ":")).encode()) + 1
 
@@ -116,7 +122,7 @@ def check_file(raw: bytes, now: datetime) -> ImportPlan | list[str]:
     top = Reader("The file", document)
     try:
         settings = Reader("Settings", top.get("settings", dict, "must be an object."))
-        time_zone = settings.text("time_zone", TIME_ZONE, services.is_time_zone)
+        time_zone = settings.text("time_zone", TIME_ZONE, is_time_zone)
         auto: bool = settings.get("time_zone_auto", bool, "must be true or false.")
         lists = [top.items(k, n) for k, n in LISTS.items()]
     except Problem as problem:
@@ -148,7 +154,7 @@ def over_limits(store: ImportRows, user: User, plan: ImportPlan) -> list[str]:
             continue
         new += 1
         per_day[session.local_date] = per_day.get(session.local_date, 0) + 1
-        problem = services.session_limit_problem(
+        problem = session_limit_problem(
             session.local_date, per_day[session.local_date], len(known) + new
         )
         if problem:

@@ -17,15 +17,23 @@ from routines import bounds
 from routines.dosage import DosageKind
 from webapp import inputs
 from webapp.services import plans
-from webapp.services import sessions as services
+from webapp.services.sessions import (
+    CLOCK_SKEW,
+    LONGEST_SESSION,
+    NOTE_LIMIT,
+    OP_ID_LENGTH,
+    column_length,
+    is_op_id,
+    is_time_zone,
+)
 from webapp.store.models import Completion, CompletionExercise
 
 MOST_EXERCISES = bounds.MOST_EXERCISES_A_SESSION
 MESSAGES_SHOWN = 5
 #: A routine's or exercise's short name, as long as their columns hold.
 SLUG_LENGTH = min(
-    services.column_length(Completion, "routine_slug"),
-    services.column_length(CompletionExercise, "exercise_slug"),
+    column_length(Completion, "routine_slug"),
+    column_length(CompletionExercise, "exercise_slug"),
 )
 SLUG = re.compile(rf"[a-z0-9][a-z0-9-]{{0,{SLUG_LENGTH - 1}}}")
 SLUG_RULE = "must be the {}'s short name, like {}: lowercase letters, digits and dashes."
@@ -155,7 +163,7 @@ class Reader:
 
 
 TIME_ZONE = "must be a time zone like Europe/Berlin."
-OP_ID_RULE = f"must be 8 to {services.OP_ID_LENGTH} letters, digits, - or _."
+OP_ID_RULE = f"must be 8 to {OP_ID_LENGTH} letters, digits, - or _."
 
 
 def _each(
@@ -196,30 +204,30 @@ def _session_record(
     session: Reader, now: datetime, seen: dict[str, str], checked: Checked
 ) -> SessionRecord:
     """The finish form's rules; the routine may be one this library no longer has."""
-    op_id = session.text("op_id", OP_ID_RULE, services.is_op_id)
+    op_id = session.text("op_id", OP_ID_RULE, is_op_id)
     if op_id in seen:
         raise session.fail(f"op_id is the same as {seen[op_id].lower()}'s.")
     seen[op_id] = session.where
     started, ended = session.moment("started_at", now), session.moment("ended_at", now)
     if ended < started:
         raise session.fail("ended_at can't come before started_at.")
-    if ended - started > services.LONGEST_SESSION:
+    if ended - started > LONGEST_SESSION:
         raise session.fail("a session can last at most 6 hours.")
-    if ended > now + services.CLOCK_SKEW:
+    if ended > now + CLOCK_SKEW:
         raise session.fail("ended_at is in the future.")
     total = session.whole("steps_total", 1, 10_000)
     done = session.whole("steps_done", 0, total)
-    note_rule = f"must be text of at most {services.NOTE_LIMIT} characters."
+    note_rule = f"must be text of at most {NOTE_LIMIT} characters."
     exercises = session.items("exercises", MOST_EXERCISES)
     return SessionRecord(
         op_id=op_id,
         routine=session.text("routine", SLUG_RULE.format("routine", "desk-reset"), SLUG.fullmatch),
         started_at=started, ended_at=ended, local_date=session.local_date("local_date", ended),
-        time_zone=session.text("time_zone", TIME_ZONE, services.is_time_zone),
+        time_zone=session.text("time_zone", TIME_ZONE, is_time_zone),
         steps_done=done, steps_total=total,
         effort=session.whole("effort", 1, 10, optional=True),
         pain=session.whole("pain", 0, 10, optional=True),
-        note=session.text("note", note_rule, lambda n: len(n) <= services.NOTE_LIMIT),
+        note=session.text("note", note_rule, lambda n: len(n) <= NOTE_LIMIT),
         exercises=_exercise_records(session, exercises, checked),
     )  # fmt: skip
 

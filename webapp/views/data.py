@@ -11,8 +11,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import clock
 from webapp.extensions import reminder_store, store
-from webapp.services import data_export, data_import
-from webapp.services import sessions as services
+from webapp.services import data_export, data_import, sessions
 from webapp.services.accounts import delete_account as delete_everything
 from webapp.views import render
 from webapp.web.guests import current_user
@@ -52,7 +51,7 @@ def _download(body: Iterator[bytes], mimetype: str, name: str, extension: str) -
     The writing needs nothing of the request (the service was handed its store and user), so
     the stream keeps no request context alive.
     """
-    today = services.local_today(current_user(), clock.now()).isoformat()
+    today = sessions.local_today(current_user(), clock.now()).isoformat()
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-{today}.{extension}"'
     response.headers["Cache-Control"] = "no-store"
