@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from routines.catalog import load_catalog
 from tests.conftest import make_app
-from webapp.figures import figure_svg, library_stylesheet
+from webapp.presenters.figures import figure_svg, library_stylesheet
 
 TARGET_BYTES = 6 * 1024
 BR_QUALITY = 4  # Flask-Compress's default, as the app serves it

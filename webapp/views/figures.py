@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from routines.catalog import Exercise, Routine
 from webapp.extensions import catalog
-from webapp.figures import figure_svg, library_stylesheet
-from webapp.figures.contact_sheet import contact_sheet_html, write_contact_sheet
+from webapp.presenters.figures import figure_svg, library_stylesheet
+from webapp.presenters.figures.contact_sheet import contact_sheet_html, write_contact_sheet
 
 bp = Blueprint("figures", __name__, cli_group=None)
 

@@ -15,10 +15,10 @@ from markupsafe import Markup, escape
 
 from routines.catalog import Exercise
 from routines.figures import Figure
-from webapp.figures import figure_svg, keyframe_svg
+from webapp.presenters.figures import figure_svg, keyframe_svg
 from webapp.pwa.icons import CHROMIUM, CHROMIUM_ARGS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHEET_WIDTH = 1400
 PX_PER_UNIT = 1.4
 

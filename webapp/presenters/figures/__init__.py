@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from markupsafe import Markup
 
 from routines.figures import Figure
-from webapp.figures.markup import Drawing, short_name, still, svg
-from webapp.figures.styles import cycle_seconds, library_stylesheet
+from webapp.presenters.figures.markup import Drawing, short_name, still, svg
+from webapp.presenters.figures.styles import cycle_seconds, library_stylesheet
 
 __all__ = ["cycle_seconds", "figure_svg", "keyframe_svg", "library_stylesheet", "short_name"]
 
