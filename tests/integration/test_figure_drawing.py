@@ -16,7 +16,7 @@ from routines.catalog import load_catalog
 from routines.figures import Figure, build_rig
 from routines.figures.rig import bone_lines
 from webapp.presenters.figures import figure_svg, library_stylesheet, short_name
-from webapp.presenters.figures.markup import STRETCHES, VISIBLE
+from webapp.presenters.figures.drawing import STRETCHES, VISIBLE
 
 CATALOG = load_catalog()
 CSS = library_stylesheet(CATALOG)

@@ -1,7 +1,8 @@
 """Figures in the web layer: inline SVG per exercise and the stylesheet that moves them.
 
-`markup` draws a figure (still, or ready to move); `styles` builds `/figures.css` from every
-figure's keyframes; `contact_sheet` draws them all side by side to check by eye.
+`drawing` reads a figure's rig for what moves and names it; `markup` draws a figure (still, or
+ready to move), its lines written by `paths`; `styles` builds `/figures.css` from every figure's
+keyframes; `contact_sheet` draws them all side by side to check by eye.
 """
 
 from collections.abc import Mapping
@@ -9,7 +10,8 @@ from collections.abc import Mapping
 from markupsafe import Markup
 
 from routines.figures import Figure
-from webapp.presenters.figures.markup import Drawing, short_name, still, svg
+from webapp.presenters.figures.drawing import Drawing, short_name
+from webapp.presenters.figures.markup import still, svg
 from webapp.presenters.figures.styles import cycle_seconds, library_stylesheet
 
 __all__ = ["cycle_seconds", "figure_svg", "keyframe_svg", "library_stylesheet", "short_name"]

@@ -22,7 +22,7 @@ from functools import cache
 
 from routines.catalog import Catalog
 from routines.figures import Figure, Motion
-from webapp.presenters.figures.markup import Drawing, number, short_name
+from webapp.presenters.figures.drawing import Drawing, number, short_name
 
 SECONDS_PER_REP = 3.0  # routines.dosage.SELF_PACED_SECONDS_PER_REP: one rep per beat
 EASE_IN_SECONDS = 2.0
