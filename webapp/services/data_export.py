@@ -165,7 +165,7 @@ def _session_text(row: Sequence[Any], exercises: str) -> str:
     return (
         f'{{"op_id":{_text(op_id)},"routine":{_text(routine)},'
         f'"started_at":"{_moment(started)}","ended_at":"{_moment(ended)}",'
-        f'"local_date":"{day.isoformat()}","time_zone":{_text(zone)},'
+        f'"local_date":"{_day(day)}","time_zone":{_text(zone)},'
         f'"steps_done":{_number(done)},"steps_total":{_number(total)},'
         f'"effort":{_number(effort)},"pain":{_number(pain)},"note":{_text(note)},'
         f'"exercises":{exercises}}}'
@@ -214,7 +214,7 @@ def _dosage_cells(dosage: tuple[str, str, int, int, bool]) -> list[object]:
 def _session_cells(row: Sequence[Any]) -> list[object]:
     """A session's CSV cells, its texts defused: moments and numbers can't start a formula."""
     _, op_id, routine, started, ended, day, zone, done, total, effort, pain, note = row[:12]
-    return [_cell(op_id), _cell(routine), _moment(started), _moment(ended), day.isoformat(),
+    return [_cell(op_id), _cell(routine), _moment(started), _moment(ended), _day(day),
             _cell(zone), done, total, _cell(effort), _cell(pain), _cell(note)]  # fmt: skip
 
 
@@ -278,14 +278,17 @@ def _number(value: int | None) -> str:
     return "null" if value is None else str(value)
 
 
-def _moment(moment: datetime) -> str:
+def _moment(moment: datetime | str) -> str:
+    if isinstance(moment, str):  # as SQLite keeps it: UTC
+        moment = datetime.fromisoformat(moment)
     if moment.tzinfo is None:  # as the database gives it back: already UTC
         return moment.isoformat() + "Z"
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _day(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+def _day(day: date | str | None) -> str | None:
+    """A day as the export writes it; SQLite's text already is."""
+    return day if isinstance(day, str) or day is None else day.isoformat()
 
 
 def _settings(user: User) -> dict[str, Any]:

@@ -183,7 +183,8 @@ class DataRows(Queries):
             return [tuple(row) for row in rows]
 
     def export_rows(self, user_id: int) -> list[tuple[Any, ...]]:
-        """The user's sessions as `session_rows` gives them, each with its exercises as one
+        """The user's sessions as `session_rows` gives them (but moments and days as the
+        driver gives them: text on SQLite), each with its exercises as one
         text, "position|exercise|kind|sets|amount|per side" joined by ";" in no set order (per
         side 1 or 0, or true or false; None when it has none), in one query: the database
         joins 240,000 exercises faster than Python builds their rows, and a history repeats
@@ -203,11 +204,16 @@ class DataRows(Queries):
             .where(col(e.completion_id) == col(c.id))
             .scalar_subquery()
         )
-        columns = (c.id, c.op_id, c.routine_slug, c.started_at, c.ended_at, c.local_date,
-                   c.time_zone, c.steps_done, c.steps_total, c.effort, c.pain, c.note)  # fmt: skip
+        # Moments and days as the driver gives them (SQLite's text, PostgreSQL's values): the
+        # export writes them as text, and reading 60,000 of them as values took a fifth of it.
+        as_given = [type_coerce(col(column), String) for column in (c.started_at, c.ended_at,
+                    c.local_date)]  # fmt: skip
+        columns = (col(c.id), col(c.op_id), col(c.routine_slug), *as_given, col(c.time_zone),
+                   col(c.steps_done), col(c.steps_total), col(c.effort), col(c.pain),
+                   col(c.note))  # fmt: skip
         with self._session() as session:
             query = (
-                select_columns(*(col(column) for column in columns), listed)
+                select_columns(*columns, listed)
                 .where(col(c.user_id) == user_id)
                 .order_by(col(c.local_date), col(c.ended_at))
             )
