@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from routines.catalog import Equipment, Goal, Position, Routine
+from routines.catalog.model import Equipment, Goal, Position, Routine
 from routines.session import estimated_minutes
 
 

@@ -32,7 +32,7 @@ from enum import StrEnum
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from routines.catalog import Catalog, Routine, RoutineKind
+from routines.catalog.model import Catalog, Routine, RoutineKind
 from routines.session import estimated_minutes
 
 #: Weekday numbers, Monday 0 … Sunday 6.

@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from routines.catalog import Prescription, Routine
+from routines.catalog.model import Prescription, Routine
 from routines.dosage import DosageKind
 
 GET_READY_SECONDS = 5

@@ -29,7 +29,7 @@ from routines.bounds import (
     MOST_SESSIONS,
     MOST_SESSIONS_A_DAY,
 )
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from tests.bench.seed import RoutineRows, routine_rows, table
 from webapp.store.models import Completion, CompletionExercise, PlanEvent, ProgramVersion, User
 from webapp.store.training import TrainingStore

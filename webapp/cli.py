@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from routines.bounds import PLAN_HORIZON
-from routines.catalog import Catalog, Equipment, Goal
+from routines.catalog.model import Catalog, Equipment, Goal
 from routines.plan.build import build_plan
 from routines.plan.history import History
 from routines.plan.model import Experience, Plan, PlannedDay, Program

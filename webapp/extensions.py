@@ -12,7 +12,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
 from flask import Flask, current_app
 
-from routines.catalog import Catalog, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Catalog
 from webapp.push.recording import RecordingSender
 from webapp.push.sender import application_server_key, insecure_endpoints, load_vapid
 from webapp.services.reminders import Links

@@ -4,37 +4,6 @@ A library file holds `[[exercise]]` and/or `[[routine]]` tables. Anything wrong 
 load with a `LibraryError` that names the file, the entry and the field, so a typo in content
 never reaches a user as a broken session.
 
-The package's names, stated here as its API: the library's words live in `model`, reading one
-entry in `reader`, and loading the files (with the figures) in `load`.
+The library's words live in `model`, reading one entry in `reader`, and loading the files (with
+the figures) in `load`.
 """
-
-from routines.catalog.load import LIBRARY_DIR, load_catalog
-from routines.catalog.model import (
-    Block,
-    Catalog,
-    Category,
-    Equipment,
-    Exercise,
-    Goal,
-    LibraryError,
-    Position,
-    Prescription,
-    Routine,
-    RoutineKind,
-)
-
-__all__ = [
-    "LIBRARY_DIR",
-    "Block",
-    "Catalog",
-    "Category",
-    "Equipment",
-    "Exercise",
-    "Goal",
-    "LibraryError",
-    "Position",
-    "Prescription",
-    "Routine",
-    "RoutineKind",
-    "load_catalog",
-]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from routines.catalog import Catalog, Goal
+from routines.catalog.model import Catalog, Goal
 from routines.plan.adapt import apply_history, paused, still_away
 from routines.plan.choose import fill_week
 from routines.plan.history import History

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from routines.bounds import MOST_PLAN_WEEKS
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from routines.plan.build import build_plan
 from routines.plan.history import History
 from routines.plan.model import DayKind, DayStatus, Plan, PlannedDay, Program

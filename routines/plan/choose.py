@@ -7,7 +7,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from routines.catalog import Block, Catalog, Category, Equipment, Exercise, Prescription, Routine
+from routines.catalog.model import (
+    Block,
+    Catalog,
+    Category,
+    Equipment,
+    Exercise,
+    Prescription,
+    Routine,
+)
 from routines.dosage import Dosage, deloaded, progressed
 from routines.plan.adapt import consume_trigger, easing_note, scheduled_on
 from routines.plan.model import (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from routines.catalog import Equipment, Goal, Routine, RoutineKind
+from routines.catalog.model import Equipment, Goal, Routine, RoutineKind
 from routines.dosage import volume
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from routines.catalog import Catalog, Prescription, Routine
+from routines.catalog.model import Catalog, Prescription, Routine
 from routines.plan.history import History, Move, Trigger
 from routines.plan.model import DayKind, Experience, Phase, Program, Week
 from routines.plan.variants import longest_variant_walk

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from routines.catalog import Catalog, Equipment, Exercise, Prescription
+from routines.catalog.model import Catalog, Equipment, Exercise, Prescription
 
 
 def shift_variant(

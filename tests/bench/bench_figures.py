@@ -10,7 +10,7 @@ from pathlib import Path
 import brotli
 from flask.testing import FlaskClient
 
-from routines.catalog import load_catalog
+from routines.catalog.load import load_catalog
 from tests.conftest import make_app
 from webapp.presenters.figures import figure_svg, library_stylesheet
 

@@ -41,7 +41,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
-from routines.catalog import load_catalog
+from routines.catalog.load import load_catalog
 from tests.bench.seed import Seeded, seed
 from tests.conftest import TEST_VAPID_KEY
 from webapp import create_app

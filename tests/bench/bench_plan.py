@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from routines.catalog import Equipment, Goal, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Equipment, Goal
 from routines.plan.build import build_plan
 from routines.plan.history import Done, History, Move, triggers
 from routines.plan.model import DayKind, Experience, Program

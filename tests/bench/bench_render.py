@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from tests.conftest import TEST_TODAY, make_app
 from webapp.services import sessions
 from webapp.store.models import ProgramVersion

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text
 
-from routines.catalog import Catalog, Equipment, Goal, Routine, RoutineKind
+from routines.catalog.model import Catalog, Equipment, Goal, Routine, RoutineKind
 from routines.plan.model import Experience
 from routines.session import compile_session
 from webapp.services.sessions import exercises_done

@@ -276,7 +276,7 @@ class Timeline:
 
 
 def timeline(slug: str) -> Timeline:
-    from routines.catalog import load_catalog
+    from routines.catalog.load import load_catalog
     from routines.session import compile_session
 
     routine = load_catalog().routines[slug]

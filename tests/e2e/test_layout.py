@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
-from routines.catalog import load_catalog
+from routines.catalog.load import load_catalog
 from tests.conftest import TEST_NOW, make_app
 from tests.e2e.conftest import LiveServer, NewContext, buffered
 from webapp.clock import fixed_clock

@@ -27,7 +27,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
-from routines.catalog import load_catalog
+from routines.catalog.load import load_catalog
 from tests.conftest import TEST_NOW, make_app, wait_until
 from tests.e2e.conftest import (
     CHROMIUM,

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
 
-from routines.catalog import Equipment, Goal, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Equipment, Goal
 from routines.plan.build import build_plan
 from routines.plan.history import History, Move
 from routines.plan.model import DayKind, DayStatus, Experience, Plan, PlannedDay, Program

@@ -6,7 +6,8 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from routines.catalog import Goal, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Goal
 from tests.e2e.conftest import LiveServer
 
 

@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import insert
 
 from routines.bounds import EARLIEST_DATE, MOST_PLAN_WEEKS
-from routines.catalog import load_catalog
+from routines.catalog.load import load_catalog
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.presenters.calendar_feed import PAST

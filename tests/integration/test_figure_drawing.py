@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from routines.catalog import load_catalog
+from routines.catalog.load import load_catalog
 from routines.figures import Figure, build_rig
 from routines.figures.rig import bone_lines
 from webapp.presenters.figures import figure_svg, library_stylesheet, short_name

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from routines.catalog import load_catalog
+from routines.catalog.load import load_catalog
 from tests.integration.conftest import Visitor
 
 CATALOG = load_catalog()

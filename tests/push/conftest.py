@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from py_vapid import Vapid02
 
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from routines.plan.calendar import TodayPlan, today_in_plan
 from tests.conftest import TEST_VAPID_KEY, make_app
 from tests.push.dns import FakeDns, fake_dns

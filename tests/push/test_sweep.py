@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
-from routines.catalog import RoutineKind
+from routines.catalog.model import RoutineKind
 from routines.plan.model import DayKind, DayStatus
 from tests.conftest import TEST_NOW
 from tests.push.conftest import BERLIN, Guest, Hipday, local

@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from routines.catalog import Catalog, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Catalog
 from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeAccountStore, FakeTrainingStore
 from webapp.store.models import User

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from routines.plan.calendar import move_targets
 from routines.plan.model import DayKind, DayStatus, Plan
 from tests.services.conftest import NOW

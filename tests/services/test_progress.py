@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from tests.services.conftest import NOW
 from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeTrainingStore

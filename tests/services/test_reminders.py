@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeTrainingStore
 from webapp.services import plans, reminder_settings, reminders

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from routines import bounds
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from tests.services.conftest import NOW
 from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeTrainingStore

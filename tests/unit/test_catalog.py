@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from routines.catalog import Equipment, LibraryError, Position, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Equipment, LibraryError, Position
 from routines.session import compile_session
 
 CATALOG = load_catalog()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from routines.catalog import LIBRARY_DIR, Exercise, LibraryError, Routine, load_catalog
+from routines.catalog.load import LIBRARY_DIR, load_catalog
+from routines.catalog.model import Exercise, LibraryError, Routine
 from routines.dosage import DosageKind
 from routines.figures import Motion, View, figure_problems
 from routines.figures.camera import screen

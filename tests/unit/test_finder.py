@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from routines.catalog import Equipment, Goal, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Equipment, Goal
 from routines.finder import RoutineQuery, Where, find_routines
 from routines.session import estimated_minutes
 

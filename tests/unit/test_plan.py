@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from routines.catalog import Equipment, Exercise, Goal, Prescription, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Equipment, Exercise, Goal, Prescription
 from routines.dosage import DELOAD_SHARE, HOLD_STEP_SECONDS, REPS_STEP, Dosage, DosageKind
 from routines.plan.build import build_plan
 from routines.plan.choose import fit_to_equipment, routine_candidates

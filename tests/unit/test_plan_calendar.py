@@ -12,7 +12,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from routines.catalog import Equipment, Goal, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Equipment, Goal
 from routines.plan.build import build_plan
 from routines.plan.calendar import (
     day_label,

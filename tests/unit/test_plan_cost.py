@@ -11,7 +11,8 @@ from types import MappingProxyType
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routines.catalog import Equipment, Prescription, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import Equipment, Prescription
 from routines.plan.history import Done, History, triggers
 from routines.plan.model import DayKind
 from routines.plan.variants import longest_variant_walk, shift_variant

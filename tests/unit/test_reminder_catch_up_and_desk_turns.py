@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from routines.catalog import RoutineKind, load_catalog
+from routines.catalog.load import load_catalog
+from routines.catalog.model import RoutineKind
 from routines.reminder_rules import (
     DESK_MINUTES,
     DeskRule,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from routines.catalog import (
+from routines.catalog.model import (
     Block,
     Category,
     Equipment,

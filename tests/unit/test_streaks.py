@@ -21,7 +21,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from routines.bounds import EARLIEST_DATE
-from routines.catalog import load_catalog
+from routines.catalog.load import load_catalog
 from routines.plan.build import build_plan
 from routines.plan.history import Done, History, Move
 from routines.plan.model import DayKind, DayStatus, Plan, PlannedDay, Program

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from routines.catalog import Routine
+from routines.catalog.model import Routine
 from routines.plan.model import DayStatus, Plan, PlannedDay
 from routines.session import Session
 from webapp.services.progress import Standing

@@ -3,7 +3,7 @@ the heatmap read aloud; and a stored session's minutes as pages show them."""
 
 from __future__ import annotations
 
-from routines.catalog import Goal
+from routines.catalog.model import Goal
 from routines.finder import Where
 from routines.heatmap import Heatmap
 from routines.session import session_minutes

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from routines.reminder_rules import too_late
 from webapp.push.recording import RecordingSender
 from webapp.push.sender import Outcome, Push, Result

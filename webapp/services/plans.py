@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from typing import Generic, TypeVar
 
 from routines.bounds import MOST_PLAN_EVENTS, MOST_PROGRAM_VERSIONS
-from routines.catalog import Catalog, Equipment, Goal
+from routines.catalog.model import Catalog, Equipment, Goal
 from routines.plan.calendar import first_followed, move_targets, spliced_plan
 from routines.plan.history import Done, History, Move
 from routines.plan.model import (

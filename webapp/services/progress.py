@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from routines.catalog import Catalog, Exercise
+from routines.catalog.model import Catalog, Exercise
 from routines.dosage import UNITS, DosageKind
 from routines.heatmap import Point, weekly_best
 from routines.plan.model import Plan, Week

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from routines.catalog import Catalog, Routine
+from routines.catalog.model import Catalog, Routine
 from routines.plan.calendar import TodayPlan, today_in_plan
 from routines.plan.model import DayStatus
 from routines.reminder_rules import (

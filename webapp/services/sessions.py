@@ -14,7 +14,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from routines import bounds
-from routines.catalog import Catalog, Exercise, Routine
+from routines.catalog.model import Catalog, Exercise, Routine
 from routines.dosage import AMOUNT_FIELD
 from routines.plan.model import Plan
 from routines.session import Session, compile_session

@@ -17,7 +17,7 @@ import click
 from flask import Blueprint, Response, current_app, request, url_for
 from markupsafe import Markup
 
-from routines.catalog import Exercise, Routine
+from routines.catalog.model import Exercise, Routine
 from webapp.extensions import catalog
 from webapp.presenters.figures import figure_svg, library_stylesheet
 from webapp.presenters.figures.contact_sheet import contact_sheet_html, write_contact_sheet

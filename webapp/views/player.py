@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, jsonify, redirect, url_for
 from htmx_flask import request
 
-from routines.catalog import Routine
+from routines.catalog.model import Routine
 from webapp import clock
 from webapp.extensions import catalog, reminder_store, store
 from webapp.presenters.finish import finish_preview, timeline

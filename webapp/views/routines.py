@@ -8,7 +8,7 @@ from typing import TypeVar
 from flask import Blueprint, Response, abort
 from htmx_flask import request
 
-from routines.catalog import Equipment, Goal
+from routines.catalog.model import Equipment, Goal
 from routines.finder import RoutineQuery, Where, find_routines
 from webapp.extensions import catalog
 from webapp.views import render

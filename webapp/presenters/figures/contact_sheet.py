@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from routines.catalog import Exercise
+from routines.catalog.model import Exercise
 from routines.figures import Figure
 from webapp.presenters.figures import figure_svg, keyframe_svg
 from webapp.pwa.icons import CHROMIUM, CHROMIUM_ARGS

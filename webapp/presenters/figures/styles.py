@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import cache
 
-from routines.catalog import Catalog
+from routines.catalog.model import Catalog
 from routines.figures import Figure, Motion
 from webapp.presenters.figures.drawing import Drawing, number, short_name
 
