@@ -11,12 +11,9 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from tests.conftest import make_app
+from webapp.pwa.icons import CHROMIUM, CHROMIUM_ARGS
 
 BUDGET_BYTES = 60 * 1024
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 
 @pytest.fixture
@@ -31,7 +28,7 @@ def base_url(tmp_path: Path) -> Iterator[str]:
 def test_first_load_of_today_fits_the_budget(base_url: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
         cdp = page.context.new_cdp_session(page)

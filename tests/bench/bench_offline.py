@@ -22,11 +22,8 @@ from playwright.sync_api import BrowserContext, Page, Request, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.conftest import make_app
+from webapp.pwa.icons import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,
@@ -227,7 +224,7 @@ def test_today_over_the_network_first_repeat_and_offline(server: Server, tmp_pat
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path / "profile"),
-            executable_path="/usr/bin/chromium",
+            executable_path=CHROMIUM,
             headless=True,
             args=CHROMIUM_ARGS,
             **PHONE,

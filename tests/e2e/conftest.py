@@ -32,6 +32,7 @@ from playwright.sync_api import (
 from werkzeug.serving import make_server
 
 from tests.conftest import TEST_NOW, make_app
+from webapp.pwa.icons import CHROMIUM, CHROMIUM_ARGS
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -39,15 +40,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE: dict[str, Any] = {
     "viewport": {"width": 390, "height": 844},
     "has_touch": True,
