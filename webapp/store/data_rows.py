@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, Table, insert, literal, text, type_coerce
+from sqlalchemy import ColumnElement, Select, String, Table, insert, literal, type_coerce
 from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, delete, func, select
 
@@ -37,16 +37,35 @@ def table_of(model: type[Completion] | type[CompletionExercise]) -> Table:
     return table
 
 
-EXERCISE_ROWS = text(
-    "SELECT e.completion_id, e.exercise_slug, e.kind, e.sets, e.amount, e.per_side"
-    " FROM completion_exercise AS e JOIN completion AS c ON c.id = e.completion_id"
-    " WHERE c.user_id = :user_id ORDER BY e.completion_id, e.position"
-)
-
-
 #: An exercise row's columns as `import_rows` inserts them.
 EXERCISE_COLUMNS = ["completion_id", "position", "exercise_slug", "kind", "sets", "amount",
                     "per_side"]  # fmt: skip
+
+
+def _sessions_of(user_id: int, *more: ColumnElement[Any]) -> Select[*tuple[Any, ...]]:
+    """The user's sessions' columns for an export (and `more`), by day and end."""
+    c = Completion
+    # Moments and days as the driver gives them (SQLite's text, PostgreSQL's values): the
+    # export writes them as text, and reading 60,000 of them as values took a fifth of it.
+    as_given = [type_coerce(col(column), String) for column in (c.started_at, c.ended_at,
+                c.local_date)]  # fmt: skip
+    return (
+        select_columns(
+            col(c.id),
+            col(c.op_id),
+            col(c.routine_slug),
+            *as_given,
+            col(c.time_zone),
+            col(c.steps_done),
+            col(c.steps_total),
+            col(c.effort),
+            col(c.pain),
+            col(c.note),
+            *more,
+        )  # fmt: skip
+        .where(col(c.user_id) == user_id)
+        .order_by(col(c.local_date), col(c.ended_at))
+    )
 
 
 def _insert_many(
@@ -160,31 +179,14 @@ class DataRows(Queries):
     def session_rows(self, user_id: int) -> list[tuple[Any, ...]]:
         """The user's sessions as plain tuples, in the order of `completions`, for an export:
         its id, then op_id, routine, started and ended at, local date, time zone, steps done and
-        in all, effort, pain and note. Rows are several times dearer to build than tuples.
+        in all, effort, pain and note; moments and days as the driver gives them (SQLite's
+        text, PostgreSQL's values), which the export writes as text anyway.
         """
-        c = Completion
-        columns = (c.id, c.op_id, c.routine_slug, c.started_at, c.ended_at, c.local_date,
-                   c.time_zone, c.steps_done, c.steps_total, c.effort, c.pain, c.note)  # fmt: skip
         with self._session() as session:
-            query = (
-                select_columns(*(col(column) for column in columns))
-                .where(col(c.user_id) == user_id)
-                .order_by(col(c.local_date), col(c.ended_at))
-            )
-            return [tuple(row) for row in session.execute(query)]
-
-    def exercise_rows(self, user_id: int) -> list[tuple[Any, ...]]:
-        """Every exercise the user logged as plain tuples, by session and position: the
-        session's id, the exercise, its kind, sets, amount and whether it is per side."""
-        # Plain SQL: no column types to apply, and 240,000 rows of the heaviest account come
-        # back in a third of the time.
-        with self._session() as session:
-            rows = session.execute(EXERCISE_ROWS, {"user_id": user_id})
-            return [tuple(row) for row in rows]
+            return [tuple(row) for row in session.execute(_sessions_of(user_id))]
 
     def export_rows(self, user_id: int) -> list[tuple[Any, ...]]:
-        """The user's sessions as `session_rows` gives them (but moments and days as the
-        driver gives them: text on SQLite), each with its exercises as one
+        """The user's sessions as `session_rows` gives them, each with its exercises as one
         text, "position|exercise|kind|sets|amount|per side" joined by ";" in no set order (per
         side 1 or 0, or true or false; None when it has none), in one query: the database
         joins 240,000 exercises faster than Python builds their rows, and a history repeats
@@ -204,20 +206,8 @@ class DataRows(Queries):
             .where(col(e.completion_id) == col(c.id))
             .scalar_subquery()
         )
-        # Moments and days as the driver gives them (SQLite's text, PostgreSQL's values): the
-        # export writes them as text, and reading 60,000 of them as values took a fifth of it.
-        as_given = [type_coerce(col(column), String) for column in (c.started_at, c.ended_at,
-                    c.local_date)]  # fmt: skip
-        columns = (col(c.id), col(c.op_id), col(c.routine_slug), *as_given, col(c.time_zone),
-                   col(c.steps_done), col(c.steps_total), col(c.effort), col(c.pain),
-                   col(c.note))  # fmt: skip
         with self._session() as session:
-            query = (
-                select_columns(*columns, listed)
-                .where(col(c.user_id) == user_id)
-                .order_by(col(c.local_date), col(c.ended_at))
-            )
-            return [tuple(row) for row in session.execute(query)]
+            return [tuple(row) for row in session.execute(_sessions_of(user_id, listed))]
 
     def data_counts(self, user_id: int) -> dict[str, int]:
         """How many sessions, program versions and plan events the user has."""
