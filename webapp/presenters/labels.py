@@ -16,13 +16,14 @@ GOAL_LABELS = {
     Goal.LIFTING: "Hip strength for lifting",
     Goal.GENERAL: "General hip health",
 }
-STATUS_LABELS = {
-    "planned": "planned",
-    "done": "done",
-    "missed": "missed",
-    "skipped": "skipped",
-    "moved": "moved",
-    "vacation": "vacation",
+#: What the plan's lists add after a day's kind: nothing while it is simply planned.
+STATUS_NOTES = {
+    "planned": "",
+    "done": " · done",
+    "missed": " · missed",
+    "skipped": " · skipped",
+    "moved": " · moved",
+    "vacation": " · vacation",
 }
 PLACE_LABELS = {
     Where.STANDING: "Standing only",

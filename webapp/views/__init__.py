@@ -17,7 +17,7 @@ from webapp.presenters.labels import (
     GOAL_LABELS,
     MARK_LABELS,
     PLACE_LABELS,
-    STATUS_LABELS,
+    STATUS_NOTES,
     completion_minutes,
     heatmap_summary,
 )
@@ -57,6 +57,6 @@ def init_app(app: Flask) -> None:
         goal_labels={goal.value: label for goal, label in GOAL_LABELS.items()},
         place_labels={where.value: label for where, label in PLACE_LABELS.items()},
         day_labels={kind.value: day_label(kind) for kind in DayKind},
-        status_labels=STATUS_LABELS,
+        status_notes=STATUS_NOTES,
         push_key=extensions.vapid_public,
     )

@@ -10,6 +10,7 @@ from htmx_flask import request
 from routines.plan.calendar import move_targets
 from webapp import clock, inputs
 from webapp.extensions import catalog, store
+from webapp.presenters.plan_day import day_page
 from webapp.services import plans, sessions
 from webapp.views import render
 from webapp.web.guests import current_user
@@ -114,6 +115,7 @@ def _day_page(when: date, error: str | None = None, status: int = 200) -> Respon
         "day_actions",
         status,
         planned=planned,
+        page=day_page(planned, today),
         week=week,
         today=today,
         targets=move_targets(plan, when, today),
