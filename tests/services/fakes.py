@@ -54,6 +54,8 @@ class FakeTrainingStore:
             user.time_zone_auto = auto
 
     def delete_user(self, user_id: int) -> bool:
+        theirs = {c.id for c in self._theirs(user_id)}
+        self.exercises = [e for e in self.exercises if e.completion_id not in theirs]
         self.completions_kept = [c for c in self.completions_kept if c.user_id != user_id]
         self.versions = [v for v in self.versions if v.user_id != user_id]
         self.events = [e for e in self.events if e.user_id != user_id]
@@ -137,6 +139,15 @@ class FakeTrainingStore:
             for e in self.exercises_of(c.id or 0):
                 counts[e.exercise_slug] = counts.get(e.exercise_slug, 0) + 1
         return counts
+
+    def op_ids(self, user_id: int) -> set[str]:
+        return {c.op_id for c in self._theirs(user_id)}
+
+    def sessions_per_day(self, user_id: int) -> dict[date, int]:
+        days: dict[date, int] = {}
+        for c in self._theirs(user_id):
+            days[c.local_date] = days.get(c.local_date, 0) + 1
+        return days
 
     def session_counts(self, user_id: int, local_date: date) -> tuple[int, int]:
         theirs = self._theirs(user_id)
