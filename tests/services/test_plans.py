@@ -141,3 +141,33 @@ def test_a_calendar_feed_address_opens_the_plan_until_stopped_or_replaced(
     assert plans.calendar_owner(store, first) is None, "the old address stops working"
     plans.stop_calendar_feed(store, user)
     assert plans.calendar_owner(store, second) is None
+
+
+def test_before_onboarding_there_is_no_saved_program_and_its_form_has_the_defaults(
+    store: FakeTrainingStore, user: User
+) -> None:
+    assert plans.saved_program(store, user) is None
+    form = plans.program_form(None)
+    assert form == plans.ProgramForm()
+    assert (form.days, form.equipment, form.deload_every) == (["mon", "wed", "fri"], [], "4")
+
+
+def test_the_form_shows_the_newest_program_saved_and_not_another_users(
+    store: FakeTrainingStore, user: User
+) -> None:
+    first = plans.parse_program({"goal": "lifting"}, {"days": ["mon", "wed", "fri"]})
+    plans.save_program(store, user, first, TODAY - timedelta(days=7))
+    typed = {"goal": "running", "experience": "trained", "deload_every": "3"}
+    kit = {"days": ["sat", "tue", "thu"], "equipment": ["strap", "mini band", "none"]}
+    changed = plans.parse_program(typed, kit)
+    assert not changed.errors
+    plans.save_program(store, user, changed, TODAY)
+    plans.save_program(store, store.add_user(), first, TODAY + timedelta(days=1))
+
+    newest = plans.saved_program(store, user)
+    assert newest is not None and newest.effective_from == TODAY
+    assert newest.start == TODAY - timedelta(days=7), "the program still starts when it began"
+    form = plans.program_form(newest)
+    assert (form.goal, form.experience, form.deload_every) == ("running", "trained", "3")
+    assert form.days == ["tue", "thu", "sat"], "in week order"
+    assert form.equipment == ["mini band", "strap"], '"none" is no kit'
