@@ -107,3 +107,39 @@ def test_progress_shows_the_exercise_asked_for_or_else_the_most_done(
     assert picked.chart.exercise.slug == asked
     unknown = progress.pick_exercise(store, catalog, user.id or 0, "no-such", TODAY)
     assert unknown.chosen == "no-such" and unknown.chart is None
+
+
+def test_a_streak_reads_one_more_with_a_session_today_until_today_has_one(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    for days_ago in (2, 1):
+        finish(store, catalog, user, days_ago)
+    record, if_done_today = progress.streak_records(store, user.id or 0, None, TODAY)
+    assert (record.current, if_done_today) == (2, 3)
+    finish(store, catalog, user, 0)
+    record, if_done_today = progress.streak_records(store, user.id or 0, None, TODAY)
+    assert (record.current, if_done_today) == (3, 3)
+
+
+def test_a_streak_counts_only_ones_own_sessions_with_a_step_done(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    other = store.add_user(time_zone="UTC")
+    for days_ago in (3, 2, 1):
+        finish(store, catalog, other, days_ago)
+    finish(store, catalog, user, 1, steps_done=0)
+    record, if_done_today = progress.streak_records(store, user.id or 0, None, TODAY)
+    assert (record.current, record.total_sessions, if_done_today) == (0, 0, 1)
+
+
+def test_the_exercise_chart_covers_the_twenty_six_weeks_up_to_today(
+    store: FakeTrainingStore, catalog: Catalog, user: User
+) -> None:
+    since = progress.chart_since(TODAY)
+    assert since == TODAY - timedelta(days=26 * 7 - 1)
+    assert since.weekday() == TODAY.weekday() + 1, "a whole number of weeks ending today"
+    finish(store, catalog, user, (TODAY - since).days + 1)
+    assert progress.exercise_choices(store, catalog, user.id or 0, TODAY) == []
+    finish(store, catalog, user, (TODAY - since).days)
+    choices = progress.exercise_choices(store, catalog, user.id or 0, TODAY)
+    assert choices and all(choice.times == 1 for choice in choices)
