@@ -135,3 +135,12 @@ def test_removing_a_device_by_its_public_id_turns_its_reminders_off(
     assert devices.remove_device(reminder_rows, user, public_id=device.public_id)
     assert not devices.remove_device(reminder_rows, user, public_id=device.public_id)
     assert reminder_rows.subscriptions(user.id or 0) == []
+
+
+def test_the_test_notification_says_reminders_work_and_a_tap_opens_today() -> None:
+    message = notifications.test_message(LINKS)
+    assert message["title"] == "Reminders work on this device"
+    assert message["body"] == "This is how Hipday will remind you. Tap to open Today."
+    assert message["url"] == "/"
+    assert (message["actions"], message["token"]) == ([], None), "nothing to mark done or snooze"
+    assert message["tag"] == "hipday-test", "a second test replaces the first on the screen"
