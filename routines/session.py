@@ -11,6 +11,7 @@ from typing import Any
 
 from routines.catalog.model import Prescription, Routine
 from routines.dosage import DosageKind
+from routines.figures.body import Side
 
 GET_READY_SECONDS = 5
 SWITCH_SIDES_SECONDS = 5
@@ -26,13 +27,6 @@ class StepKind(StrEnum):
     WORK = "work"
     SWITCH_SIDES = "switch-sides"
     REST = "rest"
-
-
-class Side(StrEnum):
-    """Per-side exercises start on the right, then mirror on the left."""
-
-    RIGHT = "right"
-    LEFT = "left"
 
 
 @dataclass(frozen=True)

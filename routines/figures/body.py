@@ -12,6 +12,8 @@ from enum import StrEnum
 
 
 class Side(StrEnum):
+    """The body's two sides; a per-side exercise starts on the right, then mirrors on the left."""
+
     RIGHT = "right"
     LEFT = "left"
 

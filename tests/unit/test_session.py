@@ -20,7 +20,8 @@ from routines.catalog.model import (
     RoutineKind,
 )
 from routines.dosage import Dosage, DosageKind
-from routines.session import Side, StepKind, compile_session, session_minutes
+from routines.figures.body import Side
+from routines.session import StepKind, compile_session, session_minutes
 
 
 def exercise(slug: str, *, per_side: bool, dosage: Dosage) -> Exercise:
