@@ -8,6 +8,7 @@ from routines.finder import Where
 from routines.heatmap import Heatmap
 from routines.session import session_minutes
 from routines.streaks import Mark
+from webapp.services.plans import EQUIPMENT_CHOICES, WEEKDAY_NAMES, WEEKDAYS
 from webapp.store.models import Completion
 
 GOAL_LABELS = {
@@ -63,3 +64,11 @@ def completion_minutes(completion: Completion) -> int:
     """A stored session's length in whole minutes, as History and the session page show it."""
     seconds = (completion.ended_at - completion.started_at).total_seconds()
     return session_minutes(seconds, completion.steps_done)
+
+
+def program_choices() -> dict[str, object]:
+    """The weekdays and kit the program form offers."""
+    return {
+        "weekdays": list(zip(WEEKDAYS, WEEKDAY_NAMES, strict=True)),
+        "equipment": [e.value for e in EQUIPMENT_CHOICES],
+    }

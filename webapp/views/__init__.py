@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask, Response, make_response, render_template
@@ -21,6 +22,8 @@ from webapp.presenters.labels import (
     completion_minutes,
     heatmap_summary,
 )
+from webapp.services import sessions
+from webapp.web.guests import current_user
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
@@ -60,3 +63,8 @@ def init_app(app: Flask) -> None:
         status_notes=STATUS_NOTES,
         push_key=extensions.vapid_public,
     )
+
+
+def local_today() -> date:
+    """The user's date today, in their time zone."""
+    return sessions.local_today(current_user(), clock.now())

@@ -8,11 +8,12 @@ from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
 
 from routines.plan.calendar import move_targets
-from webapp import clock, inputs
+from webapp import inputs
 from webapp.extensions import catalog, store
+from webapp.presenters.labels import program_choices
 from webapp.presenters.plan_day import day_page
-from webapp.services import plans, sessions
-from webapp.views import render
+from webapp.services import plans
+from webapp.views import local_today, render
 from webapp.web.guests import current_user
 
 bp = Blueprint("plan", __name__)
@@ -20,11 +21,6 @@ bp = Blueprint("plan", __name__)
 #: The largest id a row can have (ids are 32-bit integers on PostgreSQL); a bigger one is a 404.
 LARGEST_ID = 2**31 - 1
 VACATION_DAYS = "Give the first and the last day of the vacation."
-
-
-def local_today() -> date:
-    """The user's date today, in their time zone."""
-    return sessions.local_today(current_user(), clock.now())
 
 
 def _see_other(endpoint: str, day: str | None = None) -> Response:
@@ -46,7 +42,7 @@ def _day_or_404(text: str) -> date:
 def onboarding() -> Response:
     """Four skippable questions that set up the plan."""
     form = plans.current_form(store(), current_user())
-    return render("pages/onboarding.html", "program_form", form=form, choices=choices())
+    return render("pages/onboarding.html", "program_form", form=form, choices=program_choices())
 
 
 @bp.post("/start")
@@ -54,20 +50,15 @@ def save_onboarding() -> Response:
     """Save the answers (defaults for any skipped) and show the plan."""
     answers = plans.parse_program(request.form, _lists())
     if answers.errors:
-        return render("pages/onboarding.html", "program_form", 422, form=answers, choices=choices())
+        return render(
+            "pages/onboarding.html", "program_form", 422, form=answers, choices=program_choices()
+        )
     plans.save_program(store(), current_user(), answers, local_today())
     return _see_other("plan.overview")
 
 
 def _lists() -> dict[str, list[str]]:
     return {name: request.form.getlist(name) for name in ("days", "equipment")}
-
-
-def choices() -> dict[str, object]:
-    return {
-        "weekdays": list(zip(plans.WEEKDAYS, plans.WEEKDAY_NAMES, strict=True)),
-        "equipment": [e.value for e in plans.EQUIPMENT_CHOICES],
-    }
 
 
 @bp.get("/plan")

@@ -15,8 +15,7 @@ from webapp import inputs
 from webapp.extensions import catalog, store
 from webapp.presenters.progress_page import progress_context
 from webapp.services import progress
-from webapp.views import render
-from webapp.views.plan import local_today
+from webapp.views import local_today, render
 from webapp.web.guests import current_user
 
 bp = Blueprint("progress", __name__)

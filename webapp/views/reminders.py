@@ -11,6 +11,7 @@ from htmx_flask import request
 from routines.streaks import zone
 from webapp import clock, extensions
 from webapp.extensions import catalog, reminder_store, store
+from webapp.presenters.labels import program_choices
 from webapp.push.sender import insecure_endpoints
 from webapp.push.subscriptions import SubscriptionError, check_subscription
 from webapp.services import devices as device_service
@@ -19,8 +20,7 @@ from webapp.services.devices import NewDevice
 from webapp.services.notifications import Reached
 from webapp.store.models import PushSubscription, Reminder, User
 from webapp.store.reminders import MAX_DEVICES
-from webapp.views import render
-from webapp.views.plan import choices, local_today
+from webapp.views import local_today, render
 from webapp.web.guests import current_user, known_user
 from webapp.web.limits import limiter
 from webapp.web.security import csrf
@@ -61,7 +61,7 @@ def _page(
         "pages/reminders.html",
         status=status,
         form=form or reminder_settings.reminder_form(saved.reminders, user, local_today()),
-        choices=choices(),
+        choices=program_choices(),
         every_choices=EVERY_CHOICES,
         has_program=saved.has_program,
         next_session=_next_text(saved.reminders.get("session"), user),

@@ -11,10 +11,10 @@ from htmx_flask import request
 from webapp import clock
 from webapp.extensions import catalog, reminder_store, store
 from webapp.presenters.calendar_feed import calendar_feed
+from webapp.presenters.labels import program_choices
 from webapp.services import plans, sessions, time_zones
 from webapp.services.sessions import is_time_zone
-from webapp.views import render
-from webapp.views.plan import choices, local_today
+from webapp.views import local_today, render
 from webapp.web.guests import current_user, remember_time_zone
 
 bp = Blueprint("settings", __name__)
@@ -43,7 +43,7 @@ def _page(
         block,
         status,
         form=form or plans.program_form(saved),
-        choices=choices(),
+        choices=program_choices(),
         has_program=saved is not None,
         feed_url=feed,
         zones=TIME_ZONES,
