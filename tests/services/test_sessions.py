@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from routines import bounds
 from routines.catalog.model import Catalog
+from routines.session import StepKind
 from tests.services.conftest import NOW
 from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeTrainingStore
@@ -183,3 +184,32 @@ def test_the_player_runs_a_planned_day_at_that_days_dosage_and_nothing_else(
     assert [exercise.slug for exercise, _ in logged if exercise] == [
         p.exercise.slug for p in today.routine.prescriptions
     ]
+
+
+def test_the_player_runs_each_exercise_of_the_routine_in_order_at_its_library_sets(
+    catalog: Catalog,
+) -> None:
+    routine = catalog.routines[ROUTINE]
+    played = sessions.session_for(routine)
+    assert (played.routine, played.name) == (ROUTINE, routine.name)
+    work = [s for s in played.steps if s.kind is StepKind.WORK]
+    in_order = list(dict.fromkeys(s.exercise for s in work))
+    assert in_order == [p.exercise.slug for p in routine.prescriptions]
+    for prescription in routine.prescriptions:
+        sets = {s.set_number for s in work if s.exercise == prescription.exercise.slug}
+        assert sets == set(range(1, prescription.dosage.sets + 1)), prescription.exercise.slug
+    assert played.minutes >= 1
+
+
+def test_today_is_the_day_it_is_where_the_user_lives(store: FakeTrainingStore) -> None:
+    late_evening = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
+    days = {
+        zone: sessions.local_today(store.add_user(time_zone=zone), late_evening)
+        for zone in ("UTC", "Europe/Berlin", "America/Los_Angeles", "Pacific/Kiritimati")
+    }
+    assert days == {
+        "UTC": date(2026, 3, 4),
+        "Europe/Berlin": date(2026, 3, 5),
+        "America/Los_Angeles": date(2026, 3, 4),
+        "Pacific/Kiritimati": date(2026, 3, 5),
+    }
