@@ -278,3 +278,43 @@ def timeline(slug: str) -> Timeline:
 def clock_text(seconds: int) -> str:
     """How the player's timer shows `seconds` (m:ss)."""
     return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+MakePhone = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def make_phone(
+    playwright: Playwright, tmp_path: Path, console: ConsoleWatch, live_server: LiveServer
+) -> Iterator[MakePhone]:
+    """Open a persistent Chromium profile on a 390 px phone, notifications allowed for Hipday.
+
+    Options go to `launch_persistent_context` (a `user_agent`, say); `init_script` runs in every
+    page before Hipday's own scripts. Console errors fail the test.
+    """
+    contexts: list[BrowserContext] = []
+
+    def make(init_script: str | None = None, **options: Any) -> BrowserContext:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / f"profile-{len(contexts)}"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            **{**PHONE, **options},
+        )
+        contexts.append(context)
+        context.set_default_timeout(10_000)
+        pin_clock(context)
+        context.grant_permissions(["notifications"], origin=live_server.url)
+        if init_script:
+            context.add_init_script(init_script)
+        for opened in context.pages:
+            console.watch(opened)
+        context.on("page", console.watch)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+    problems = console.unexpected()
+    assert not problems, "The browser reported errors:\n" + "\n".join(problems)
