@@ -13,10 +13,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import CDPSession, Page
 
-from tests.e2e.conftest import (
-    LiveServer,
-    MakePhone,
-)
+from tests.e2e.conftest import LiveServer, MakePhone
 from tests.e2e.push_phone import (
     first_page,
     notifications,

@@ -12,16 +12,8 @@ from typing import Any
 
 from playwright.sync_api import Request
 
-from tests.e2e.conftest import (
-    LiveServer,
-    MakePhone,
-)
-from tests.e2e.push_phone import (
-    first_page,
-    open_with_worker,
-    settle_notifications,
-    wait_until,
-)
+from tests.e2e.conftest import LiveServer, MakePhone
+from tests.e2e.push_phone import first_page, open_with_worker, settle_notifications, wait_until
 
 CLOSE_NOTIFICATIONS = """async () => {
   const registration = await navigator.serviceWorker.ready;

@@ -11,11 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import (
-    ConsoleWatch,
-    LiveServer,
-    MakePhone,
-)
+from tests.e2e.conftest import ConsoleWatch, LiveServer, MakePhone
 from tests.e2e.push_phone import (
     CALLS,
     DEVICES,
