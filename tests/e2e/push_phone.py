@@ -15,8 +15,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from playwright.sync_api import BrowserContext, Page, Request
 
 DEVICES = "/settings/reminders/devices"
-
-
 NOTIFICATIONS = """async () => {
   const registration = await navigator.serviceWorker.ready;
   return (await registration.getNotifications()).map((n) => ({
@@ -28,7 +26,6 @@ NOTIFICATIONS = """async () => {
     actions: n.actions.map((a) => ({ action: a.action, title: a.title })),
   }));
 }"""
-
 
 #: The page's PushManager, replaced: subscriptions come from `window.testSubscriptions` (set by
 #: the test, in order) and live in localStorage so they outlast a reload, as a real one does.
@@ -81,14 +78,8 @@ STAND_IN_PUSH = """(() => {
   window.testDevicesChanged = 0;
   document.addEventListener("hipday:devices-changed", () => { window.testDevicesChanged += 1; }, true);
 })();"""
-
-
 CALLS = "JSON.parse(localStorage.getItem('test.push.calls') || '[]')"
-
-
 PUT_SUBSCRIPTION = "(kept) => localStorage.setItem('test.push.subscription', JSON.stringify(kept))"
-
-
 SETTLED = "window.hipdayPush.settled().then(() => true)"
 
 

@@ -19,14 +19,8 @@ CLOSE_NOTIFICATIONS = """async () => {
   const registration = await navigator.serviceWorker.ready;
   (await registration.getNotifications()).forEach((n) => n.close());
 }"""
-
-
 HOME = {"kind": "open", "url": "/"}
-
-
 SETTINGS = {"kind": "open", "url": "/settings/reminders"}
-
-
 ROUTES: list[tuple[str, Any, dict[str, Any]]] = [
     # The body of the notification and "Start" open the reminder's page.
     ("", {"url": "/play/desk-reset"}, {"kind": "open", "url": "/play/desk-reset"}),

@@ -28,11 +28,7 @@ from tests.e2e.push_phone import (
 )
 
 REMINDERS = "/settings/reminders"
-
-
 REMOVE = "/settings/reminders/devices/remove"
-
-
 IPHONE_SAFARI = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
     "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
@@ -81,14 +77,8 @@ def this_phone(page: Page) -> dict[str, Any]:
 
 
 UNSUPPORTED = "This browser can't show reminders."
-
-
 ON = "Reminders are on for this phone."
-
-
 OFF = "Reminders are off for this phone."
-
-
 BLOCKED = "Notifications are blocked for Hipday in this browser's settings. Allow them there, then come back."
 
 

@@ -16,8 +16,6 @@ from tests.conftest import wait_until
 from tests.e2e.conftest import LiveServer, Timeline, timeline
 
 DESK = timeline("desk-reset")
-
-
 PASSWORD = "a long phrase for my hips"
 
 

@@ -55,8 +55,6 @@ def test_the_login_and_account_pages_have_no_serious_accessibility_problems_at_3
 UNLABELLED_FIELDS = """() => [...document.querySelectorAll("main input, main select, main textarea")]
   .filter((field) => field.type !== "hidden" && !field.hidden && field.labels.length === 0)
   .map((field) => field.name)"""
-
-
 DUPLICATE_IDS = """() => {
   const ids = [...document.querySelectorAll("[id]")].map((element) => element.id);
   return [...new Set(ids.filter((id, index) => ids.indexOf(id) !== index))];

@@ -25,8 +25,6 @@ from tests.e2e.accounts.phones import (
 from tests.e2e.conftest import ConsoleWatch, LiveServer
 
 PASSKEY_FAILED = "That passkey didn't sign you in. Try again or use your password."
-
-
 PASSKEY_CANCELLED = "Not logged in. Try again, or use your password."
 
 

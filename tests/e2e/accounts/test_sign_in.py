@@ -25,8 +25,6 @@ from webapp.services.accounts import LOGIN_FAILED
 from webapp.web.limits import TOO_MANY
 
 WARM_UP = timeline("pre-run-warm-up")
-
-
 NEW_PASSWORD = "another long phrase, changed"
 
 

@@ -15,7 +15,6 @@ from tests.e2e.conftest import timeline
 
 DESK = timeline("desk-reset")
 
-
 #: How the browser reports a refused or failed fetch; these tests expect them.
 REFUSED_NOISE = (r"status of 422", r"status of 503")
 

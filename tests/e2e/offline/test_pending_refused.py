@@ -27,8 +27,6 @@ from tests.e2e.offline.worker import OFFLINE_NOISE, Hipday, outbox
 from webapp.store.models import Completion
 
 CLOCK_AHEAD = timedelta(minutes=15)
-
-
 FUTURE = "The session's end is in the future. Check your phone's clock."
 
 

@@ -25,13 +25,9 @@ ASK_VERSION = """() => new Promise((resolve) => {
   channel.port1.onmessage = (event) => resolve(event.data.version);
   navigator.serviceWorker.controller.postMessage({ type: "version" }, [channel.port2]);
 })"""
-
-
 CHECK_FOR_UPDATE = (
     "navigator.serviceWorker.getRegistration().then((r) => r.update()).then(() => true)"
 )
-
-
 CACHE_NAMES = "caches.keys().then((names) => names.sort())"
 
 

@@ -17,7 +17,6 @@ from webapp.store.models import Completion
 
 WARM_UP = timeline("pre-run-warm-up")
 
-
 #: What Chromium and htmx log when a request finds no network; tests that go offline expect them.
 OFFLINE_NOISE = (
     r"net::ERR_INTERNET_DISCONNECTED",
@@ -25,8 +24,6 @@ OFFLINE_NOISE = (
     r"htmx:sendError",
     r"htmx:afterRequest",
 )
-
-
 OUTBOX = "HipdayOutbox.all()"
 
 
