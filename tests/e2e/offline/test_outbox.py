@@ -47,22 +47,16 @@ def finish_fields(page: Page, op_id: str) -> dict[str, str]:
     return fields
 
 
-def test_offline_today_plays_and_keeps_a_session_then_syncs_it_once_back_online(
-    page: Page, phone: BrowserContext, hipday: Hipday, console: ConsoleWatch
-) -> None:
-    for noise in OFFLINE_NOISE:
-        console.allow(noise)
-    hipday.deploy("offline-day")
-    start_clock(page)
-    open_with_worker(page, hipday("/"))
+def expect_the_day_saved_on_the_phone(page: Page, hipday: Hipday) -> None:
+    """Today, Progress, the offline page and the warm-up are saved; a page never opened is not."""
     saved = saved_pages(page)
     for path in ("/", "/progress", "/offline", f"/play/{WARM_UP.slug}"):
         assert hipday(path) in saved, f"{path} is not saved on the phone: {saved}"
     assert hipday(never_visited_page()) not in saved
 
-    phone.set_offline(True)
 
-    # Today opens from the phone's copy and says so, with the time of that copy.
+def expect_today_from_the_saved_copy(page: Page) -> None:
+    """Today opens from the phone's copy and says so, with the time of that copy."""
     page.reload()
     expect(page.get_by_role("heading", name="Today", level=1)).to_be_visible()
     note = page.locator("#saved-copy-note")
@@ -71,12 +65,15 @@ def test_offline_today_plays_and_keeps_a_session_then_syncs_it_once_back_online(
         re.compile(r"^No signal: this is the copy saved on your phone, as of .+\.$")
     )
 
-    # A page never opened here gets the offline page.
+
+def expect_the_offline_page_for_a_page_never_opened(page: Page, hipday: Hipday) -> None:
     page.goto(hipday(never_visited_page()))
     expect(page.get_by_role("heading", name="No signal", level=1)).to_be_visible()
     expect(page.get_by_text("This page isn't saved on your phone yet.")).to_be_visible()
 
-    # The pre-run warm-up starts from Today's quick start and runs to its end.
+
+def play_the_warm_up_from_todays_quick_start(page: Page, hipday: Hipday) -> None:
+    """The pre-run warm-up starts from Today's quick start and runs to its end."""
     page.goto(hipday("/"))
     page.locator(".quick-start", has_text=WARM_UP.name).tap()
     expect(page).to_have_url(hipday(f"/play/{WARM_UP.slug}"))
@@ -85,18 +82,23 @@ def test_offline_today_plays_and_keeps_a_session_then_syncs_it_once_back_online(
     page.clock.run_for(WARM_UP.seconds_before(len(WARM_UP.steps)) * 1000 + 1000)
     expect(page.locator("#player-stage")).to_be_hidden()
 
-    # It ended, so it is kept at once: no tap needed.
+
+def expect_kept_on_the_phone_at_once(page: Page, hipday: Hipday) -> str:
+    """It ended, so it is kept at once (no tap needed) and not yet on the server; its op id."""
     expect(page.get_by_role("heading", name="Well done!")).to_be_visible()
     expect(page.locator("#done-status")).to_contain_text(
         "Saved on this phone. It will sync by itself"
     )
     kept = outbox(page)
     assert len(kept) == 1, kept
-    op_id = kept[0]["op_id"]
+    op_id: str = kept[0]["op_id"]
     assert kept[0]["fields"]["steps_done"] == str(len(WARM_UP.steps))
     assert hipday.stored(op_id) == 0
+    return op_id
 
-    # Progress, from the phone's copy: the session waits to sync and the streak counts it.
+
+def expect_progress_to_count_it_waiting_to_sync(page: Page, hipday: Hipday) -> None:
+    """Progress, from the phone's copy: the session waits to sync and the streak counts it."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").tap()
     expect(page).to_have_url(hipday("/progress"))
     expect(page.locator("#saved-copy-note")).to_be_visible()
@@ -116,7 +118,9 @@ def test_offline_today_plays_and_keeps_a_session_then_syncs_it_once_back_online(
         re.compile(r"\bis-pending-sync\b")
     )
 
-    # Back online: the outbox sends it once and Progress shows the server's own record.
+
+def sync_once_back_online(page: Page, phone: BrowserContext, hipday: Hipday, op_id: str) -> None:
+    """Back online: the outbox sends it once and the page then shows the server's own record."""
     page.evaluate("window.beforeSync = true")
     phone.set_offline(False)
     try:
@@ -132,6 +136,9 @@ def test_offline_today_plays_and_keeps_a_session_then_syncs_it_once_back_online(
         # Background Sync in the worker delivered it first: this page only hid its pending
         # list and still shows the phone's copy, so open it afresh.
         page.reload()
+
+
+def expect_progress_from_the_server_with_it_once(page: Page, hipday: Hipday, op_id: str) -> None:
     expect(page.locator("#saved-copy-note")).to_be_hidden()
     expect(page.locator("#pending-sync")).to_be_hidden()
     expect(page.locator("#streak-number")).to_have_text("1")
@@ -142,14 +149,29 @@ def test_offline_today_plays_and_keeps_a_session_then_syncs_it_once_back_online(
     assert hipday.stored(op_id) == 1
 
 
-def test_a_completion_replayed_three_times_is_stored_once(
-    page: Page, hipday: Hipday, console: ConsoleWatch
+def test_offline_today_plays_and_keeps_a_session_then_syncs_it_once_back_online(
+    page: Page, phone: BrowserContext, hipday: Hipday, console: ConsoleWatch
 ) -> None:
-    hipday.deploy("replays")
-    page.goto(hipday(f"/play/{DESK.slug}"))
-    token = csrf_token(page)
+    for noise in OFFLINE_NOISE:
+        console.allow(noise)
+    hipday.deploy("offline-day")
+    start_clock(page)
+    open_with_worker(page, hipday("/"))
+    expect_the_day_saved_on_the_phone(page, hipday)
 
-    # Through the outbox: the same entry added and flushed three times.
+    phone.set_offline(True)
+    expect_today_from_the_saved_copy(page)
+    expect_the_offline_page_for_a_page_never_opened(page, hipday)
+    play_the_warm_up_from_todays_quick_start(page, hipday)
+    op_id = expect_kept_on_the_phone_at_once(page, hipday)
+    expect_progress_to_count_it_waiting_to_sync(page, hipday)
+
+    sync_once_back_online(page, phone, hipday, op_id)
+    expect_progress_from_the_server_with_it_once(page, hipday, op_id)
+
+
+def replay_through_the_outbox(page: Page, token: str) -> tuple[str, list[object]]:
+    """Add and flush the same outbox entry three times; its op id and what each flush sent."""
     op_id = f"replay-{uuid.uuid4().hex}"
     entry = {
         "op_id": op_id,
@@ -160,7 +182,7 @@ def test_a_completion_replayed_three_times_is_stored_once(
         "local_date": TEST_NOW.date().isoformat(),
         "minutes": 4,
     }
-    sent = page.evaluate(
+    sent: list[object] = page.evaluate(
         """async (entry) => {
           const sent = [];
           for (let i = 0; i < 3; i++) {
@@ -171,15 +193,13 @@ def test_a_completion_replayed_three_times_is_stored_once(
         }""",
         entry,
     )
-    assert len(sent) == 3
-    # Background Sync may deliver an entry from the worker before the page's flush does.
-    wait_until(lambda: outbox(page) == [], "an empty outbox")
-    assert hipday.stored(op_id) == 1
+    return op_id, sent
 
-    # Straight to the server: three POSTs with one Idempotency-Key.
-    key = f"direct-{uuid.uuid4().hex}"
+
+def post_three_times_in_a_row(page: Page, hipday: Hipday, token: str, key: str) -> list[int]:
+    """Three POSTs straight to the server with one Idempotency-Key; their statuses."""
     form = {"csrf_token": token, **finish_fields(page, key)}
-    statuses = [
+    return [
         page.request.post(
             hipday("/sessions"),
             form=form,
@@ -188,13 +208,12 @@ def test_a_completion_replayed_three_times_is_stored_once(
         ).status
         for _ in range(3)
     ]
-    assert statuses == [201, 200, 200]
-    assert hipday.stored(key) == 1
 
-    # And three at once.
-    key = f"racing-{uuid.uuid4().hex}"
+
+def post_three_at_once(page: Page, token: str, key: str) -> list[int]:
+    """Three racing fetches from the page with one Idempotency-Key; their statuses."""
     body = {**finish_fields(page, key)}
-    statuses = page.evaluate(
+    statuses: list[int] = page.evaluate(
         """async ({key, body, token}) => Promise.all([1, 2, 3].map(() => fetch("/sessions", {
           method: "POST",
           headers: {"Idempotency-Key": key, "X-CSRFToken": token, "HX-Request": "true"},
@@ -202,5 +221,26 @@ def test_a_completion_replayed_three_times_is_stored_once(
         }).then((response) => response.status)))""",
         {"key": key, "body": body, "token": token},
     )
-    assert sorted(statuses) == [200, 200, 201]
+    return statuses
+
+
+def test_a_completion_replayed_three_times_is_stored_once(
+    page: Page, hipday: Hipday, console: ConsoleWatch
+) -> None:
+    hipday.deploy("replays")
+    page.goto(hipday(f"/play/{DESK.slug}"))
+    token = csrf_token(page)
+
+    op_id, sent = replay_through_the_outbox(page, token)
+    assert len(sent) == 3
+    # Background Sync may deliver an entry from the worker before the page's flush does.
+    wait_until(lambda: outbox(page) == [], "an empty outbox")
+    assert hipday.stored(op_id) == 1
+
+    key = f"direct-{uuid.uuid4().hex}"
+    assert post_three_times_in_a_row(page, hipday, token, key) == [201, 200, 200]
+    assert hipday.stored(key) == 1
+
+    key = f"racing-{uuid.uuid4().hex}"
+    assert sorted(post_three_at_once(page, token, key)) == [200, 200, 201]
     assert hipday.stored(key) == 1

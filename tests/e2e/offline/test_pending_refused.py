@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from playwright.sync_api import expect
+from playwright.sync_api import Locator, Page, expect
 from sqlmodel import Session, select
 
 from tests.conftest import TEST_NOW
@@ -63,23 +63,24 @@ def test_a_session_finished_with_no_signal_is_not_called_a_failure_above_its_car
     assert len(outbox(page)) == 1
 
 
-def test_a_session_refused_for_a_fast_clock_is_explained_and_counted_once_with_the_servers_time(
-    new_context: NewContext, hipday: Hipday, console: ConsoleWatch
-) -> None:
-    for noise in REFUSED_NOISE:
-        console.allow(noise)
-    # No service worker: only the page sends the outbox, on the phone's (fast) clock.
+def sync_from_a_fast_phone(new_context: NewContext, hipday: Hipday) -> tuple[Page, str]:
+    """A Desk reset kept with no signal on a fast phone, sent when Hipday next opens there.
+
+    No service worker: only the page sends the outbox, on the phone's (fast) clock.
+    """
     context = new_context(service_workers="block", bypass_csp=True)  # bypass: axe runs inline
     context.clock.set_system_time(TEST_NOW + CLOCK_AHEAD)
     page = context.new_page()
     page.goto(hipday("/"))
-    # A whole Desk reset finished with no signal just now, by the phone's clock; the next time
-    # Hipday opens, it sends it.
     op_id = keep_on_phone(page, TEST_NOW + CLOCK_AHEAD, minutes=4)
     with page.expect_response("**/sessions"):
         page.reload()
+    return page, op_id
 
-    # Today sent it at once; the server refused it and Today says so, in its words.
+
+def expect_today_to_explain_the_refusal(page: Page, hipday: Hipday, op_id: str) -> None:
+    """Today sent it at once; the server refused it, Today says so in its words, and it no
+    longer counts on the phone."""
     refused = page.locator("#pending-list .pending-item.is-refused")
     expect(refused).to_have_count(1)
     expect(refused).to_contain_text(f"{DESK.name} · ")
@@ -90,14 +91,15 @@ def test_a_session_refused_for_a_fast_clock_is_explained_and_counted_once_with_t
     )
     expect(refused.get_by_role("button", name="Send it with the server's time")).to_be_visible()
     expect(refused.get_by_role("button", name="Discard it")).to_be_visible()
-    # It no longer counts on the phone.
     assert streak_line(page) == "A session today starts a streak. Progress"
     expect(page.locator("#streak-pending")).to_be_hidden()
     assert hipday.stored(op_id) == 0
     look_at(page, "today-refused")
     assert not page_problems(page, "Today with a refused session")
 
-    # Progress says the same, and counts nothing.
+
+def expect_progress_to_say_the_same_and_count_nothing(page: Page) -> Locator:
+    """Progress says why it was refused and counts nothing; the refused item."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").tap()
     refused = page.locator("#pending-list .pending-item.is-refused")
     expect(refused.locator(".pending-reason")).to_have_text(FUTURE)
@@ -109,9 +111,12 @@ def test_a_session_refused_for_a_fast_clock_is_explained_and_counted_once_with_t
     ), figures
     look_at(page, "progress-refused")
     assert not page_problems(page, "Progress with a refused session")
+    return refused
 
-    # Sent with the server's time: stored once, as long as it was, moved back by the clock's
-    # error measured when the server refused it.
+
+def send_with_the_servers_time(page: Page, refused: Locator, hipday: Hipday, op_id: str) -> None:
+    """Stored once, as long as it was, moved back by the clock's error measured when the
+    server refused it."""
     [entry] = outbox(page)
     refusal = entry["refused"]
     ahead = moment(refusal["phone_now"]) - moment(refusal["server_now"])
@@ -122,6 +127,18 @@ def test_a_session_refused_for_a_fast_clock_is_explained_and_counted_once_with_t
         refused.get_by_role("button", name="Send it with the server's time").tap()
     assert hipday.stored(op_id) == 1
     assert stored_times(hipday, op_id) == [(started - ahead, ended - ahead)]
+
+
+def test_a_session_refused_for_a_fast_clock_is_explained_and_counted_once_with_the_servers_time(
+    new_context: NewContext, hipday: Hipday, console: ConsoleWatch
+) -> None:
+    for noise in REFUSED_NOISE:
+        console.allow(noise)
+    page, op_id = sync_from_a_fast_phone(new_context, hipday)
+    expect_today_to_explain_the_refusal(page, hipday, op_id)
+    refused = expect_progress_to_say_the_same_and_count_nothing(page)
+
+    send_with_the_servers_time(page, refused, hipday, op_id)
     figures = progress_figures(page)
     assert (figures["Current streak"], figures["Sessions"]) == ("1 day", "1"), figures
     expect(page.locator("#pending-sync")).to_be_hidden()

@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route, expect
+from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
 from tests.conftest import TEST_NOW, wait_until
 from tests.e2e.conftest import ConsoleWatch, NewContext, page_problems
@@ -49,26 +49,18 @@ def log_session(page: Page, hipday: Hipday, days_ago: int, minutes: int = 4) -> 
     assert response.status == 201, response.text()
 
 
-def test_a_waiting_session_moves_todays_line_and_progress_as_the_server_will(
-    page: Page, phone: BrowserContext, hipday: Hipday, console: ConsoleWatch
-) -> None:
-    for noise in OFFLINE_NOISE:
-        console.allow(noise)
-    hipday.deploy("waiting-session")
+def a_three_day_streak_kept_on_the_phone(page: Page, hipday: Hipday) -> None:
+    """Three sessions on the server; the phone keeps Today and Progress as the server shows them."""
     open_with_worker(page, hipday("/"))
     for days_ago in (1, 2, 3):
         log_session(page, hipday, days_ago)
-    # The phone keeps today's and this week's pages as the server shows them now.
     page.goto(hipday("/progress"))
     page.goto(hipday("/"))
     assert streak_line(page) == "3-day streak. A session today keeps your streak going. Progress"
 
-    phone.set_offline(True)
-    page.reload()
-    expect(page.locator("#saved-copy-note")).to_be_visible()
-    op_id = keep_on_phone(page, TEST_NOW - timedelta(minutes=1), minutes=7)
 
-    # Today, from the phone's copy: the streak line counts it, and says why.
+def expect_today_to_count_the_waiting_session(page: Page) -> str:
+    """Today, from the phone's copy: the streak line counts it, and says why; that line."""
     expect(page.locator("#streak-line")).to_contain_text("4-day streak.")
     phone_line = streak_line(page)
     assert phone_line == "4-day streak. Done today. Your streak is safe. Progress"
@@ -79,8 +71,11 @@ def test_a_waiting_session_moves_todays_line_and_progress_as_the_server_will(
         [f"{DESK.name} · 7 min · saved on this phone — will sync"]
     )
     look_at(page, "today-waiting")
+    return phone_line
 
-    # Progress, from the phone's copy: every figure with it.
+
+def expect_progress_to_count_the_waiting_session(page: Page) -> dict[str, str]:
+    """Progress, from the phone's copy: every figure with it; those figures."""
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").tap()
     expect(page.locator("#saved-copy-note")).to_be_visible()
     expect(page.locator("#sessions-number")).to_have_text("4")
@@ -104,6 +99,23 @@ def test_a_waiting_session_moves_todays_line_and_progress_as_the_server_will(
         "4 days with a session", use_inner_text=True
     )
     look_at(page, "progress-waiting")
+    return phone_figures
+
+
+def test_a_waiting_session_moves_todays_line_and_progress_as_the_server_will(
+    page: Page, phone: BrowserContext, hipday: Hipday, console: ConsoleWatch
+) -> None:
+    for noise in OFFLINE_NOISE:
+        console.allow(noise)
+    hipday.deploy("waiting-session")
+    a_three_day_streak_kept_on_the_phone(page, hipday)
+
+    phone.set_offline(True)
+    page.reload()
+    expect(page.locator("#saved-copy-note")).to_be_visible()
+    op_id = keep_on_phone(page, TEST_NOW - timedelta(minutes=1), minutes=7)
+    phone_line = expect_today_to_count_the_waiting_session(page)
+    phone_figures = expect_progress_to_count_the_waiting_session(page)
 
     # Back online: once the server has it, its own pages show the very same figures.
     with page.expect_navigation():  # synced (by the page or Background Sync): it reloads
@@ -151,13 +163,8 @@ def test_today_and_progress_with_a_waiting_and_a_refused_session_have_no_serious
     expect(today.locator(".day-mark")).to_have_text("done, syncing")
 
 
-def test_failed_tries_wait_longer_each_time_then_wait_for_try_again(
-    new_context: NewContext, hipday: Hipday, console: ConsoleWatch
-) -> None:
-    console.allow(REFUSED_NOISE[1])
-    context = new_context(service_workers="block")
-    page = context.new_page()
-    page.goto(hipday("/"))
+def fail_every_try(page: Page) -> list[str]:
+    """Answer every send with 503 (Hipday busy); the URLs tried, as they come."""
     tries: list[str] = []
 
     def busy(route: Route) -> None:
@@ -165,15 +172,31 @@ def test_failed_tries_wait_longer_each_time_then_wait_for_try_again(
         route.fulfill(status=503, body="Hipday is busy for a moment")
 
     page.route("**/sessions", busy)
-    op_id = keep_on_phone(page, TEST_NOW - timedelta(minutes=1), minutes=4)
-    page.reload()
-    item = page.locator("#pending-list li")
+    return tries
+
+
+def minutes_between_seven_failed_tries(page: Page, item: Locator) -> list[int]:
     waits = []
     for attempt in range(1, 8):
         wait_until(lambda n=attempt: outbox(page)[0].get("tries") == n, f"try {attempt}")
         expect(item).to_contain_text("will sync; Hipday's server was busy, next try at")
         waits.append(round((outbox(page)[0]["next_try"] - page.evaluate("Date.now()")) / 60000))
         page.clock.run_for(60 * 60 * 1000)  # the next try is due within the hour
+    return waits
+
+
+def test_failed_tries_wait_longer_each_time_then_wait_for_try_again(
+    new_context: NewContext, hipday: Hipday, console: ConsoleWatch
+) -> None:
+    console.allow(REFUSED_NOISE[1])
+    context = new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(hipday("/"))
+    tries = fail_every_try(page)
+    op_id = keep_on_phone(page, TEST_NOW - timedelta(minutes=1), minutes=4)
+    page.reload()
+    item = page.locator("#pending-list li")
+    waits = minutes_between_seven_failed_tries(page, item)
     assert waits == [1, 2, 4, 8, 16, 32, 60], "minutes between tries"
 
     # The eighth failed try: no more "will sync", and no more tries by itself.
