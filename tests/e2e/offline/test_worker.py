@@ -93,9 +93,8 @@ def test_the_offline_page_does_not_claim_to_be_a_saved_copy_of_the_page_asked_fo
     expect(page.locator("#saved-copy-note")).to_be_hidden()
 
 
-def test_an_update_waits_until_the_session_is_over_then_reloads_into_the_new_worker(
-    page: Page, hipday: Hipday
-) -> None:
+def start_the_warm_up_on_the_old_worker(page: Page, hipday: Hipday) -> str:
+    """The warm-up runs under the first worker version; that version."""
     old = hipday.deploy("update-1")
     start_clock(page)
     open_with_worker(page, hipday(f"/play/{WARM_UP.slug}"))
@@ -105,12 +104,11 @@ def test_an_update_waits_until_the_session_is_over_then_reloads_into_the_new_wor
     page.clock.run_for(3000)
     expect(page.locator("#timer")).to_have_text(clock_text(WARM_UP.steps[0].seconds - 3))
     assert page.evaluate("window.hipdayPlayer.active()")
+    return old
 
-    new = offer_update(page, hipday, "update-2")
-    assert new != old
-    page.evaluate("window.hipdayMarker = 'same page'")
 
-    # During the session "Update now" only explains; the page and its worker stay.
+def expect_update_now_to_wait_for_the_session(page: Page, old: str) -> None:
+    """During the session "Update now" only explains; the page and its worker stay."""
     page.get_by_role("button", name="Update now").tap()
     expect(page.locator("#update-text")).to_have_text(
         "Finish or end your session first; the update will wait."
@@ -124,6 +122,16 @@ def test_an_update_waits_until_the_session_is_over_then_reloads_into_the_new_wor
     page.clock.run_for(2000)
     expect(page.locator("#player-stage")).to_be_visible()
     assert page.evaluate("window.hipdayPlayer.active()")
+
+
+def test_an_update_waits_until_the_session_is_over_then_reloads_into_the_new_worker(
+    page: Page, hipday: Hipday
+) -> None:
+    old = start_the_warm_up_on_the_old_worker(page, hipday)
+    new = offer_update(page, hipday, "update-2")
+    assert new != old
+    page.evaluate("window.hipdayMarker = 'same page'")
+    expect_update_now_to_wait_for_the_session(page, old)
 
     # Ended and saved: now the update goes ahead.
     page.get_by_role("button", name="End early").tap()
@@ -172,15 +180,11 @@ def assert_one_page(page: Page, target: str) -> None:
     assert nested == {"targets": 1, "inside": 0, "headers": 1, "mains": 1, "h1s": 1}, nested
 
 
-def test_offline_fragment_requests_fail_instead_of_getting_a_saved_page(
-    page: Page, phone: BrowserContext, hipday: Hipday, console: ConsoleWatch
-) -> None:
-    for noise in OFFLINE_NOISE:
-        console.allow(noise)
-    hipday.deploy("fragments")
-    open_with_worker(page, hipday("/progress"))
+def save_the_fragment_urls_as_pages(page: Page, hipday: Hipday) -> tuple[str, str, str]:
+    """The phone saves, as pages, the very URLs the fragments ask for.
 
-    # The phone saves, as pages, the very URLs the fragments below ask for.
+    Returns the previous month's URL, the filtered library's URL and the library's found heading.
+    """
     previous = page.locator(".month-nav a").first
     previous_url = previous.get_attribute("hx-get") or ""
     assert "month=" in previous_url
@@ -195,6 +199,17 @@ def test_offline_fragment_requests_fail_instead_of_getting_a_saved_page(
     page.goto(library_url)  # as a page: now the phone has it saved
     page.goto(hipday("/routines"))
     found = page.locator("#found-heading").inner_text()
+    return previous_url, library_url, found
+
+
+def test_offline_fragment_requests_fail_instead_of_getting_a_saved_page(
+    page: Page, phone: BrowserContext, hipday: Hipday, console: ConsoleWatch
+) -> None:
+    for noise in OFFLINE_NOISE:
+        console.allow(noise)
+    hipday.deploy("fragments")
+    open_with_worker(page, hipday("/progress"))
+    previous_url, library_url, found = save_the_fragment_urls_as_pages(page, hipday)
 
     page.goto(hipday("/progress"))
     month = page.locator("#month-heading").inner_text()
