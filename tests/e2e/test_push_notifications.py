@@ -103,13 +103,8 @@ def reminder(**changes: Any) -> dict[str, Any]:
     return {**payload, **changes}
 
 
-def test_a_push_shows_the_reminder_and_a_later_one_with_the_same_tag_replaces_it(
-    make_phone: MakePhone, live_server: LiveServer
-) -> None:
-    page = first_page(make_phone())
-    open_with_worker(page, live_server("/"))
-    pusher = Pusher(page, live_server.url)
-
+def expect_the_first_reminder_in_full(page: Page, pusher: Pusher, live_server: LiveServer) -> None:
+    """The first reminder shows with its title, body, tag, icon, data and two actions."""
     first = reminder()
     shown = shown_after(page, pusher, json.dumps(first), first["body"])
     assert shown == [
@@ -132,13 +127,10 @@ def test_a_push_shows_the_reminder_and_a_later_one_with_the_same_tag_replaces_it
     icon = page.request.get(shown[0]["icon"])
     assert icon.ok and icon.headers["content-type"] == "image/png"
 
-    # A late reminder with the same tag takes the stale one's place.
-    late = reminder(body="Pre-run warm-up, still time before your run.")
-    shown = shown_after(page, pusher, json.dumps(late), late["body"])
-    assert [(n["tag"], n["body"]) for n in shown] == [(late["tag"], late["body"])]
 
-    # The server's three buttons: where only two fit, Start goes (a tap on the notification
-    # itself opens the session) and Snooze and Skip stay.
+def expect_snooze_and_skip_kept_of_three_buttons(page: Page, pusher: Pusher) -> dict[str, Any]:
+    """The server's three buttons: where only two fit, Start goes (a tap on the notification
+    itself opens the session) and Snooze and Skip stay. Returns the reminder pushed."""
     three = reminder(
         body="Strength day.",
         actions=[
@@ -151,7 +143,23 @@ def test_a_push_shows_the_reminder_and_a_later_one_with_the_same_tag_replaces_it
     most = page.evaluate("Notification.maxActions")
     expected = three["actions"] if most >= 3 else three["actions"][1:]
     assert [n["actions"] for n in shown] == [expected[:most]]
-    late = three
+    return three
+
+
+def test_a_push_shows_the_reminder_and_a_later_one_with_the_same_tag_replaces_it(
+    make_phone: MakePhone, live_server: LiveServer
+) -> None:
+    page = first_page(make_phone())
+    open_with_worker(page, live_server("/"))
+    pusher = Pusher(page, live_server.url)
+    expect_the_first_reminder_in_full(page, pusher, live_server)
+
+    # A late reminder with the same tag takes the stale one's place.
+    late = reminder(body="Pre-run warm-up, still time before your run.")
+    shown = shown_after(page, pusher, json.dumps(late), late["body"])
+    assert [(n["tag"], n["body"]) for n in shown] == [(late["tag"], late["body"])]
+
+    late = expect_snooze_and_skip_kept_of_three_buttons(page, pusher)
 
     # Another tag is another notification.
     desk = reminder(

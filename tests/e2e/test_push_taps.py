@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import Request
+from playwright.sync_api import BrowserContext, Request, Worker
 
 from tests.e2e.conftest import LiveServer, MakePhone
 from tests.e2e.push_phone import first_page, open_with_worker, settle_notifications, wait_until
@@ -114,41 +114,35 @@ ACT = """async (step) => {
 }"""
 
 
-def test_snooze_and_skip_reach_hipday_from_the_worker_or_say_they_could_not(
-    make_phone: MakePhone, live_server: LiveServer
+SNOOZE = {"kind": "post", "url": "/reminders/act", "body": {"token": "tok-9", "action": "snooze"}}
+SKIP = {"kind": "post", "url": "/reminders/act", "body": {"token": "tok-9", "action": "skip"}}
+
+
+def answer(sent: list[dict[str, Any]], status: int) -> Callable[[Any], None]:
+    """A route handler that notes what the worker sent in `sent`, then answers `status`."""
+
+    def fulfill(route: Any) -> None:
+        request: Request = route.request
+        sent.append(
+            {
+                "method": request.method,
+                "type": request.headers.get("content-type"),
+                "cookie": "hipday=" in (request.headers.get("cookie") or ""),
+                "body": request.post_data_json,
+            }
+        )
+        route.fulfill(status=status)
+
+    return fulfill
+
+
+def expect_a_snooze_sent_with_the_cookie_to_leave_nothing(
+    context: BrowserContext, worker: Worker
 ) -> None:
-    context = make_phone()
-    page = first_page(context)
-    open_with_worker(page, live_server("/"))
-    worker = wait_until(page, lambda: context.service_workers, "the service worker")[0]
-    settle_notifications(page)
+    """Hipday answers: nothing more to show; the worker sent one JSON POST with the cookie."""
     sent: list[dict[str, Any]] = []
-
-    def answer(status: int) -> Callable[[Any], None]:
-        def fulfill(route: Any) -> None:
-            request: Request = route.request
-            sent.append(
-                {
-                    "method": request.method,
-                    "type": request.headers.get("content-type"),
-                    "cookie": "hipday=" in (request.headers.get("cookie") or ""),
-                    "body": request.post_data_json,
-                }
-            )
-            route.fulfill(status=status)
-
-        return fulfill
-
-    snooze = {
-        "kind": "post",
-        "url": "/reminders/act",
-        "body": {"token": "tok-9", "action": "snooze"},
-    }
-    skip = {"kind": "post", "url": "/reminders/act", "body": {"token": "tok-9", "action": "skip"}}
-
-    # Hipday answers: nothing more to show.
-    context.route("**/reminders/act", answer(204))
-    assert worker.evaluate(ACT, snooze) == []
+    context.route("**/reminders/act", answer(sent, 204))
+    assert worker.evaluate(ACT, SNOOZE) == []
     assert sent == [
         {
             "method": "POST",
@@ -158,16 +152,27 @@ def test_snooze_and_skip_reach_hipday_from_the_worker_or_say_they_could_not(
         }
     ]
 
+
+def test_snooze_and_skip_reach_hipday_from_the_worker_or_say_they_could_not(
+    make_phone: MakePhone, live_server: LiveServer
+) -> None:
+    context = make_phone()
+    page = first_page(context)
+    open_with_worker(page, live_server("/"))
+    worker = wait_until(page, lambda: context.service_workers, "the service worker")[0]
+    settle_notifications(page)
+    expect_a_snooze_sent_with_the_cookie_to_leave_nothing(context, worker)
+
     # Hipday says no (this token is made up): its own words show.
     context.unroute("**/reminders/act")
-    refusal = page.request.post(live_server("/reminders/act"), data=skip["body"])
+    refusal = page.request.post(live_server("/reminders/act"), data=SKIP["body"])
     assert refusal.status == 404
-    assert worker.evaluate(ACT, skip) == [["hipday-action", refusal.json()["error"]]]
+    assert worker.evaluate(ACT, SKIP) == [["hipday-action", refusal.json()["error"]]]
     page.evaluate(CLOSE_NOTIFICATIONS)
 
     # Hipday has a problem and no words for it: the reminder wasn't snoozed, the phone says so.
-    context.route("**/reminders/act", answer(503))
-    assert worker.evaluate(ACT, snooze) == [
+    context.route("**/reminders/act", answer([], 503))
+    assert worker.evaluate(ACT, SNOOZE) == [
         ["hipday-action", "Couldn't reach Hipday, so the reminder wasn't snoozed."]
     ]
     page.evaluate(CLOSE_NOTIFICATIONS)
@@ -175,7 +180,7 @@ def test_snooze_and_skip_reach_hipday_from_the_worker_or_say_they_could_not(
     # No signal: the same, for a skip.
     context.unroute("**/reminders/act")
     context.route("**/reminders/act", lambda route: route.abort("internetdisconnected"))
-    assert worker.evaluate(ACT, skip) == [
+    assert worker.evaluate(ACT, SKIP) == [
         ["hipday-action", "Couldn't reach Hipday, so the reminder wasn't skipped."]
     ]
     context.unroute("**/reminders/act")
