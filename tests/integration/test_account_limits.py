@@ -25,7 +25,7 @@ from routines.bounds import (
 )
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor, count_completions
-from tests.integration.test_fuzz import changes, dump
+from tests.integration.fuzz_verdicts import changes, dump
 from webapp.store.models import Completion, PlanEvent, ProgramVersion
 from webapp.store.training import TrainingStore
 

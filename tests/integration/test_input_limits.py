@@ -17,7 +17,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_NOW
 from tests.integration.conftest import Visitor, count_completions
-from tests.integration.test_fuzz import changes, dump
+from tests.integration.fuzz_verdicts import changes, dump
 from webapp.store.models import Completion, PlanEvent
 from webapp.store.training import TrainingStore
 

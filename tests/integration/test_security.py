@@ -15,7 +15,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import make_app
 from tests.integration.conftest import TOKEN, Visitor
-from tests.integration.test_fuzz import dump
+from tests.integration.fuzz_verdicts import dump
 from webapp.config import default_config
 
 
