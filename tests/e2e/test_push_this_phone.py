@@ -116,22 +116,25 @@ def test_this_phone_when_notifications_are_blocked_says_where_to_allow_them(
     assert this_phone(page) == {"status": BLOCKED, "on": False, "off": False, "ios": False}
 
 
-def test_turning_reminders_on_and_off_on_this_phone(
-    make_phone: MakePhone, live_server: LiveServer
-) -> None:
-    handed_out = subscriptions(1)
-    page = first_page(make_phone(init_script=stand_in_push(handed_out)))
-    posts = watch_posts(page)
+def open_reminders_with_nothing_asked(
+    page: Page, live_server: LiveServer, posts: list[tuple[str, Any]]
+) -> str:
+    """Settings → Reminders offers to turn on, having asked and sent nothing; the page's key."""
     open_with_worker(page, live_server(REMINDERS))
     settled(page)
-    key = page.evaluate("document.body.dataset.pushKey")
+    key: str = page.evaluate("document.body.dataset.pushKey")
     assert key, "the page has no push key on <body>"
     assert page.evaluate("document.body.dataset.pushUrl") == DEVICES
     assert this_phone(page) == {"status": OFF, "on": True, "off": False, "ios": False}
     assert page.evaluate(CALLS) == [], "nothing may be asked before a tap"
     assert posts == []
+    return key
 
-    # The tap asks for permission, subscribes with the page's key and tells the server.
+
+def turn_on_and_expect_the_server_told(
+    page: Page, posts: list[tuple[str, Any]], handed_out: list[dict[str, Any]], key: str
+) -> None:
+    """The tap asks for permission, subscribes with the page's key and tells the server."""
     page.evaluate("window.testHoldSubscribe = true")
     page.get_by_role("button", name="Turn on reminders on this phone").tap()
     expect(page.locator("#push-status")).to_have_text("Turning on…")
@@ -163,6 +166,16 @@ def test_turning_reminders_on_and_off_on_this_phone(
     ) == key.rstrip("=")
     # The devices list hears the event and shows this phone.
     expect(page.locator("#devices-list li")).to_have_count(1)
+
+
+def test_turning_reminders_on_and_off_on_this_phone(
+    make_phone: MakePhone, live_server: LiveServer
+) -> None:
+    handed_out = subscriptions(1)
+    page = first_page(make_phone(init_script=stand_in_push(handed_out)))
+    posts = watch_posts(page)
+    key = open_reminders_with_nothing_asked(page, live_server, posts)
+    turn_on_and_expect_the_server_told(page, posts, handed_out, key)
 
     # The next page shows it on, without sending it again the same day or asking anything.
     page.reload()
@@ -221,6 +234,29 @@ def test_turning_on_says_what_went_wrong_and_leaves_reminders_off(
     assert [path for path, _ in posts] == [DEVICES, DEVICES]
 
 
+def a_day_passes_since_the_last_send(page: Page) -> None:
+    page.evaluate(
+        """() => {
+          const sent = JSON.parse(localStorage.getItem("hipday.push.sent"));
+          sent.at -= 25 * 60 * 60 * 1000;
+          localStorage.setItem("hipday.push.sent", JSON.stringify(sent));
+        }"""
+    )
+
+
+def sent_under(key: str, subscription: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """What the phone posts to the server for `subscription` made under `key`."""
+    return (
+        DEVICES,
+        {
+            "endpoint": subscription["endpoint"],
+            "expirationTime": None,
+            "keys": subscription["keys"],
+            "key": key,
+        },
+    )
+
+
 def test_a_new_server_key_renews_the_subscription_and_a_day_later_it_is_sent_again(
     make_phone: MakePhone, live_server: LiveServer
 ) -> None:
@@ -237,13 +273,7 @@ def test_a_new_server_key_renews_the_subscription_and_a_day_later_it_is_sent_aga
     page.reload()
     settled(page)
     assert page.evaluate(CALLS) == ["unsubscribe", "subscribe"]
-    assert posts == [
-        (REMOVE, {"endpoint": old["endpoint"]}),
-        (
-            DEVICES,
-            {"endpoint": new["endpoint"], "expirationTime": None, "keys": new["keys"], "key": key},
-        ),
-    ]
+    assert posts == [(REMOVE, {"endpoint": old["endpoint"]}), sent_under(key, new)]
     assert this_phone(page) == {"status": ON, "on": False, "off": True, "ios": False}
     assert page.evaluate("window.testDevicesChanged") == 1
 
@@ -253,21 +283,10 @@ def test_a_new_server_key_renews_the_subscription_and_a_day_later_it_is_sent_aga
     assert len(posts) == 2
 
     # A day later the phone reminds the server it is still there, once.
-    page.evaluate(
-        """() => {
-          const sent = JSON.parse(localStorage.getItem("hipday.push.sent"));
-          sent.at -= 25 * 60 * 60 * 1000;
-          localStorage.setItem("hipday.push.sent", JSON.stringify(sent));
-        }"""
-    )
+    a_day_passes_since_the_last_send(page)
     page.reload()
     settled(page)
     page.reload()
     settled(page)
-    assert posts[2:] == [
-        (
-            DEVICES,
-            {"endpoint": new["endpoint"], "expirationTime": None, "keys": new["keys"], "key": key},
-        )
-    ]
+    assert posts[2:] == [sent_under(key, new)]
     assert page.evaluate(CALLS) == ["unsubscribe", "subscribe"], "it subscribed again"
