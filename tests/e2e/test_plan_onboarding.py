@@ -8,12 +8,13 @@ out with `routines.plan.build.build_plan` for the same answers, so no date is ha
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from playwright.sync_api import Page, expect
 
 from routines.catalog.model import Goal
 from routines.plan.history import History
-from routines.plan.model import DayKind
+from routines.plan.model import DayKind, Plan
 from routines.session import compile_session
 from tests.e2e.conftest import LiveServer, start_clock
 from tests.e2e.plan_guest import (
@@ -30,28 +31,22 @@ from tests.e2e.plan_guest import (
 )
 
 
-def test_a_new_visitor_plans_their_weeks_from_today_and_today_then_shows_the_planned_day(
-    page: Page, live_server: LiveServer
-) -> None:
+def follow_the_invitation_to_the_questions(page: Page, live_server: LiveServer) -> None:
+    """Today invites a new visitor to plan; the questions come with an answer ticked each."""
     page.goto(live_server("/"))
     card = page.locator("#plan-invitation")
     expect(card.get_by_role("heading", name="Get a plan for your weeks")).to_be_visible()
     card.get_by_role("link", name="Plan my weeks").tap()
     expect(page).to_have_url(live_server("/start"))
     expect(page.get_by_role("heading", name="Plan your weeks", level=1)).to_be_visible()
-    # Every question has an answer ticked already.
     expect(page.get_by_role("radio", name="General hip health")).to_be_checked()
     for name in ("Monday", "Wednesday", "Friday"):
         expect(page.get_by_role("checkbox", name=name, exact=True)).to_be_checked()
     expect(page.get_by_role("radio", name="New to it")).to_be_checked()
 
-    days = answer_the_questions(page)
-    page.get_by_role("button", name="Make my plan").tap()
 
-    expect(page).to_have_url(live_server("/plan"))
-    expect(page.locator("p.lead")).to_have_text("Foundation phase · week 1")
-    today = shown_today(page)
-    plan = Guest(today, days).plan()
+def expect_five_weeks_with_a_deload(page: Page, plan: Plan) -> None:
+    """The plan shows this week and the next four, seven days each, deload weeks marked."""
     weeks = page.locator("section.week")
     expect(weeks).to_have_count(5)  # this week and the next four
     for number in range(5):
@@ -68,10 +63,9 @@ def test_a_new_visitor_plans_their_weeks_from_today_and_today_then_shows_the_pla
         expect(deload_badge).to_have_count(1 if plan.weeks[number].deload else 0)
     assert any(w.deload for w in plan.weeks[:5]), "no deload week in the first five weeks"
     expect(weeks.first.get_by_text("This week")).to_be_visible()
-    assert_plan_shows(page, plan)
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").tap()
-    expect(page).to_have_url(live_server("/"))
+
+def expect_today_to_show_the_planned_day(page: Page, plan: Plan, today: date) -> None:
     planned = plan.day(today)
     assert planned is not None
     card = page.locator("#planned-card")
@@ -88,6 +82,25 @@ def test_a_new_visitor_plans_their_weeks_from_today_and_today_then_shows_the_pla
         expect(card).to_contain_text("Rest day.")
         expect(card.locator("a.quick-start")).to_have_count(0)
     expect(card.get_by_role("link", name="Your plan")).to_be_visible()
+
+
+def test_a_new_visitor_plans_their_weeks_from_today_and_today_then_shows_the_planned_day(
+    page: Page, live_server: LiveServer
+) -> None:
+    follow_the_invitation_to_the_questions(page, live_server)
+    days = answer_the_questions(page)
+    page.get_by_role("button", name="Make my plan").tap()
+
+    expect(page).to_have_url(live_server("/plan"))
+    expect(page.locator("p.lead")).to_have_text("Foundation phase · week 1")
+    today = shown_today(page)
+    plan = Guest(today, days).plan()
+    expect_five_weeks_with_a_deload(page, plan)
+    assert_plan_shows(page, plan)
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Today").tap()
+    expect(page).to_have_url(live_server("/"))
+    expect_today_to_show_the_planned_day(page, plan, today)
 
 
 def test_the_next_planned_session_starts_from_its_day_page_with_this_weeks_dosage(
@@ -119,6 +132,29 @@ def test_the_next_planned_session_starts_from_its_day_page_with_this_weeks_dosag
     expect(page.locator("#step-label")).to_have_text(steps[0].label)
 
 
+def make_a_calendar_address(page: Page, live_server: LiveServer) -> str:
+    """Settings makes a read-only calendar address; that address."""
+    page.get_by_role("button", name="Make a calendar address").tap()
+    expect(page).to_have_url(live_server("/settings#calendar"))
+    address = page.get_by_label("Your calendar address")
+    expect(address).to_have_attribute("readonly", "")
+    url = address.input_value()
+    assert re.fullmatch(re.escape(live_server("/calendar/")) + r"[\w-]+\.ics", url), url
+    return url
+
+
+def expect_a_calendar_from_the_first_session(page: Page, url: str, plan: Plan) -> None:
+    feed = page.request.get(url)
+    assert feed.status == 200
+    assert feed.headers["content-type"].startswith("text/calendar")
+    body = feed.text()
+    assert "BEGIN:VCALENDAR" in body
+    assert "BEGIN:VEVENT" in body
+    assert "UID:" in body
+    first_session = next(d for d in all_days(plan) if d.routine)
+    assert f"DTSTART;VALUE=DATE:{first_session.day:%Y%m%d}" in body
+
+
 def test_settings_re_plans_with_a_new_goal_and_the_calendar_feed_can_be_made_and_turned_off(
     page: Page, live_server: LiveServer
 ) -> None:
@@ -139,22 +175,8 @@ def test_settings_re_plans_with_a_new_goal_and_the_calendar_feed_can_be_made_and
     page.goto(live_server("/settings"))
     expect(page.get_by_role("radio", name="Desk breaks")).to_be_checked()
 
-    page.get_by_role("button", name="Make a calendar address").tap()
-    expect(page).to_have_url(live_server("/settings#calendar"))
-    address = page.get_by_label("Your calendar address")
-    expect(address).to_have_attribute("readonly", "")
-    url = address.input_value()
-    assert re.fullmatch(re.escape(live_server("/calendar/")) + r"[\w-]+\.ics", url), url
-
-    feed = page.request.get(url)
-    assert feed.status == 200
-    assert feed.headers["content-type"].startswith("text/calendar")
-    body = feed.text()
-    assert "BEGIN:VCALENDAR" in body
-    assert "BEGIN:VEVENT" in body
-    assert "UID:" in body
-    first_session = next(d for d in all_days(guest.plan(goal=Goal.DESK)) if d.routine)
-    assert f"DTSTART;VALUE=DATE:{first_session.day:%Y%m%d}" in body
+    url = make_a_calendar_address(page, live_server)
+    expect_a_calendar_from_the_first_session(page, url, guest.plan(goal=Goal.DESK))
 
     page.get_by_role("button", name="Turn the feed off").tap()
     expect(page).to_have_url(live_server("/settings#calendar"))
