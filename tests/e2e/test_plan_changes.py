@@ -15,6 +15,7 @@ from routines.plan.history import History, Move
 from routines.plan.model import DayKind, DayStatus, PlannedDay
 from tests.e2e.conftest import ConsoleWatch, LiveServer
 from tests.e2e.plan_guest import (
+    Guest,
     all_days,
     assert_plan_shows,
     long_date,
@@ -25,13 +26,11 @@ from tests.e2e.plan_guest import (
 )
 
 
-def test_skipping_a_strength_day_moves_it_to_a_free_day_and_undo_skip_puts_it_back(
-    page: Page, live_server: LiveServer
-) -> None:
-    guest = make_plan(page, live_server)
+def a_strength_day_made_up_later(guest: Guest) -> tuple[date, PlannedDay]:
+    """A strength day after today whose skip the plan makes up for later that week (with
+    `SESSION_OFFSETS` the strength day three days on moves to the day after it); that day and
+    where it lands."""
     today, plan = guest.today, guest.plan()
-    # A strength day after today whose skip the plan makes up for later that week (with
-    # `SESSION_OFFSETS` the strength day three days on moves to the day after it).
     strength_days = [
         d.day
         for d in all_days(plan)[:14]
@@ -46,8 +45,10 @@ def test_skipping_a_strength_day_moves_it_to_a_free_day_and_undo_skip_puts_it_ba
     skipped = next(d for d in strength_days if made_up(d))
     landed = made_up(skipped)
     assert landed is not None
-    after_skip = guest.plan(History(skips=frozenset({skipped})))
+    return skipped, landed
 
+
+def skip_the_day(page: Page, live_server: LiveServer, skipped: date) -> None:
     open_day(page, live_server, skipped)
     expect(page.locator("p.lead")).to_have_text("Strength")
     page.get_by_role("button", name="Skip this day").tap()
@@ -56,6 +57,16 @@ def test_skipping_a_strength_day_moves_it_to_a_free_day_and_undo_skip_puts_it_ba
     expect(page.get_by_role("button", name="Undo skip")).to_be_visible()
     expect(page.get_by_role("button", name="Skip this day")).to_have_count(0)
     expect(page.locator("p.lead")).to_have_text("Strength · skipped")
+
+
+def test_skipping_a_strength_day_moves_it_to_a_free_day_and_undo_skip_puts_it_back(
+    page: Page, live_server: LiveServer
+) -> None:
+    guest = make_plan(page, live_server)
+    plan = guest.plan()
+    skipped, landed = a_strength_day_made_up_later(guest)
+    after_skip = guest.plan(History(skips=frozenset({skipped})))
+    skip_the_day(page, live_server, skipped)
 
     page.get_by_role("link", name="← Your plan").tap()
     expect(page).to_have_url(live_server("/plan"))
@@ -77,10 +88,9 @@ def test_skipping_a_strength_day_moves_it_to_a_free_day_and_undo_skip_puts_it_ba
     assert_plan_shows(page, plan)
 
 
-def test_moving_a_session_with_the_select_puts_it_on_the_chosen_day(
-    page: Page, live_server: LiveServer
-) -> None:
-    guest = make_plan(page, live_server)
+def a_mobility_session_and_a_free_day_after_it(guest: Guest) -> tuple[PlannedDay, date]:
+    """A mobility session (rule 1 only limits strength days) and a free day after it that week,
+    past the week's other mobility session if it can: each session keeps its routine."""
     today, plan = guest.today, guest.plan()
 
     def free_later(source: PlannedDay) -> list[date]:
@@ -92,8 +102,6 @@ def test_moving_a_session_with_the_select_puts_it_on_the_chosen_day(
             if d.day > source.day and not d.has_session and d.status is DayStatus.PLANNED
         ]
 
-    # A mobility session (rule 1 only limits strength days) and a free day after it that week,
-    # past the week's other mobility session if it can: each session keeps its routine.
     moves = [
         (d, target)
         for d in all_days(plan)[:14]
@@ -105,13 +113,23 @@ def test_moving_a_session_with_the_select_puts_it_on_the_chosen_day(
     def overtakes(source: PlannedDay, target: date) -> bool:
         return any(d.kind is source.kind and source.day < d.day < target for d in all_days(plan))
 
-    source, target = next(((d, t) for d, t in moves if overtakes(d, t)), moves[0])
-    assert source.routine is not None
-    moved = guest.plan(History(moves=(Move(source.day, target),)))
+    return next(((d, t) for d, t in moves if overtakes(d, t)), moves[0])
 
-    open_day(page, live_server, source.day)
+
+def move_with_the_select(page: Page, live_server: LiveServer, source: date, target: date) -> None:
+    open_day(page, live_server, source)
     page.get_by_label("Move this session to").select_option(target.isoformat())
     page.get_by_role("button", name="Move", exact=True).tap()
+
+
+def test_moving_a_session_with_the_select_puts_it_on_the_chosen_day(
+    page: Page, live_server: LiveServer
+) -> None:
+    guest = make_plan(page, live_server)
+    source, target = a_mobility_session_and_a_free_day_after_it(guest)
+    assert source.routine is not None
+    moved = guest.plan(History(moves=(Move(source.day, target),)))
+    move_with_the_select(page, live_server, source.day, target)
 
     expect(page).to_have_url(live_server(f"/plan/{target.isoformat()}"))
     expect(page.get_by_role("heading", name=long_date(target), level=1)).to_be_visible()
@@ -153,28 +171,34 @@ def test_the_move_select_offers_only_free_days_later_in_the_same_week(
     )
 
 
-def test_a_vacation_marks_its_days_and_a_backwards_range_is_refused_with_the_dates_kept(
-    page: Page, live_server: LiveServer, console: ConsoleWatch
-) -> None:
-    console.allow(r"status of 422")
-    guest = make_plan(page, live_server)
-    today = guest.today
-    first, last = today + timedelta(days=1), today + timedelta(days=3)
-
+def add_a_vacation(page: Page, first: date, last: date) -> None:
     page.get_by_label("First day").fill(first.isoformat())
     page.get_by_label("Last day").fill(last.isoformat())
     page.get_by_role("button", name="Add vacation").tap()
 
-    expect(page).to_have_url(live_server("/plan"))
+
+def expect_the_vacation_on_the_plan(page: Page, guest: Guest, first: date, last: date) -> None:
+    """The vacation is listed and only its three days show as vacation."""
     vacations = page.locator("#vacation-heading ~ ul .card")
     expect(vacations).to_have_count(1)
     expect(vacations).to_contain_text(f"{first:%-d %b %Y} – {last:%-d %b %Y}")
     shown = shown_days(page)
     for offset in range(3):
         assert shown[first + timedelta(days=offset)] == ("Rest · vacation", "")
-    assert shown[today][0] != "Rest · vacation"
+    assert shown[guest.today][0] != "Rest · vacation"
     assert shown[last + timedelta(days=1)][0] != "Rest · vacation"
     assert_plan_shows(page, guest.plan(History(vacations=((first, last),))))
+
+
+def test_a_vacation_marks_its_days_and_a_backwards_range_is_refused_with_the_dates_kept(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    console.allow(r"status of 422")
+    guest = make_plan(page, live_server)
+    first, last = guest.today + timedelta(days=1), guest.today + timedelta(days=3)
+    add_a_vacation(page, first, last)
+    expect(page).to_have_url(live_server("/plan"))
+    expect_the_vacation_on_the_plan(page, guest, first, last)
 
     open_day(page, live_server, first)
     expect(page.get_by_text("You're on vacation. Enjoy it.")).to_be_visible()
@@ -186,12 +210,10 @@ def test_a_vacation_marks_its_days_and_a_backwards_range_is_refused_with_the_dat
     expect(page.locator("#vacation-heading ~ ul .card")).to_have_count(0)
     assert_plan_shows(page, guest.plan())
 
-    page.get_by_label("First day").fill(last.isoformat())
-    page.get_by_label("Last day").fill(first.isoformat())
     with page.expect_response(
         lambda r: r.url == live_server("/plan/vacations") and r.request.method == "POST"
     ) as answer:
-        page.get_by_role("button", name="Add vacation").tap()
+        add_a_vacation(page, last, first)
     assert answer.value.status == 422
     expect(page.get_by_role("alert")).to_have_text("The last day can't come before the first.")
     expect(page.get_by_label("First day")).to_have_value(last.isoformat())
