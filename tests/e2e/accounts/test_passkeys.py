@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import CDPSession, Page, expect
 
 from tests.e2e.accounts.phones import (
     credentials,
@@ -28,6 +29,35 @@ PASSKEY_FAILED = "That passkey didn't sign you in. Try again or use your passwor
 PASSKEY_CANCELLED = "Not logged in. Try again, or use your password."
 
 
+def add_a_listed_passkey(
+    page: Page, server: LiveServer, cdp: CDPSession, authenticator: str
+) -> list[dict[str, Any]]:
+    """Add a passkey on this phone: it is listed; the one credential the authenticator made."""
+    page.goto(server("/account"))
+    settle(page)
+    expect(page.get_by_text("No passkeys yet.")).to_be_visible()
+    page.get_by_role("button", name="Add a passkey").tap()
+    expect(page).to_have_url(server("/account?done=passkey"))
+    expect(page.locator("p.notice")).to_have_text(
+        "Passkey added. Next time, log in with it instead of your password."
+    )
+    listed = page.locator("#passkeys ul.devices li")
+    expect(listed).to_have_count(1)
+    expect(listed.get_by_role("button", name=re.compile(r"^Remove the passkey "))).to_be_visible()
+    made = credentials(cdp, authenticator)
+    assert len(made) == 1, made
+    assert made[0]["isResidentCredential"], made[0]
+    assert made[0]["rpId"] == "localhost", made[0]
+    return made
+
+
+def remove_the_passkey(page: Page, server: LiveServer) -> None:
+    page.goto(server("/account"))
+    page.get_by_role("button", name=re.compile(r"^Remove the passkey ")).tap()
+    expect(page).to_have_url(server("/account?done=passkey-removed"))
+    expect(page.get_by_text("No passkeys yet.")).to_be_visible()
+
+
 def test_a_passkey_added_on_one_phone_logs_in_on_another_until_it_is_removed(
     phone: Callable[..., Page], server: LiveServer, console: ConsoleWatch
 ) -> None:
@@ -35,22 +65,7 @@ def test_a_passkey_added_on_one_phone_logs_in_on_another_until_it_is_removed(
     a = secured_phone(phone, server)
     a_cdp, a_key = virtual_authenticator(a.page)
 
-    # Add a passkey on A: it is listed.
-    a.page.goto(server("/account"))
-    settle(a.page)
-    expect(a.page.get_by_text("No passkeys yet.")).to_be_visible()
-    a.page.get_by_role("button", name="Add a passkey").tap()
-    expect(a.page).to_have_url(server("/account?done=passkey"))
-    expect(a.page.locator("p.notice")).to_have_text(
-        "Passkey added. Next time, log in with it instead of your password."
-    )
-    listed = a.page.locator("#passkeys ul.devices li")
-    expect(listed).to_have_count(1)
-    expect(listed.get_by_role("button", name=re.compile(r"^Remove the passkey "))).to_be_visible()
-    made = credentials(a_cdp, a_key)
-    assert len(made) == 1, made
-    assert made[0]["isResidentCredential"], made[0]
-    assert made[0]["rpId"] == "localhost", made[0]
+    made = add_a_listed_passkey(a.page, server, a_cdp, a_key)
 
     # The same passkey on B's authenticator (as a synced passkey would be) logs B in to A.
     b = phone()
@@ -64,10 +79,7 @@ def test_a_passkey_added_on_one_phone_logs_in_on_another_until_it_is_removed(
     expect_account(b, server, a.email)
 
     # Removed on A: B (logged out again) can no longer log in with it, and is told so.
-    a.page.goto(server("/account"))
-    a.page.get_by_role("button", name=re.compile(r"^Remove the passkey ")).tap()
-    expect(a.page).to_have_url(server("/account?done=passkey-removed"))
-    expect(a.page.get_by_text("No passkeys yet.")).to_be_visible()
+    remove_the_passkey(a.page, server)
     log_out(b, server)
     wait_for_forgotten_pages(b, server)
     passkey_login(b, server)
