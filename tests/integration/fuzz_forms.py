@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from hypothesis import strategies as st
 
-from tests.integration.test_ownership import Account
+from tests.integration.ownership_accounts import Account
 
 
 class FormReader(HTMLParser):

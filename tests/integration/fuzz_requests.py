@@ -41,7 +41,7 @@ from tests.integration.fuzz_verdicts import (
     changes,
     dump,
 )
-from tests.integration.test_ownership import Account, csrf_token_of, new_account
+from tests.integration.ownership_accounts import Account, csrf_token_of, new_account
 from tests.push.service import MockPushService
 
 

@@ -44,7 +44,7 @@ from tests.integration.fuzz_verdicts import (
     dump,
     message_of,
 )
-from tests.integration.test_ownership import Account, new_account
+from tests.integration.ownership_accounts import Account, new_account
 from tests.push.service import MockPushService
 from webapp import extensions
 
