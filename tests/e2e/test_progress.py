@@ -29,9 +29,6 @@ from tests.e2e.conftest import (
 ROUTINE = timeline("desk-reset")
 
 
-# --- helpers -----------------------------------------------------------------------------------
-
-
 def open_progress_from_the_nav(page: Page, live_server: LiveServer) -> None:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").tap()
     expect(page).to_have_url(live_server("/progress"))
@@ -84,12 +81,8 @@ def shown_month(page: Page) -> date:
     return datetime.strptime(heading, "%B %Y").date()
 
 
-# --- the streak after a session ----------------------------------------------------------------
-
-
-def test_a_session_from_the_player_shows_on_progress_as_todays_one_day_streak(
-    page: Page, live_server: LiveServer
-) -> None:
+def play_the_routine_and_rate_it_6(page: Page, live_server: LiveServer) -> None:
+    """The routine starts from Today, runs to its end and gets effort 6."""
     start_clock(page)
     page.goto(live_server("/"))
     page.locator(".quick-start", has_text=ROUTINE.name).tap()
@@ -104,10 +97,8 @@ def test_a_session_from_the_player_shows_on_progress_as_todays_one_day_streak(
     page.get_by_role("button", name="Save feedback").tap()
     expect(page.locator("#done-feedback-status")).to_have_text("Feedback saved.")
 
-    open_progress_from_the_nav(page, live_server)
-    expect(page.locator(".stat.big dd")).to_have_text("1 day")
-    expect(page.locator("#streak-today")).to_have_text("Done today. Your streak is safe.")
 
+def expect_today_marked_done_on_both_calendars(page: Page) -> None:
     today_cell = page.locator(".hm-grid .hm-cell.is-today")
     expect(today_cell).to_have_count(1)
     expect(today_cell).to_have_class(re.compile(r"\bmark-done\b"))
@@ -118,6 +109,16 @@ def test_a_session_from_the_player_shows_on_progress_as_todays_one_day_streak(
     expect(month_today).to_have_class(re.compile(r"\bis-today\b"))
     expect(month_today.locator(".day-mark")).to_have_text(re.compile(r"^done, \d+ min$"))
     expect(page.locator("table.month td.mark-done")).to_have_count(1)
+
+
+def test_a_session_from_the_player_shows_on_progress_as_todays_one_day_streak(
+    page: Page, live_server: LiveServer
+) -> None:
+    play_the_routine_and_rate_it_6(page, live_server)
+    open_progress_from_the_nav(page, live_server)
+    expect(page.locator(".stat.big dd")).to_have_text("1 day")
+    expect(page.locator("#streak-today")).to_have_text("Done today. Your streak is safe.")
+    expect_today_marked_done_on_both_calendars(page)
 
     items = page.locator("ol.history .history-item")
     expect(items).to_have_count(1)
@@ -141,7 +142,16 @@ def test_a_session_from_the_player_shows_on_progress_as_todays_one_day_streak(
     assert page_width(page) <= 390
 
 
-# --- the month calendar with htmx --------------------------------------------------------------
+def note_full_page_loads(page: Page) -> list[str]:
+    """The URLs of the documents the page loads from now on, as they come."""
+    documents: list[str] = []
+
+    def on_request(request: Request) -> None:
+        if request.resource_type == "document":
+            documents.append(request.url)
+
+    page.on("request", on_request)
+    return documents
 
 
 def test_the_month_arrows_swap_the_month_in_place_and_back_returns_to_this_month(
@@ -151,13 +161,7 @@ def test_the_month_arrows_swap_the_month_in_place_and_back_returns_to_this_month
     this_month = shown_month(page)
     previous = month_before(this_month)
     page.evaluate("window.hipdayMarker = 'still here'")
-    documents: list[str] = []
-
-    def on_request(request: Request) -> None:
-        if request.resource_type == "document":
-            documents.append(request.url)
-
-    page.on("request", on_request)
+    documents = note_full_page_loads(page)
 
     section = page.locator("#month-section")
     expect(section.get_by_role("link", name=re.compile(r"next month$"))).to_have_count(0)
@@ -223,9 +227,6 @@ def test_show_older_sessions_by_keyboard_leads_tab_into_the_sessions_it_loaded(
     )
 
 
-# --- accessibility -----------------------------------------------------------------------------
-
-
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_progress_a_session_and_settings_have_no_serious_accessibility_problems(
     new_context: NewContext, live_server: LiveServer, color_scheme: str
@@ -255,9 +256,6 @@ def test_progress_a_session_and_settings_have_no_serious_accessibility_problems(
     problems += page_problems(page, f"settings ({color_scheme})")
 
     assert not problems, "\n".join(problems)
-
-
-# --- the exercise chart by keyboard ------------------------------------------------------------
 
 
 def test_the_exercise_picker_is_reached_by_tab_and_changes_the_chart_keeping_focus(
@@ -292,7 +290,22 @@ def test_the_exercise_picker_is_reached_by_tab_and_changes_the_chart_keeping_foc
     expect(picker).to_be_focused()
 
 
-# --- the time zone a first visit adopts --------------------------------------------------------
+def choose_lisbon_over_the_phones_zone(page: Page, live_server: LiveServer) -> None:
+    """Settings offers the phone's zone, followed; Lisbon chosen instead stops following it."""
+    body = page.locator("body")
+    zone = page.get_by_role("combobox", name="Time zone")
+    follow = page.get_by_role("checkbox", name="Follow my phone's time zone")
+    expect(zone).to_have_value("Asia/Tokyo")
+    expect(follow).to_be_checked()
+
+    follow.uncheck()
+    zone.select_option("Europe/Lisbon")
+    page.get_by_role("button", name="Save time zone").tap()
+    expect(page).to_have_url(live_server("/settings#time-zone"))
+    expect(zone).to_have_value("Europe/Lisbon")
+    expect(follow).not_to_be_checked()
+    expect(body).to_have_attribute("data-time-zone", "Europe/Lisbon")
+    expect(body).to_have_attribute("data-time-zone-auto", "0")
 
 
 def test_a_first_visit_from_tokyo_adopts_the_phones_zone_until_one_is_chosen(
@@ -318,19 +331,7 @@ def test_a_first_visit_from_tokyo_adopts_the_phones_zone_until_one_is_chosen(
     expect(body).to_have_attribute("data-time-zone", "Asia/Tokyo")
     expect(body).to_have_attribute("data-time-zone-auto", "1")
 
-    zone = page.get_by_role("combobox", name="Time zone")
-    follow = page.get_by_role("checkbox", name="Follow my phone's time zone")
-    expect(zone).to_have_value("Asia/Tokyo")
-    expect(follow).to_be_checked()
-
-    follow.uncheck()
-    zone.select_option("Europe/Lisbon")
-    page.get_by_role("button", name="Save time zone").tap()
-    expect(page).to_have_url(live_server("/settings#time-zone"))
-    expect(zone).to_have_value("Europe/Lisbon")
-    expect(follow).not_to_be_checked()
-    expect(body).to_have_attribute("data-time-zone", "Europe/Lisbon")
-    expect(body).to_have_attribute("data-time-zone-auto", "0")
+    choose_lisbon_over_the_phones_zone(page, live_server)
 
     # A later visit from the same phone, still in Tokyo, keeps the zone chosen.
     later = context.new_page()
