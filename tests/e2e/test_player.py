@@ -85,6 +85,38 @@ def test_pre_run_warm_up_starts_in_two_taps_from_today(page: Page, live_server: 
     expect(page.get_by_role("button", name="Pause")).to_have_attribute("aria-pressed", "false")
 
 
+def pause_and_resume(page: Page, routine: Timeline, step: int) -> None:
+    """Pause holds the clock still, 4 s into the hold; Resume moves it again."""
+    hold = routine.steps[step].seconds
+    timer = page.locator("#timer")
+    pause = page.locator("#btn-pause")
+    pause.tap()
+    expect(pause).to_have_text("Resume")
+    expect(pause).to_have_attribute("aria-pressed", "true")
+    page.clock.run_for(5000)
+    expect(timer).to_have_text(clock_text(hold - 4))
+    expect_step(page, routine, step)
+    pause.tap()
+    expect(pause).to_have_text("Pause")
+    expect(pause).to_have_attribute("aria-pressed", "false")
+    page.clock.run_for(2000)
+    expect(timer).to_have_text(clock_text(hold - 6))
+
+
+def expect_the_side_switch_then_the_left_side(page: Page, routine: Timeline, right: int) -> None:
+    """The right-side hold, 6 s in, runs out into the side switch, then the left side."""
+    hold = routine.steps[right].seconds
+    timer = page.locator("#timer")
+    page.clock.run_for((hold - 6) * 1000 + 1000)
+    expect_step(page, routine, right + 1)
+    expect(page.locator("#step-title")).to_have_text("Switch sides")
+    expect(page.locator("#step-label")).to_have_text("Switch to the left side")
+    page.clock.run_for(routine.steps[right + 1].seconds * 1000)
+    expect_step(page, routine, right + 2)
+    expect(page.locator("#step-label")).to_have_text("Hold 1 of 1 · left side")
+    expect(timer).to_have_text(clock_text(routine.steps[right + 2].seconds - 1))
+
+
 def test_pre_run_warm_up_switches_sides_pauses_survives_a_reload_and_counts_as_done_today(
     page: Page, live_server: LiveServer
 ) -> None:
@@ -93,7 +125,6 @@ def test_pre_run_warm_up_switches_sides_pauses_survives_a_reload_and_counts_as_d
     assert routine.steps[right].label == "Hold 1 of 1 · right side"
     hold = routine.steps[right].seconds
     timer = page.locator("#timer")
-    pause = page.locator("#btn-pause")
 
     start_clock(page)
     start_from_today(page, live_server, routine)
@@ -103,18 +134,7 @@ def test_pre_run_warm_up_switches_sides_pauses_survives_a_reload_and_counts_as_d
     page.clock.run_for(3000)
     expect(timer).to_have_text(clock_text(hold - 4))
 
-    # Pause holds the clock still; Resume moves it again.
-    pause.tap()
-    expect(pause).to_have_text("Resume")
-    expect(pause).to_have_attribute("aria-pressed", "true")
-    page.clock.run_for(5000)
-    expect(timer).to_have_text(clock_text(hold - 4))
-    expect_step(page, routine, right)
-    pause.tap()
-    expect(pause).to_have_text("Pause")
-    expect(pause).to_have_attribute("aria-pressed", "false")
-    page.clock.run_for(2000)
-    expect(timer).to_have_text(clock_text(hold - 6))
+    pause_and_resume(page, routine, right)
 
     # A reload mid-hold offers to resume at the same step and second.
     page.reload()
@@ -124,15 +144,7 @@ def test_pre_run_warm_up_switches_sides_pauses_survives_a_reload_and_counts_as_d
     expect_step(page, routine, right)
     expect(timer).to_have_text(clock_text(hold - 6))
 
-    # Then the side switch, then the left side.
-    page.clock.run_for((hold - 6) * 1000 + 1000)
-    expect_step(page, routine, right + 1)
-    expect(page.locator("#step-title")).to_have_text("Switch sides")
-    expect(page.locator("#step-label")).to_have_text("Switch to the left side")
-    page.clock.run_for(routine.steps[right + 1].seconds * 1000)
-    expect_step(page, routine, right + 2)
-    expect(page.locator("#step-label")).to_have_text("Hold 1 of 1 · left side")
-    expect(timer).to_have_text(clock_text(routine.steps[right + 2].seconds - 1))
+    expect_the_side_switch_then_the_left_side(page, routine, right)
 
     # Skipped to the end: saved at once.
     skip_to_the_finish(page, routine)
@@ -172,6 +184,30 @@ def test_desk_reset_starts_in_two_taps_switches_sides_and_counts_as_done_today(
     expect(quick_start_badge(page, "Pre-run warm-up")).to_have_count(0)
 
 
+def tab_to(page: Page, control: Locator) -> None:
+    """Press Tab until `control` has the focus."""
+    for _ in range(20):
+        if control.evaluate("(el) => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(control).to_be_focused()
+
+
+def expect_space_in_a_field_to_belong_to_it(page: Page, routine: Timeline) -> None:
+    """In a field, Space ticks the field and leaves the running player (3 s in) alone."""
+    timer = page.locator("#timer")
+    pause = page.locator("#btn-pause")
+    page.get_by_role("button", name="Menu and sound").click()
+    voice = page.get_by_label("Voice")
+    was_checked = voice.is_checked()
+    voice.focus()
+    page.keyboard.press("Space")
+    expect(voice).to_be_checked(checked=not was_checked)
+    expect(pause).to_have_text("Pause")
+    page.clock.run_for(1000)
+    expect(timer).to_have_text(clock_text(routine.steps[0].seconds - 3))
+
+
 def test_the_player_starts_and_pauses_from_the_keyboard(
     page: Page, live_server: LiveServer
 ) -> None:
@@ -179,11 +215,7 @@ def test_the_player_starts_and_pauses_from_the_keyboard(
     start_clock(page)
     page.goto(live_server(f"/play/{routine.slug}"))
     start = page.get_by_role("button", name="Start", exact=True)
-    for _ in range(20):
-        if start.evaluate("(el) => el === document.activeElement"):
-            break
-        page.keyboard.press("Tab")
-    expect(start).to_be_focused()
+    tab_to(page, start)
 
     page.keyboard.press("Enter")
     expect_step(page, routine, 0)
@@ -206,16 +238,7 @@ def test_the_player_starts_and_pauses_from_the_keyboard(
     page.clock.run_for(1000)
     expect(timer).to_have_text(clock_text(routine.steps[0].seconds - 2))
 
-    # In a field, Space belongs to the field.
-    page.get_by_role("button", name="Menu and sound").click()
-    voice = page.get_by_label("Voice")
-    was_checked = voice.is_checked()
-    voice.focus()
-    page.keyboard.press("Space")
-    expect(voice).to_be_checked(checked=not was_checked)
-    expect(pause).to_have_text("Pause")
-    page.clock.run_for(1000)
-    expect(timer).to_have_text(clock_text(routine.steps[0].seconds - 3))
+    expect_space_in_a_field_to_belong_to_it(page, routine)
 
 
 # --- the screen while a session runs ------------------------------------------------------------
