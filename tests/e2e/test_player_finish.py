@@ -133,6 +133,33 @@ def test_ending_early_saves_at_once_with_the_steps_done(
     assert not page.evaluate("window.hipdayPlayer.active()")
 
 
+def expect_kept_on_the_phone_counting_today(
+    page: Page, op_id: str, live_server: LiveServer
+) -> None:
+    """The finish screen says it is kept on the phone and counts today; the server has none."""
+    status = page.locator("#done-status")
+    expect(status).to_have_text(
+        "Saved on this phone. It will sync by itself when you're back online, "
+        "and it counts on Wednesday 4 March."
+    )
+    expect(page.locator("#done-streak")).to_have_text("1-day streak, today included.")
+    expect(page.locator("#request-failed-note")).to_be_hidden()
+    [waiting] = page.evaluate("HipdayOutbox.all()")
+    assert waiting["op_id"] == op_id
+    assert waiting["fields"]["steps_done"] == str(len(WARM_UP.steps))
+    assert stored(live_server, op_id) == []
+
+
+def expect_stored_with_its_feedback(live_server: LiveServer, op_id: str) -> None:
+    [kept] = stored(live_server, op_id)
+    assert (kept.steps_done, kept.effort, kept.pain, kept.note) == (
+        len(WARM_UP.steps),
+        6,
+        7,
+        "Right hip pinched",
+    )
+
+
 def test_a_session_ended_with_no_signal_is_kept_on_the_phone_and_counts_once_back_online(
     new_context: NewContext, live_server: LiveServer, console: ConsoleWatch
 ) -> None:
@@ -146,17 +173,7 @@ def test_a_session_ended_with_no_signal_is_kept_on_the_phone_and_counts_once_bac
     context.set_offline(True)
 
     run_to_the_end(page, WARM_UP)
-    status = page.locator("#done-status")
-    expect(status).to_have_text(
-        "Saved on this phone. It will sync by itself when you're back online, "
-        "and it counts on Wednesday 4 March."
-    )
-    expect(page.locator("#done-streak")).to_have_text("1-day streak, today included.")
-    expect(page.locator("#request-failed-note")).to_be_hidden()
-    [waiting] = page.evaluate("HipdayOutbox.all()")
-    assert waiting["op_id"] == op_id
-    assert waiting["fields"]["steps_done"] == str(len(WARM_UP.steps))
-    assert stored(live_server, op_id) == []
+    expect_kept_on_the_phone_counting_today(page, op_id, live_server)
 
     # Feedback given while it waits goes with it.
     feedback(page)
@@ -176,13 +193,7 @@ def test_a_session_ended_with_no_signal_is_kept_on_the_phone_and_counts_once_bac
         page.locator(".quick-start", has_text=WARM_UP.name).get_by_text("Done today")
     ).to_be_visible()
     expect(page.locator("#pending-sync")).to_be_hidden()
-    [kept] = stored(live_server, op_id)
-    assert (kept.steps_done, kept.effort, kept.pain, kept.note) == (
-        len(WARM_UP.steps),
-        6,
-        7,
-        "Right hip pinched",
-    )
+    expect_stored_with_its_feedback(live_server, op_id)
     assert page.evaluate("HipdayOutbox.all()") == []
     page.reload()
     expect(page.locator("#streak-number")).to_have_text("1")
