@@ -257,6 +257,31 @@ def december_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
         app.extensions["hipday"].store.engine.dispose()
 
 
+#: Each month label of the heatmap: its text and how far it stays inside the grid (px).
+MONTH_LABELS = """() => {
+  const grid = document.querySelector(".hm-grid").getBoundingClientRect();
+  return [...document.querySelectorAll(".hm-months span")]
+    .filter((label) => label.textContent.trim())
+    .map((label) => {
+      const text = document.createRange();
+      text.selectNodeContents(label);
+      const box = text.getBoundingClientRect();
+      return {text: label.textContent.trim(), left: box.left - grid.left,
+              right: grid.right - box.right};
+    });
+}"""
+
+#: Each heatmap day: [its date, whether it is marked as before the first session].
+BEFORE_CELLS = """() => [...document.querySelectorAll(".hm-cell[data-day]")].map(
+  (cell) => [cell.dataset.day, cell.classList.contains("is-before")])"""
+
+#: How the key's rest day and before-the-start cells look: fill colour and opacity.
+LEGEND_LOOKS = """() => Object.fromEntries(["mark-rest", "is-before"].map((kind) => {
+  const style = getComputedStyle(document.querySelector(`.legend .hm-cell.${kind}`));
+  return [kind, {fill: style.backgroundColor, opacity: style.opacity}];
+}))"""
+
+
 def test_the_heatmaps_month_labels_stay_inside_it_and_days_before_the_start_look_empty(
     new_context: NewContext, december_server: LiveServer
 ) -> None:
@@ -268,41 +293,20 @@ def test_the_heatmaps_month_labels_stay_inside_it_and_days_before_the_start_look
         log_session(page, december_server, DECEMBER - timedelta(days=days_ago))
     page.goto(december_server("/progress"))
 
-    labels = page.evaluate(
-        """() => {
-          const grid = document.querySelector(".hm-grid").getBoundingClientRect();
-          return [...document.querySelectorAll(".hm-months span")]
-            .filter((label) => label.textContent.trim())
-            .map((label) => {
-              const text = document.createRange();
-              text.selectNodeContents(label);
-              const box = text.getBoundingClientRect();
-              return {text: label.textContent.trim(), left: box.left - grid.left,
-                      right: grid.right - box.right};
-            });
-        }"""
-    )
+    labels = page.evaluate(MONTH_LABELS)
     assert labels[-1]["text"] == "Dec", labels
     outside = [label for label in labels if label["left"] < -0.5 or label["right"] < -0.5]
     assert not outside, f"month labels past the heatmap's edge: {outside}"
 
     # Days before the first session are marked as such, and only those.
     first = (DECEMBER - timedelta(days=5)).date()
-    cells = page.evaluate(
-        """() => [...document.querySelectorAll(".hm-cell[data-day]")].map(
-          (cell) => [cell.dataset.day, cell.classList.contains("is-before")])"""
-    )
+    cells = page.evaluate(BEFORE_CELLS)
     before = {day for day, is_before in cells if is_before}
     assert before == {day for day, _ in cells if day < first.isoformat()}
 
     # They look nothing like a rest day, and the key says what they are.
     legend = page.locator(".legend")
     expect(legend.get_by_text("Before you started")).to_be_visible()
-    looks = page.evaluate(
-        """() => Object.fromEntries(["mark-rest", "is-before"].map((kind) => {
-          const style = getComputedStyle(document.querySelector(`.legend .hm-cell.${kind}`));
-          return [kind, {fill: style.backgroundColor, opacity: style.opacity}];
-        }))"""
-    )
+    looks = page.evaluate(LEGEND_LOOKS)
     assert looks["is-before"]["fill"] == "rgba(0, 0, 0, 0)", looks
     assert looks["mark-rest"]["fill"] != "rgba(0, 0, 0, 0)" and looks["mark-rest"]["opacity"] == "1"
