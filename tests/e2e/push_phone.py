@@ -1,4 +1,4 @@
-"""Helpers for the reminder tests: a phone's service worker and its stand-in push subscriptions."""
+"""Helpers for the reminder tests: a phone's service worker and stand-in push subscriptions."""
 
 from __future__ import annotations
 

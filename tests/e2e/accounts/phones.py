@@ -1,4 +1,4 @@
-"""Steps the account tests share: logging in and out on a phone, logging sessions, what the phone shows."""
+"""Steps the account tests share: logging in and out, logging sessions, what a phone shows."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Steps the pending-session tests share: keeping a session on the phone and reading what it shows."""
+"""Steps the pending-session tests share: keeping a session on the phone, reading its pages."""
 
 from __future__ import annotations
 
