@@ -1,4 +1,4 @@
-"""Fixtures for the sender and sweep tests: the app, a running mock push service, and guests.
+"""Fixtures for the push tests: the app, a running mock push service, guests, and VAPID keys.
 
 Times are frozen: every helper takes `now` and hands it on, so a test reads like a diary of
 one user's day. `local("2026-06-03 07:00")` is that Berlin wall-clock moment, in UTC.
@@ -196,3 +196,18 @@ class Hipday:
 @pytest.fixture
 def hipday(app: Flask, push_service: MockPushService) -> Hipday:
     return Hipday(app, push_service)
+
+
+@pytest.fixture
+def service() -> Iterator[MockPushService]:
+    """A mock push service of its own, for the tests of the mock itself."""
+    with MockPushService() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def vapid() -> Vapid02:
+    """A fresh VAPID key to sign pushes with."""
+    key = Vapid02()
+    key.generate_keys()
+    return key
