@@ -4,42 +4,42 @@ It answers `POST /push/<token>` the way a browser vendor's push service does: it
 VAPID authorization (RFC 8292), the delivery headers (RFC 8030) and the encrypted body
 (RFC 8291, aes128gcm), then keeps each accepted message, decrypted, for tests to read. Tests can
 also tell it to fail on purpose: answer an error status, hang, or treat a subscription as gone.
+
+This module keeps the service's state and script; the checks live in `push_checks`, the
+decryption in `push_crypto` and the HTTP server in `push_server`.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
 import http
 import itertools
-import json
-import re
 import secrets
 import socket
-import sys
 import threading
 import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Final
-from urllib.parse import urlsplit
 
-import http_ece
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from tests.push.push_checks import (
+    PUSH_PREFIX,
+    Answer,
+    Refusal,
+    check_delivery_headers,
+    p256_key,
+    ttl_of,
+    vapid_credentials,
+    verified_claims,
+)
+from tests.push.push_crypto import Received, Receiver, b64url, unb64url
+from tests.push.push_server import PushServer, hang_up
 
-MAX_BODY: Final = 4096  # RFC 8030 section 7.2: the smallest limit a push service may set
-MAX_READ: Final = 1 << 20  # bodies larger than this are refused without being read
-MAX_EXP_AHEAD: Final = 24 * 60 * 60  # RFC 8292 section 2: exp at most 24 hours ahead
-URGENCIES: Final = frozenset({"very-low", "low", "normal", "high"})
-TOPIC: Final = re.compile(r"[A-Za-z0-9_-]{1,32}")
-DIGITS: Final = re.compile(r"[0-9]+")
+# Tests import these from here, where the mock has always kept them.
+__all__ = ["Behaviour", "MockPushService", "Received", "Receiver", "Redirect", "b64url", "unb64url"]
+
 HANG: Final = "hang"
-PUSH_PREFIX: Final = "/push/"
 
 
 @dataclass(frozen=True)
@@ -51,87 +51,6 @@ class Redirect:
 
 
 Behaviour = int | tuple[int, int] | str | Redirect
-
-
-def b64url(data: bytes) -> str:
-    """Base64url text without padding, the way browsers and VAPID write keys."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def unb64url(text: str) -> bytes:
-    """The bytes in base64url text, padded or not; ValueError when it isn't base64url."""
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-class Receiver:
-    """The browser side of one push subscription: a P-256 key pair and an auth secret."""
-
-    def __init__(self) -> None:
-        self.private_key = ec.generate_private_key(ec.SECP256R1())
-        self.auth_secret = secrets.token_bytes(16)
-
-    @property
-    def public_key(self) -> bytes:
-        """The public key as an uncompressed point, 65 bytes starting with 0x04."""
-        return self.private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-        )
-
-    def subscription(self, endpoint: str) -> dict[str, Any]:
-        """The subscription as a browser's `PushSubscription.toJSON()` gives it."""
-        return {
-            "endpoint": endpoint,
-            "expirationTime": None,
-            "keys": {"p256dh": b64url(self.public_key), "auth": b64url(self.auth_secret)},
-        }
-
-    def decrypt(self, body: bytes) -> bytes:
-        """The plaintext of an aes128gcm push body sent to this subscription."""
-        plaintext = http_ece.decrypt(
-            body, private_key=self.private_key, auth_secret=self.auth_secret, version="aes128gcm"
-        )
-        return bytes(plaintext)
-
-
-@dataclass(frozen=True)
-class Received:
-    """One push the service accepted, with its headers and decrypted payload."""
-
-    path: str
-    endpoint: str
-    headers: dict[str, str]  # names lower-cased
-    body: bytes
-    plaintext: bytes
-    claims: dict[str, Any]
-    ttl: int
-    urgency: str | None
-    topic: str | None
-    received_at: float  # time.monotonic()
-
-    def json(self) -> Any:
-        """The payload read as JSON."""
-        return json.loads(self.plaintext)
-
-
-@dataclass(frozen=True)
-class _Answer:
-    """What the service replies to one request: a status, a short reason and extra headers.
-
-    `close` ends the connection after replying, for refusals that leave the body unread.
-    """
-
-    status: int
-    reason: str = ""
-    headers: tuple[tuple[str, str], ...] = ()
-    close: bool = False
-
-
-class _Refusal(Exception):
-    """A push that fails a check, and the status and reason to answer it with."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.answer = _Answer(status, reason)
 
 
 @dataclass
@@ -165,123 +84,20 @@ def _checked_behaviour(behaviour: Behaviour) -> Behaviour:
     return behaviour
 
 
-def _scripted_answer(behaviour: Behaviour) -> _Answer | None:
+def _scripted_answer(behaviour: Behaviour) -> Answer | None:
     """The answer a scripted behaviour gives, or None for a hang."""
     if behaviour == HANG:
         return None
     if isinstance(behaviour, Redirect):
         reason = f"scripted {behaviour.status} {http.HTTPStatus(behaviour.status).phrase}"
-        return _Answer(behaviour.status, reason, (("Location", behaviour.location),))
+        return Answer(behaviour.status, reason, (("Location", behaviour.location),))
     retry_after: int | None
     if isinstance(behaviour, tuple):
         status, retry_after = behaviour
     else:
         status, retry_after = int(behaviour), (1 if behaviour == 429 else None)
     headers = () if retry_after is None else (("Retry-After", str(retry_after)),)
-    return _Answer(status, f"scripted {status} {http.HTTPStatus(status).phrase}", headers)
-
-
-def _vapid_credentials(authorization: str | None) -> tuple[str, str]:
-    """The token `t` and key `k` of a `vapid t=<jwt>, k=<key>` Authorization header."""
-    if not authorization:
-        raise _Refusal(401, "missing Authorization")
-    scheme, _, rest = authorization.strip().partition(" ")
-    if scheme.lower() != "vapid":
-        raise _Refusal(401, f"Authorization scheme {scheme!r} is not vapid")
-    params: dict[str, str] = {}
-    for part in rest.split(","):
-        name, equals, value = part.strip().partition("=")
-        if equals:
-            params[name.strip().lower()] = value.strip()
-    if not params.get("t") or not params.get("k"):
-        raise _Refusal(401, "Authorization needs both t= and k=")
-    return params["t"], params["k"]
-
-
-@functools.lru_cache(maxsize=64)
-def _public_key(k: str) -> ec.EllipticCurvePublicKey:
-    """The P-256 public key written in a VAPID `k` parameter."""
-    try:
-        raw = unb64url(k)
-    except ValueError:
-        raise _Refusal(403, "k is not base64url") from None
-    if len(raw) != 65 or raw[0] != 4:
-        raise _Refusal(403, "k is not an uncompressed P-256 point")
-    try:
-        return ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
-    except ValueError:
-        raise _Refusal(403, "k is not a point on P-256") from None
-
-
-@functools.lru_cache(maxsize=256)
-def _signed_claims(token: str, k: str) -> dict[str, Any]:
-    """The claims of a VAPID JWT once its ES256 signature checks out against `k`.
-
-    Remembered per token, so a sender that reuses its JWT pays for one check, as it would with a
-    real push service.
-    """
-    key = _public_key(k)
-    try:
-        return jwt.decode(
-            token,
-            key,
-            algorithms=["ES256"],
-            options={
-                "verify_exp": False,
-                "verify_aud": False,
-                "verify_iat": False,
-                "verify_nbf": False,
-                "verify_iss": False,
-                "verify_sub": False,
-                "verify_jti": False,
-            },
-        )
-    except jwt.InvalidTokenError as error:
-        raise _Refusal(403, f"bad JWT: {error}") from None
-
-
-def _verified_claims(token: str, k: str, audience: str) -> dict[str, Any]:
-    """The claims of a VAPID JWT whose signature, aud, exp and sub all pass."""
-    claims = dict(_signed_claims(token, k))
-    aud = claims.get("aud")
-    if aud != audience:
-        raise _Refusal(403, f"aud {aud!r} is not {audience!r}")
-    exp = claims.get("exp")
-    now = time.time()
-    if isinstance(exp, bool) or not isinstance(exp, int | float):
-        raise _Refusal(403, f"exp {exp!r} is not a number")
-    if exp <= now:
-        raise _Refusal(403, f"exp {exp} is in the past")
-    if exp > now + MAX_EXP_AHEAD:
-        raise _Refusal(403, f"exp {exp} is more than 24 hours ahead")
-    sub = claims.get("sub")
-    if not isinstance(sub, str) or not sub.startswith(("mailto:", "https:")):
-        raise _Refusal(403, f"sub {sub!r} is not a mailto: or https: URL")
-    return claims
-
-
-def _ttl(value: str | None) -> int:
-    """The TTL header as a number of seconds."""
-    if value is None:
-        raise _Refusal(400, "missing TTL")
-    if not DIGITS.fullmatch(value.strip()):
-        raise _Refusal(400, f"TTL {value!r} is not a non-negative integer")
-    return int(value)
-
-
-def _check_delivery_headers(headers: Message[str, str], body: bytes) -> None:
-    """Content-Encoding, body size, Urgency and Topic are what a push service accepts."""
-    encoding = headers.get("Content-Encoding")
-    if (encoding or "").strip().lower() != "aes128gcm":
-        raise _Refusal(415, f"Content-Encoding {encoding!r} is not aes128gcm")
-    if len(body) > MAX_BODY:
-        raise _Refusal(413, f"body of {len(body)} bytes is over {MAX_BODY}")
-    urgency = headers.get("Urgency")
-    if urgency is not None and urgency not in URGENCIES:
-        raise _Refusal(400, f"Urgency {urgency!r} is not one of {sorted(URGENCIES)}")
-    topic = headers.get("Topic")
-    if topic is not None and not TOPIC.fullmatch(topic):
-        raise _Refusal(400, f"Topic {topic!r} is not 1 to 32 base64url characters")
+    return Answer(status, f"scripted {status} {http.HTTPStatus(status).phrase}", headers)
 
 
 class MockPushService:
@@ -316,7 +132,7 @@ class MockPushService:
         self._connections: dict[socket.socket, threading.Thread] = {}
         self._connections_opened = 0
         self._stopping = threading.Event()
-        self._server: _Server | None = None
+        self._server: PushServer | None = None
         self._thread: threading.Thread | None = None
         self._url: str | None = None
 
@@ -326,7 +142,7 @@ class MockPushService:
         """Listen on a free port on 127.0.0.1 and answer requests from a background thread."""
         if self._url is not None:
             raise RuntimeError("a MockPushService can only be started once")
-        self._server = _Server(self)
+        self._server = PushServer(self)
         host, port = self._server.server_address[:2]
         self._url = f"http://{self.host_name or host!s}:{port}"
         self._thread = threading.Thread(
@@ -350,7 +166,7 @@ class MockPushService:
         with self._lock:
             connections = dict(self._connections)
         for connection in connections:
-            _hang_up(connection)
+            hang_up(connection)
         deadline = time.monotonic() + 2.0
         for handler in connections.values():
             handler.join(max(0.0, deadline - time.monotonic()))
@@ -452,7 +268,7 @@ class MockPushService:
                 self._connections[connection] = threading.current_thread()
                 self._connections_opened += 1
                 return
-        _hang_up(connection)
+        hang_up(connection)
 
     def _closed(self, connection: socket.socket) -> None:
         """Forget a connection its handler has finished with."""
@@ -464,7 +280,7 @@ class MockPushService:
         with self._lock:
             self._attempts[endpoint] += 1
 
-    def _reject(self, endpoint: str, answer: _Answer) -> None:
+    def _reject(self, endpoint: str, answer: Answer) -> None:
         """Record a non-201 answer."""
         with self._lock:
             self.rejected.append((endpoint, answer.status, answer.reason))
@@ -473,38 +289,38 @@ class MockPushService:
         """Hold the calling request until `hang_seconds` pass or the service stops."""
         self._stopping.wait(self.hang_seconds)
 
-    def _answer_push(self, path: str, headers: Message[str, str], body: bytes) -> _Answer | None:
+    def _answer_push(self, path: str, headers: Message[str, str], body: bytes) -> Answer | None:
         """The answer to one push to `path`, or None when the script says to hang."""
         token = path.removeprefix(PUSH_PREFIX)
         with self._lock:
             subscription = self._subscriptions.get(token)
             if subscription is None:
-                return _Answer(404, f"no subscription at {path}")
+                return Answer(404, f"no subscription at {path}")
             if subscription.expired:
-                return _Answer(410, "subscription has expired")
+                return Answer(410, "subscription has expired")
             behaviour = subscription.script.popleft() if subscription.script else None
         if behaviour is not None:
             return _scripted_answer(behaviour)
         try:
             return self._accept(path, subscription, headers, body)
-        except _Refusal as refusal:
+        except Refusal as refusal:
             return refusal.answer
 
     def _accept(
         self, path: str, subscription: _Subscription, headers: Message[str, str], body: bytes
-    ) -> _Answer:
-        """Check a push, then keep it and answer 201; _Refusal at the first failed check."""
-        token, k = _vapid_credentials(headers.get("Authorization"))
-        _public_key(k)  # refuses a k that is not a P-256 public key
+    ) -> Answer:
+        """Check a push, then keep it and answer 201; Refusal at the first failed check."""
+        token, k = vapid_credentials(headers.get("Authorization"))
+        p256_key(k)  # refuses a k that is not a P-256 public key
         if self._expected_key is not None and unb64url(k) != self._expected_key:
-            raise _Refusal(403, "k is not the expected VAPID public key")
-        claims = _verified_claims(token, k, self.url)
-        ttl = _ttl(headers.get("TTL"))
-        _check_delivery_headers(headers, body)
+            raise Refusal(403, "k is not the expected VAPID public key")
+        claims = verified_claims(token, k, self.url)
+        ttl = ttl_of(headers.get("TTL"))
+        check_delivery_headers(headers, body)
         try:
             plaintext = subscription.receiver.decrypt(body)
         except Exception:
-            raise _Refusal(400, "cannot decrypt") from None
+            raise Refusal(400, "cannot decrypt") from None
         push = Received(
             path=path,
             endpoint=subscription.endpoint,
@@ -521,104 +337,4 @@ class MockPushService:
             number = next(self._message_numbers)
             self.received.append(push)
             self._arrived.notify_all()
-        return _Answer(201, "", (("Location", f"{self.url}/message/{number}"),))
-
-
-def _hang_up(connection: socket.socket) -> None:
-    """End both directions of a connection so a handler blocked on it returns."""
-    try:
-        connection.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
-
-
-class _Handler(BaseHTTPRequestHandler):
-    """Reads each request, lets the service decide the answer and writes it back."""
-
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.service._opened(self.connection)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.service._closed(self.connection)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Stay quiet: a benchmark sends thousands of requests."""
-
-    def do_POST(self) -> None:
-        """Answer a push to `/push/<token>`, or a plain POST to `/plain`."""
-        service = self.server.service
-        path = urlsplit(self.path).path
-        endpoint = f"{service.url}{path}"
-        if path.startswith(PUSH_PREFIX):
-            service._count(endpoint)
-        body = self._read_body()
-        if isinstance(body, _Answer):
-            self._reply(endpoint, body)
-            return
-        if path == "/plain":
-            answer: _Answer | None = _Answer(201)
-        elif path.startswith(PUSH_PREFIX):
-            answer = service._answer_push(path, self.headers, body)
-        else:
-            answer = _Answer(404, f"nothing at {path}")
-        if answer is None:
-            service._hang()
-            self.close_connection = True
-            return
-        self._reply(endpoint, answer)
-
-    def _read_body(self) -> bytes | _Answer:
-        """The whole request body, or the answer refusing a body that can't be read."""
-        if "Transfer-Encoding" in self.headers:
-            return _Answer(411, "send a Content-Length, not a chunked body", close=True)
-        length = self.headers.get("Content-Length", "0").strip()
-        if not DIGITS.fullmatch(length):
-            return _Answer(400, f"Content-Length {length!r} is not a number", close=True)
-        if int(length) > MAX_READ:
-            return _Answer(413, f"body of {length} bytes is over {MAX_BODY}", close=True)
-        return self.rfile.read(int(length))
-
-    def _reply(self, endpoint: str, answer: _Answer) -> None:
-        """Send the answer with a Content-Length, recording it when it isn't a 201."""
-        if answer.status != 201:
-            self.server.service._reject(endpoint, answer)
-        body = answer.reason.encode()
-        self.send_response(answer.status)
-        for name, value in answer.headers:
-            self.send_header(name, value)
-        if body:
-            self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        if answer.close:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if body:
-            self.wfile.write(body)
-
-
-class _Server(ThreadingHTTPServer):
-    """A threaded HTTP server on a free 127.0.0.1 port that belongs to one MockPushService."""
-
-    daemon_threads = True
-    block_on_close = False  # stop() closes connections and joins their threads itself
-    request_queue_size = 256
-
-    def __init__(self, service: MockPushService) -> None:
-        self.service = service
-        super().__init__(("127.0.0.1", 0), _Handler)
-
-    def handle_error(
-        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
-    ) -> None:
-        """Ignore clients that drop their connection; report anything else."""
-        if isinstance(sys.exc_info()[1], OSError):
-            return
-        super().handle_error(request, client_address)
+        return Answer(201, "", (("Location", f"{self.url}/message/{number}"),))
