@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlmodel import Session
 
 from routines.bounds import (
@@ -77,8 +77,27 @@ def seed_worst_account(engine: Engine, catalog: Catalog, user_id: int, today: da
     routines = [rows["hip-er-strength"], rows["hip-mobility-flow"], rows["pre-run-warm-up"]]
     versions = [_version(user_id, n, today) for n in range(MOST_PROGRAM_VERSIONS)]
     days = _session_days(today)
+    sessions, done = _sessions(user_id, days, routines)
+    events = _events(user_id, today)
+    with engine.begin() as connection:
+        connection.execute(insert(table(ProgramVersion)), versions)
+        connection.execute(insert(table(PlanEvent)), events)
+        first_id = (connection.execute(select(func.max(table(Completion).c.id))).scalar() or 0) + 1
+        for n, session in enumerate(sessions):
+            session["id"] = first_id + n
+        connection.execute(insert(table(Completion)), sessions)
+        _insert_exercises(connection, sessions, done)
+    return WorstAccount(
+        user_id, today, len(versions), len(sessions), len(sessions) * MOST_EXERCISES_A_SESSION,
+        len(events), days[0], today,
+    )  # fmt: skip
+
+
+def _sessions(
+    user_id: int, days: list[date], routines: list[RoutineRows]
+) -> tuple[list[dict[str, Any]], list[RoutineRows]]:
+    """One session row a day in `days` (several on repeated days), and the routine each did."""
     sessions: list[dict[str, Any]] = []
-    exercises: list[dict[str, Any]] = []
     done: list[RoutineRows] = []
     for n, day in enumerate(days):
         turn = n - bisect_left(days, day)  # its place in its day: strength first
@@ -93,28 +112,24 @@ def seed_worst_account(engine: Engine, catalog: Catalog, user_id: int, today: da
             "effort": 9 + n % 2, "pain": 6 + n % 5, "note": "Worst case, on purpose.",
             "created_at": ended,
         })  # fmt: skip
-    events = _events(user_id, today)
-    with engine.begin() as connection:
-        connection.execute(insert(table(ProgramVersion)), versions)
-        connection.execute(insert(table(PlanEvent)), events)
-        first_id = (connection.execute(select(func.max(table(Completion).c.id))).scalar() or 0) + 1
-        for n, session in enumerate(sessions):
-            session["id"] = first_id + n
-        connection.execute(insert(table(Completion)), sessions)
-        for session, routine in zip(sessions, done, strict=True):
-            completion_id = session["id"]
-            for position in range(MOST_EXERCISES_A_SESSION):
-                exercise = routine.exercises[position % len(routine.exercises)]
-                exercises.append({**exercise, "completion_id": completion_id, "position": position})
-            if len(exercises) > 50_000:
-                connection.execute(insert(table(CompletionExercise)), exercises)
-                exercises.clear()
-        if exercises:
+    return sessions, done
+
+
+def _insert_exercises(
+    connection: Connection, sessions: list[dict[str, Any]], done: list[RoutineRows]
+) -> None:
+    """Every session's exercises, as many as a session may hold, inserted in large batches."""
+    exercises: list[dict[str, Any]] = []
+    for session, routine in zip(sessions, done, strict=True):
+        completion_id = session["id"]
+        for position in range(MOST_EXERCISES_A_SESSION):
+            exercise = routine.exercises[position % len(routine.exercises)]
+            exercises.append({**exercise, "completion_id": completion_id, "position": position})
+        if len(exercises) > 50_000:
             connection.execute(insert(table(CompletionExercise)), exercises)
-    return WorstAccount(
-        user_id, today, len(versions), len(sessions), len(sessions) * MOST_EXERCISES_A_SESSION,
-        len(events), days[0], today,
-    )  # fmt: skip
+            exercises.clear()
+    if exercises:
+        connection.execute(insert(table(CompletionExercise)), exercises)
 
 
 def _version(user_id: int, n: int, today: date) -> dict[str, Any]:
