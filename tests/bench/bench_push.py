@@ -74,52 +74,37 @@ def add_users(app: Any, subscriptions: list[dict[str, Any]]) -> None:
             [{"public_id": new_public_id(), "time_zone": "UTC"} for _ in subscriptions],
         )
         ids = connection.execute(select(User.id).order_by(User.id)).scalars().all()  # type: ignore[arg-type]
-        connection.execute(
-            insert(ProgramVersion),
-            [
-                {
-                    "user_id": i,
-                    "effective_from": start,
-                    "start": start,
-                    "goal": "general",
-                    "session_days": "0,2,4",
-                    "experience": "new",
-                    "equipment": "",
-                    "deload_every": 4,
-                }
-                for i in ids
-            ],  # fmt: skip
-        )
-        connection.execute(
-            insert(Reminder),
-            [
-                {
-                    "user_id": i,
-                    "kind": "session",
-                    "enabled": True,
-                    "weekdays": "",
-                    "at": clock(7, 0),
-                    "every": 0,
-                    "next_fire_utc": DUE,
-                }
-                for i in ids
-            ],  # fmt: skip
-        )
+        connection.execute(insert(ProgramVersion), [plan_row(i, start) for i in ids])
+        connection.execute(insert(Reminder), [reminder_row(i) for i in ids])
         connection.execute(
             insert(PushSubscription),
-            [
-                {
-                    "public_id": new_public_id(),
-                    "user_id": i,
-                    "endpoint": s["endpoint"],
-                    "p256dh": s["keys"]["p256dh"],
-                    "auth": s["keys"]["auth"],
-                    "vapid_key": key,
-                    "label": "bench",
-                }
-                for i, s in zip(ids, subscriptions, strict=True)
-            ],  # fmt: skip
+            [device_row(i, s, key) for i, s in zip(ids, subscriptions, strict=True)],
         )
+
+
+def plan_row(user_id: int, start: date) -> dict[str, Any]:
+    """A three-day general plan for a new user, from `start`."""
+    return {
+        "user_id": user_id, "effective_from": start, "start": start, "goal": "general",
+        "session_days": "0,2,4", "experience": "new", "equipment": "", "deload_every": 4,
+    }  # fmt: skip
+
+
+def reminder_row(user_id: int) -> dict[str, Any]:
+    """A 07:00 session reminder, due now."""
+    return {
+        "user_id": user_id, "kind": "session", "enabled": True, "weekdays": "",
+        "at": clock(7, 0), "every": 0, "next_fire_utc": DUE,
+    }  # fmt: skip
+
+
+def device_row(user_id: int, subscription: dict[str, Any], key: str) -> dict[str, Any]:
+    """One device subscribed at the mock push service."""
+    return {
+        "public_id": new_public_id(), "user_id": user_id, "endpoint": subscription["endpoint"],
+        "p256dh": subscription["keys"]["p256dh"], "auth": subscription["keys"]["auth"],
+        "vapid_key": key, "label": "bench",
+    }  # fmt: skip
 
 
 def plain_posts(url: str, count: int) -> float:
