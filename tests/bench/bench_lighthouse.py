@@ -52,12 +52,22 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("lighthouse-server")
     make_app(folder).extensions["hipday"].store.engine.dispose()  # migrates the database
     log = folder / "gunicorn.log"
+    server = _start_gunicorn(folder, log)
+    try:
+        url = _wait_for_gunicorn(server, log)
+        yield url
+    finally:
+        _stop(server)
+
+
+def _start_gunicorn(folder: Path, log: Path) -> subprocess.Popen[bytes]:
+    """Gunicorn with 2 workers on a free 127.0.0.1 port, serving the database in `folder`."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'hipday.sqlite3'}",
         "HIPDAY_SECRET_KEY": "lighthouse-bench",
     }
-    server = subprocess.Popen(
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -76,16 +86,16 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop gunicorn, killing it if it does not stop in time."""
+    server.terminate()
     try:
-        url = _wait_for_gunicorn(server, log)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=5)
 
 
 def _wait_for_gunicorn(server: subprocess.Popen[bytes], log: Path) -> str:
