@@ -16,7 +16,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -80,6 +80,28 @@ def new_user(app: Flask) -> tuple[FlaskClient, int]:
     return client, user_id
 
 
+def reminder_decision(
+    app: Flask, user: User, reminder: Reminder, day: date
+) -> Callable[[], object]:
+    """Deciding whether `reminder` fires on `day`, and what it says if so."""
+    store: TrainingStore = app.extensions["hipday"].store
+    catalog = app.extensions["hipday"].catalog
+
+    def decide() -> object:
+        with app.app_context():
+            planned = reminders.day_of(store, catalog, user, reminder, day)
+            return reminders.why_quiet(reminder, planned) or reminders.message(
+                catalog,
+                extensions.links(),
+                user,
+                reminder,
+                planned,
+                datetime.combine(day, REMINDER_AT, UTC),
+            )
+
+    return decide
+
+
 def actions(app: Flask, client: FlaskClient, user_id: int) -> dict[str, Callable[[], object]]:
     """Every page, the calendar feed and a reminder decision for the account `user_id`."""
     store: TrainingStore = app.extensions["hipday"].store
@@ -95,17 +117,7 @@ def actions(app: Flask, client: FlaskClient, user_id: int) -> dict[str, Callable
     session = store.completions_on(user_id, TEST_TODAY)[-1]
     reminder = Reminder(id=1, user_id=user_id, kind="session", enabled=True, at=REMINDER_AT)
 
-    def decide() -> object:
-        with app.app_context():
-            day = reminders.day_of(store, catalog, user, reminder, coming.day)
-            return reminders.why_quiet(reminder, day) or reminders.message(
-                catalog,
-                extensions.links(),
-                user,
-                reminder,
-                day,
-                datetime.combine(coming.day, REMINDER_AT, UTC),
-            )
+    decide = reminder_decision(app, user, reminder, coming.day)
 
     assert coming.routine is not None
     return {
