@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from routines.catalog.model import Catalog
 from tests.conftest import TEST_TODAY, make_app
 from webapp.services import sessions
-from webapp.store.models import ProgramVersion
+from webapp.store.models import ProgramVersion, User
 from webapp.store.training import TrainingStore
 
 REQUESTS = 200
@@ -40,15 +40,8 @@ def test_render_time_of_today_and_the_player(tmp_path: Path) -> None:
         print(f"  {name:<20} {value:7.3f} ms   ×{value / minimal:5.1f} the minimal route")
 
 
-def test_render_time_with_a_year_of_history(tmp_path: Path) -> None:
-    """Today, Progress and the plan for someone a year into their program, one session a day."""
-    app = make_app(tmp_path)
-    client = app.test_client()
-    store: TrainingStore = app.extensions["hipday"].store
-    catalog: Catalog = app.extensions["hipday"].catalog
-    user = store.create_guest()  # a visit makes none until something is saved
-    with client.session_transaction() as session:
-        session["user_id"] = user.id
+def log_a_year_of_sessions(store: TrainingStore, catalog: Catalog, user: User) -> None:
+    """A running program started a year before the pinned day, and a session most days since."""
     today = TEST_TODAY  # the app's pinned day
     start = today - timedelta(days=365)
     store.add(
@@ -69,6 +62,18 @@ def test_render_time_with_a_year_of_history(tmp_path: Path) -> None:
             10, 10, 5, 1, "", "UTC",
         )  # fmt: skip
         sessions.log_session(store, user, entry)
+
+
+def test_render_time_with_a_year_of_history(tmp_path: Path) -> None:
+    """Today, Progress and the plan for someone a year into their program, one session a day."""
+    app = make_app(tmp_path)
+    client = app.test_client()
+    store: TrainingStore = app.extensions["hipday"].store
+    catalog: Catalog = app.extensions["hipday"].catalog
+    user = store.create_guest()  # a visit makes none until something is saved
+    with client.session_transaction() as session:
+        session["user_id"] = user.id
+    log_a_year_of_sessions(store, catalog, user)
     routes = {
         "minimal (/healthz)": "/healthz",
         "Today": "/",

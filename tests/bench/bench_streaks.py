@@ -91,6 +91,28 @@ def marks(found: Record) -> dict[Mark, int]:
     return {mark: sum(d.mark is mark for d in found.days) for mark in Mark}
 
 
+def print_history(with_plan: Record, without: Record) -> None:
+    """What the five years hold, and how each schedule marked them."""
+    planned, bare = marks(with_plan), marks(without)
+    days_logged = {s.day for s in LOGGED}
+    print(f"\nStreak record and calendar, median of {RUNS} runs:")
+    print(
+        f"  history: {len(with_plan.days)} days from {START} to {TODAY}, {len(LOGGED)} sessions "
+        f"on {len(days_logged)} days, {with_plan.total_minutes} minutes"
+    )
+    print(
+        f"  plan:    {PROGRAM.goal} {PROGRAM.experience}, session days {PROGRAM.session_days}, "
+        f"{len(PLAN.weeks)} weeks, {len(HISTORY.skips)} skips, {len(HISTORY.vacations)} vacations"
+    )
+    for name, found, counted in (("plan", with_plan, planned), ("every day", without, bare)):
+        print(
+            f"  {name:9} done {counted[Mark.DONE]}, rest {counted[Mark.REST]}, "
+            f"vacation {counted[Mark.VACATION]}, frozen {counted[Mark.FROZEN]}, "
+            f"missed {counted[Mark.MISSED]}, pending {counted[Mark.PENDING]}; "
+            f"streak {found.current}, longest {found.longest}, freezes {found.freezes}"
+        )
+
+
 def test_streak_and_calendar_time_for_five_years_of_daily_history() -> None:
     with_plan = record(LOGGED, SCHEDULE, TODAY)
     without = record(LOGGED, every_day, TODAY)
@@ -113,23 +135,7 @@ def test_streak_and_calendar_time_for_five_years_of_daily_history() -> None:
     grid = heatmap(with_plan, TODAY)
     assert len(grid.weeks) == 26 and grid.weeks[-1][TODAY.weekday()].today
 
-    planned, bare = marks(with_plan), marks(without)
-    print(f"\nStreak record and calendar, median of {RUNS} runs:")
-    print(
-        f"  history: {len(with_plan.days)} days from {START} to {TODAY}, {len(LOGGED)} sessions "
-        f"on {len(days_logged)} days, {with_plan.total_minutes} minutes"
-    )
-    print(
-        f"  plan:    {PROGRAM.goal} {PROGRAM.experience}, session days {PROGRAM.session_days}, "
-        f"{len(PLAN.weeks)} weeks, {len(HISTORY.skips)} skips, {len(HISTORY.vacations)} vacations"
-    )
-    for name, found, counted in (("plan", with_plan, planned), ("every day", without, bare)):
-        print(
-            f"  {name:9} done {counted[Mark.DONE]}, rest {counted[Mark.REST]}, "
-            f"vacation {counted[Mark.VACATION]}, frozen {counted[Mark.FROZEN]}, "
-            f"missed {counted[Mark.MISSED]}, pending {counted[Mark.PENDING]}; "
-            f"streak {found.current}, longest {found.longest}, freezes {found.freezes}"
-        )
+    print_history(with_plan, without)
     print(f"  record, plan_schedule               {record_ms:8.2f} ms")
     print(f"  record, every_day                   {every_day_ms:8.2f} ms")
     print(f"  heatmap (26 weeks) + current month  {calendar_ms:8.2f} ms")
