@@ -136,6 +136,16 @@ class Meter:
         self.fetches = []
         seen_before = len(self.server.seen)
         page = self.context.new_page()
+        self._listen(page)
+        page.goto(self.server.url + path, wait_until="networkidle")
+        if wait_for_worker:
+            # Activation follows a finished install, precache included.
+            page.wait_for_function("navigator.serviceWorker.controller !== null")
+        self._settle()
+        return Visit(label, list(self.fetches), self.server.seen[seen_before:]), page
+
+    def _listen(self, page: Page) -> None:
+        """Note each of the page's requests, its answer, size and failure, as Chrome reports them."""
         cdp = self.context.new_cdp_session(page)
         cdp.send("Network.enable")
         by_id: dict[str, Fetch] = {}
@@ -170,12 +180,6 @@ class Meter:
         cdp.on("Network.responseReceived", received)
         cdp.on("Network.loadingFinished", finished)
         cdp.on("Network.loadingFailed", failed)
-        page.goto(self.server.url + path, wait_until="networkidle")
-        if wait_for_worker:
-            # Activation follows a finished install, precache included.
-            page.wait_for_function("navigator.serviceWorker.controller !== null")
-        self._settle()
-        return Visit(label, list(self.fetches), self.server.seen[seen_before:]), page
 
     def _settle(self) -> None:
         """Wait (at most 10 s) until nothing has moved for QUIET_SECONDS."""
@@ -220,10 +224,12 @@ def describe(visit: Visit, document: str) -> None:
         print(f"  304 (revalidated, headers only): {', '.join(not_modified)}")
 
 
-def test_today_over_the_network_first_repeat_and_offline(server: Server, tmp_path: Path) -> None:
+def three_visits(server: Server, profile: Path) -> tuple[Visit, Visit, Visit, bool, bool]:
+    """Today on a first visit, on a repeat visit and offline; then whether the heading and the
+    saved-copy note showed offline."""
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),
+            str(profile / "profile"),
             executable_path=CHROMIUM,
             headless=True,
             args=CHROMIUM_ARGS,
@@ -249,6 +255,11 @@ def test_today_over_the_network_first_repeat_and_offline(server: Server, tmp_pat
         finally:
             context.close()
 
+    return first, repeat, offline, today_heading, saved_copy
+
+
+def print_visits(first: Visit, repeat: Visit, offline: Visit) -> None:
+    """The three visits side by side, each in detail, and whether (b) and (c) met their targets."""
     print("\nToday over the network (encodedDataLength: response headers + body as sent)")
     print(f"  {'visit':42} {'requests':>8} {'by worker':>9} {'to server':>9} {'of them 304':>11} {'document':>10} {'other':>10} {'total':>10}")  # fmt: skip
     for visit in (first, repeat, offline):
@@ -272,6 +283,11 @@ def test_today_over_the_network_first_repeat_and_offline(server: Server, tmp_pat
     print(
         f"  (c) target, zero bytes from the network: {'met' if offline.total() == 0 else 'NOT met'}"
     )
+
+
+def test_today_over_the_network_first_repeat_and_offline(server: Server, tmp_path: Path) -> None:
+    first, repeat, offline, today_heading, saved_copy = three_visits(server, tmp_path)
+    print_visits(first, repeat, offline)
 
     # (a) The first visit loads the page from the server and installs the worker.
     assert any(f.url == "/" and f.status == 200 and not f.by_worker for f in first.page())
