@@ -73,7 +73,6 @@ HEADER_PATHS = (
     "/no-such-page",  # an error page
     "/manifest.webmanifest",
     "/service-worker.js",
-    "/static/css/app.css",
     "/healthz",
 )
 
@@ -347,3 +346,19 @@ def test_json_as_deep_as_a_real_answer_and_brackets_inside_text_go_through(
     for body in (nested, brackets_in_text):
         response = client.get("/healthz", data=body, content_type="application/json")
         assert response.status_code == 200, body
+
+
+@pytest.mark.parametrize("path", ["/static/css/app.css", "/static/js/outbox.js"])
+def test_a_script_or_stylesheet_a_page_loads_is_not_sniffed_and_runs_under_its_pages_policy(
+    client: FlaskClient, path: str
+) -> None:
+    headers = fetch(client, path).headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    # The page's Content-Security-Policy governs what it loads; the header here would only
+    # weigh on every response of a first visit.
+    assert "Content-Security-Policy" not in headers
+    assert "Permissions-Policy" not in headers
+    assert "Content-Disposition" not in headers and "max-age" in headers["Cache-Control"]
+    over_https = fetch(client, path, base_url="https://localhost")
+    assert (hsts_max_age(over_https) or 0) >= 365 * 24 * 3600

@@ -39,12 +39,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
+}
+#: Headers that govern a document or a worker. A script or stylesheet a page loads runs under
+#: its page's policy, so these would only add some 400 bytes to each of its many responses; the
+#: service worker, a script that is its own context, keeps them.
+DOCUMENT_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+SUBRESOURCES = {"text/javascript", "application/javascript", "text/css"}
 
 #: The deepest JSON any page of Hipday sends is 5 levels (a passkey's answer); this leaves room
 #: and keeps parsing and checking a body far from Python's recursion limit.
@@ -159,6 +165,14 @@ def _json_texts(value: object) -> Iterator[str]:
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if response.mimetype not in SUBRESOURCES or "Service-Worker-Allowed" in response.headers:
+        for name, value in DOCUMENT_HEADERS.items():
+            response.headers.setdefault(name, value)
+    elif response.headers.get("Content-Disposition", "").startswith("inline"):
+        # A static file's name and its Expires (Cache-Control already says how long) tell a
+        # browser nothing it uses; a first visit loads over a dozen of them.
+        del response.headers["Content-Disposition"]
+        response.headers.pop("Expires", None)
     if response.mimetype == "text/html":
         # Pages are the user's own and change with every session: always ask the server first
         # (the service worker keeps the offline copy).
