@@ -14,10 +14,12 @@ import json
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from webapp.services import plans
-from webapp.store.models import PlanEvent, ProgramVersion, PushSubscription, Reminder, User
+from webapp.store.models import PlanEvent, ProgramVersion, Reminder, User
+from webapp.store.reminders import ReminderStore
+from webapp.store.training import TrainingStore
 
 FORMAT = "hipday-export"
 VERSION = 1
@@ -39,30 +41,13 @@ SETTINGS_COLUMNS = ("time_zone", "time_zone_auto", "calendar_feed")
 _text = json.encoder.encode_basestring
 
 
-class TrainingRows(Protocol):
-    """What an export reads of the training store."""
-
-    def session_rows(self, user_id: int) -> list[tuple[Any, ...]]: ...
-    def export_rows(self, user_id: int) -> list[tuple[Any, ...]]: ...
-    def program_versions(self, user_id: int) -> Sequence[ProgramVersion]: ...
-    def plan_events(self, user_id: int, kind: str | None = None) -> Sequence[PlanEvent]: ...
-    def data_counts(self, user_id: int) -> dict[str, int]: ...
-
-
-class ReminderRows(Protocol):
-    """What an export reads of the reminder store."""
-
-    def reminders(self, user_id: int) -> dict[str, Reminder]: ...
-    def subscriptions(self, user_id: int) -> Sequence[PushSubscription]: ...
-
-
-def holdings(store: TrainingRows, user: User) -> dict[str, int]:
+def holdings(store: TrainingStore, user: User) -> dict[str, int]:
     """How many sessions, program versions and plan changes the account holds."""
     return store.data_counts(user.id or 0)
 
 
 def export_json(
-    store: TrainingRows, reminder_store: ReminderRows | None, user: User, now: datetime
+    store: TrainingStore, reminder_store: ReminderStore | None, user: User, now: datetime
 ) -> Iterator[bytes]:
     """The JSON export in chunks: no database, public or user ids, never the calendar token.
 
@@ -86,7 +71,7 @@ def export_json(
     yield b'],"reminders":' + _json(_reminders(reminder_store, user)).encode() + b"}"
 
 
-def sessions_csv(store: TrainingRows, user: User) -> Iterator[bytes]:
+def sessions_csv(store: TrainingStore, user: User) -> Iterator[bytes]:
     """One row per session, feedback included, in chunks: the file for a spreadsheet."""
     return _csv_chunks(
         SESSION_COLUMNS, map(_session_cells, store.session_rows(user.id or 0)), False
@@ -94,7 +79,7 @@ def sessions_csv(store: TrainingRows, user: User) -> Iterator[bytes]:
 
 
 def csv_zip(
-    store: TrainingRows, reminder_store: ReminderRows | None, user: User, now: datetime
+    store: TrainingStore, reminder_store: ReminderStore | None, user: User, now: datetime
 ) -> Iterator[bytes]:
     """Sessions, their exercises, program, plan changes and settings: a CSV file each, zipped
     as they are written (sizes after each file's data, as any unzip reads)."""
@@ -148,7 +133,7 @@ class _Pipe(io.RawIOBase):
         return drained
 
 
-def _session_texts(store: TrainingRows, user_id: int) -> Iterator[str]:
+def _session_texts(store: TrainingStore, user_id: int) -> Iterator[str]:
     """Each session as the JSON export writes it, each distinct list of exercises written once."""
     written: dict[str | None, str] = {}
     for row in store.export_rows(user_id):
@@ -315,7 +300,7 @@ def _event(event: PlanEvent) -> dict[str, Any]:
     return {"kind": event.kind, "day": event.day.isoformat(), "until": _day(event.until)}
 
 
-def _reminders(reminder_store: ReminderRows | None, user: User) -> dict[str, Any]:
+def _reminders(reminder_store: ReminderStore | None, user: User) -> dict[str, Any]:
     user_id = user.id or 0
     kinds = reminder_store.reminders(user_id).values() if reminder_store else ()
     devices = reminder_store.subscriptions(user_id) if reminder_store else ()

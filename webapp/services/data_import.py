@@ -7,10 +7,9 @@ column values: the heaviest account's export is 20,000 sessions and 240,000 exer
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any
 
 from routines import bounds
 from webapp.services.data_export import FORMAT, VERSION
@@ -36,6 +35,7 @@ from webapp.services.sessions import (
     session_limit_problem,
 )
 from webapp.store.models import Completion, PlanEvent, ProgramVersion, User, new_public_id
+from webapp.store.training import TrainingStore
 
 MB = 2**20
 MOST_SESSIONS = bounds.MOST_SESSIONS  # an import can't bring more than an account keeps
@@ -65,24 +65,6 @@ def _largest_session() -> int:
 #: so an account can always be brought back from its own export. About 100 MB; the heaviest
 #: account bench/bench_worst_account.py builds exports 27 MB.
 IMPORT_LIMIT = -(-(MOST_SESSIONS * _largest_session() + MB) // MB) * MB
-
-
-class ImportRows(Protocol):
-    """What an import reads and writes of the training store."""
-
-    def op_ids(self, user_id: int) -> set[str]: ...
-    def sessions_per_day(self, user_id: int) -> dict[date, int]: ...
-    def plan_changes(self, user_id: int) -> list[tuple[str, date, date | None]]: ...
-    def keep_program_versions(self, user_id: int, most: int) -> None: ...
-    def import_rows(
-        self,
-        user_id: int,
-        sessions: Sequence[tuple[dict[str, Any], Sequence[tuple[Any, ...]]]],
-        versions: Sequence[ProgramVersion],
-        events: Sequence[PlanEvent],
-        time_zone: str,
-        time_zone_auto: bool,
-    ) -> tuple[int, int]: ...
 
 
 @dataclass(frozen=True)
@@ -141,7 +123,7 @@ def check_file(raw: bytes, now: datetime) -> ImportPlan | list[str]:
     )
 
 
-def over_limits(store: ImportRows, user: User, plan: ImportPlan) -> list[str]:
+def over_limits(store: TrainingStore, user: User, plan: ImportPlan) -> list[str]:
     """What the account could not keep of `plan`, with what it has: too many sessions on a day
     or in all, or too many plan changes. Empty when all of it fits.
     """
@@ -170,7 +152,7 @@ def over_limits(store: ImportRows, user: User, plan: ImportPlan) -> list[str]:
 
 
 def import_everything(
-    store: ImportRows, user: User, plan: ImportPlan, now: datetime
+    store: TrainingStore, user: User, plan: ImportPlan, now: datetime
 ) -> ImportSummary:
     """Add what the user doesn't have yet, in one transaction, and apply the file's settings.
 
