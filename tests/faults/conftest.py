@@ -31,7 +31,8 @@ from sqlmodel import Session, select
 
 from tests.conftest import TEST_VAPID_KEY, database_url, wait_until
 from tests.push.conftest import TEST_PUBLIC_KEY
-from tests.push.service import MockPushService, Received
+from tests.push.push_crypto import Received
+from tests.push.service import MockPushService
 from webapp.services import reminders
 from webapp.store.models import (
     Completion,

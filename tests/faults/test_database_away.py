@@ -25,7 +25,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import ON_POSTGRES, TEST_NOW, database_url, make_app
 from tests.faults.conftest import TOKEN, finish_form, finish_headers, stored
-from tests.push.service import Receiver
+from tests.push.push_crypto import Receiver
 from webapp.store.models import User
 from webapp.web.errors import BUSY_TITLE
 

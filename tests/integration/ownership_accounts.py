@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import TOKEN, Visitor
-from tests.push.service import Receiver
+from tests.push.push_crypto import Receiver
 from webapp import extensions
 from webapp.services import plans, reminders
 from webapp.store.models import Passkey

@@ -24,7 +24,7 @@ from sqlmodel import Session, SQLModel, func, select
 from tests.conftest import ON_POSTGRES, empty_database_url
 from tests.integration.conftest import Visitor
 from tests.integration.reminder_forms import subscribe, token_of
-from tests.push.service import Receiver
+from tests.push.push_crypto import Receiver
 from webapp.store import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from webapp.store.db import MIGRATIONS, make_engine, migrate
 from webapp.store.models import Completion

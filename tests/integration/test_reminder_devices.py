@@ -24,7 +24,8 @@ from tests.integration.reminder_forms import (
     token_of,
 )
 from tests.push.dns import fake_dns
-from tests.push.service import MockPushService, Receiver, Redirect
+from tests.push.push_crypto import Receiver
+from tests.push.service import MockPushService, Redirect
 from webapp import extensions
 from webapp.store.models import PushSubscription
 from webapp.store.reminders import ReminderStore

@@ -29,7 +29,8 @@ from tests.integration.reminder_forms import (
     token_of,
     user_id_of,
 )
-from tests.push.service import MockPushService, Receiver
+from tests.push.push_crypto import Receiver
+from tests.push.service import MockPushService
 from webapp.store.training import TrainingStore
 
 # Devices

@@ -33,11 +33,8 @@ from tests.push.push_checks import (
     vapid_credentials,
     verified_claims,
 )
-from tests.push.push_crypto import Received, Receiver, b64url, unb64url
+from tests.push.push_crypto import Received, Receiver, unb64url
 from tests.push.push_server import PushServer, hang_up
-
-# Tests import these from here, where the mock has always kept them.
-__all__ = ["Behaviour", "MockPushService", "Received", "Receiver", "Redirect", "b64url", "unb64url"]
 
 HANG: Final = "hang"
 

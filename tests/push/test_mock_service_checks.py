@@ -10,7 +10,8 @@ from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 
 from tests.push.mock_service_helpers import REMINDER, SUB, post_raw, send
-from tests.push.service import MockPushService, b64url
+from tests.push.push_crypto import b64url
+from tests.push.service import MockPushService
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ import requests
 from py_vapid import Vapid02
 
 from tests.push.mock_service_helpers import REMINDER, SUB, send
-from tests.push.service import MockPushService, unb64url
+from tests.push.push_crypto import unb64url
+from tests.push.service import MockPushService
 
 
 def test_a_subscription_looks_like_the_browsers(service: MockPushService) -> None:

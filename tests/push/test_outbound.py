@@ -28,7 +28,8 @@ from py_vapid import Vapid02
 from tests.conftest import TEST_VAPID_KEY, database_url
 from tests.push.conftest import TEST_PUBLIC_KEY
 from tests.push.dns import FakeDns
-from tests.push.service import MockPushService, Receiver, Redirect
+from tests.push.push_crypto import Receiver
+from tests.push.service import MockPushService, Redirect
 from webapp import create_app
 from webapp.push.outbound import public_address
 from webapp.push.sender import Outcome, Push, Sender, insecure_endpoints, payload

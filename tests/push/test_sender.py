@@ -14,7 +14,8 @@ from py_vapid import Vapid02
 
 from tests.conftest import TEST_VAPID_KEY
 from tests.push.conftest import TEST_PUBLIC_KEY
-from tests.push.service import Behaviour, MockPushService, Receiver, b64url
+from tests.push.push_crypto import Receiver, b64url
+from tests.push.service import Behaviour, MockPushService
 from webapp.push.sender import (
     MAX_PAYLOAD,
     Outcome,
