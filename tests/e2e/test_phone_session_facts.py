@@ -76,3 +76,6 @@ def test_a_session_kept_offline_shows_the_minutes_and_day_the_server_then_stores
     server_minutes = session_minutes((kept.ended_at - kept.started_at).total_seconds(), 1)
     assert (phone_minutes, phone_day) == (server_minutes, kept.local_date.isoformat())
     assert kept.local_date == date(2026, 3, 4)
+    # The phone stops showing it as waiting (and its worker is idle before the context closes).
+    expect(pending).to_have_count(0)
+    assert page.evaluate("HipdayOutbox.all()") == []
