@@ -44,6 +44,24 @@ class Goal(StrEnum):
     GENERAL = "general"
 
 
+class Feature(StrEnum):
+    """A movement feature that matters to someone with a precaution; each exercise is tagged with
+    the ones it has, and with exactly one of `gentle` and `loaded`."""
+
+    DEEP_HIP_BEND = "deep-hip-bend"  # the hip bent past 90°
+    CROSSING = "crossing"  # the thigh crossing the body's midline
+    INWARD_TURN = "inward-turn"  # the thigh turned inward
+    HIP_BEHIND = "hip-behind"  # the hip taken behind the body, often turned out
+    LYING_ON_BACK = "lying-on-back"
+    BELLY_PLANK = "belly-plank"  # a plank with the belly facing the floor
+    SINGLE_LEG_BALANCE = "single-leg-balance"  # balance on one leg with no hand on support
+    DEEP_SQUAT = "deep-squat"
+    KNEELING = "kneeling"
+    END_RANGE_STRETCH = "end-range-stretch"  # a stretch taken toward the end of the range
+    GENTLE = "gentle"  # light mobility with no load
+    LOADED = "loaded"  # strength, core or balance work that loads the body
+
+
 class RoutineKind(StrEnum):
     """What a routine is for in a day: the plan picks by this."""
 
@@ -70,6 +88,7 @@ class Exercise:
     harder: tuple[str, ...]
     muscles: tuple[str, ...]
     seeds: tuple[str, ...]
+    tags: frozenset[Feature] = frozenset({Feature.GENTLE})
     safety: str | None = None
 
     @property

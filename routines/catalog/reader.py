@@ -12,6 +12,7 @@ from routines.catalog.model import (
     Category,
     Equipment,
     Exercise,
+    Feature,
     Goal,
     LibraryError,
     Position,
@@ -25,6 +26,7 @@ E = TypeVar("E", bound=StrEnum)
 EXERCISE_FIELDS = {
     "slug", "name", "summary", "category", "position", "equipment", "per_side", "dosage",
     "setup", "cues", "mistakes", "easier", "harder", "muscles", "seeds", "safety",
+    "tags",
 }  # fmt: skip
 ROUTINE_FIELDS = {
     "slug", "name", "summary", "kind", "goals", "quick_start", "rest_between_exercises", "block",
@@ -144,8 +146,16 @@ class EntryReader:
             harder=self.texts("harder", 0),
             muscles=self.texts("muscles", 1),
             seeds=self.texts("seeds", 1),
+            tags=self.tags(),
             safety=self.text("safety") if safety is not None else None,
         )
+
+    def tags(self) -> frozenset[Feature]:
+        """The movement features: exactly one of 'gentle' and 'loaded', and any others."""
+        tags = frozenset(self.choice("tags", Feature, t) for t in self.texts("tags", 1))
+        if len(tags & {Feature.GENTLE, Feature.LOADED}) != 1:
+            raise self.fail("tags", "needs exactly one of 'gentle' and 'loaded'")
+        return tags
 
     def routine(self, exercises: Mapping[str, Exercise]) -> Routine:
         """The entry as a routine of the library's `exercises`, every field checked."""

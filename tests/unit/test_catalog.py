@@ -91,6 +91,7 @@ category = "dynamic warm-up"
 position = "standing"
 equipment = "none"
 per_side = true
+tags = ["deep-hip-bend", "gentle"]
 dosage = { kind = "hold", sets = 2, hold_seconds = 20 }
 setup = ["Stand tall.", "Hold a wall."]
 cues = ["Go slow.", "Keep level."]

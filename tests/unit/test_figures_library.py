@@ -90,6 +90,7 @@ category = "activation"
 position = "lying"
 equipment = "mini band"
 per_side = true
+tags = ["loaded"]
 dosage = { kind = "reps", sets = 2, reps = 15 }
 setup = ["Lie on your side.", "Bend your knees."]
 cues = ["Lift the knee.", "Lower slowly."]
