@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from routines.catalog.model import Equipment, Goal, Routine, RoutineKind
 from routines.dosage import volume
+from routines.precautions import Precaution
 
 
 class DayKind(StrEnum):
@@ -56,6 +57,7 @@ class Program:
     experience: Experience = Experience.NEW
     equipment: frozenset[Equipment] = frozenset()
     deload_every: int = 4
+    precautions: frozenset[Precaution] = frozenset()  # what the precautions screen was told
 
     def __post_init__(self) -> None:
         if not 2 <= len(set(self.session_days)) <= 6:
