@@ -149,6 +149,19 @@ def gentle_only(precautions: Iterable[Precaution]) -> bool:
     return any(p in GENTLE_ONLY for p in precautions)
 
 
+def gentle_only_note(precautions: Iterable[Precaution]) -> str | None:
+    """What a gentle-only plan says on each week and session day; None when the answers allow
+    more than gentle mobility."""
+    answers = set(precautions)
+    rules = [RULES[p] for p in Precaution if p in answers and p in GENTLE_ONLY]
+    if not rules:
+        return None
+    because = " and ".join(rule.told_us for rule in rules)
+    return (
+        f"Gentle mobility only, because {because}. See a clinician first, before any strength work."
+    )
+
+
 def allowed(exercise: Exercise, precautions: Iterable[Precaution]) -> bool:
     """Whether `exercise` has none of the features the answers leave out."""
     return not exercise.tags & forbidden(precautions)
@@ -174,7 +187,9 @@ class Change:
             done = f"{self.exercise.name}: left out"
         else:
             done = f"{self.exercise.name}: swapped for {self.instead.name}"
-        return f"{done} because {self.because}. Ask your clinician when it can come back."
+        return (
+            f"{done} because you told us {self.because} — ask your clinician when it can come back."
+        )
 
     @property
     def reasons(self) -> tuple[str, ...]:
