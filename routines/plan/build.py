@@ -22,6 +22,7 @@ from routines.plan.model import (
     ends_with_strength,
 )
 from routines.plan.state import Builder, Loading, week_index
+from routines.precautions import gentle_only, gentle_only_note
 
 #: Strength days a week in the strengthening phase; the foundation phase has one fewer.
 STRENGTH_DAYS = {Goal.LIFTING: 3, Goal.RUNNING: 2, Goal.GENERAL: 2, Goal.DESK: 1}
@@ -59,6 +60,9 @@ def _build_week(builder: Builder, index: int, start: date) -> tuple[Week, Loadin
         deload, note = False, None
     elif builder.welcome_back and not still_away(builder, start):
         note = "After two weeks without a session, this week picks up where you left off."
+    gentle = gentle_only_note(builder.program.precautions)
+    if gentle and any(day.has_session for day in planned):
+        note = f"{gentle} {note}" if note else gentle
     week = Week(index + 1, phase, phase_week, cycle, deload, planned, note)
     return week, replace(shape, strength_days=strength_days, eased=frozenset(builder.eased))
 
@@ -125,6 +129,8 @@ def _day_kinds(builder: Builder, start: date, phase: Phase, cap: int) -> list[tu
         d for d in dates if d.weekday() in program.session_days and not history.on_vacation(d)
     ]
     target = min(cap, _strength_target(program, phase, len(sessions)))
+    if gentle_only(program.precautions):
+        target = 0  # strength days become gentle mobility days
     yesterday_strength = ends_with_strength(builder.weeks)
     kinds: list[tuple[date, DayKind]] = []
     strength = 0

@@ -13,6 +13,7 @@ from routines.catalog.model import (
     Category,
     Equipment,
     Exercise,
+    Feature,
     Prescription,
     Routine,
 )
@@ -28,6 +29,7 @@ from routines.plan.model import (
 )
 from routines.plan.state import Builder, Dosing, Loading
 from routines.plan.variants import shift_variant, swap
+from routines.precautions import Screened, forbidden, gentle_only_note, screen
 from routines.session import estimated_minutes
 
 HOLD_CAPS = {Category.MOBILITY_STRETCH: 60, Category.CORE: 45, Category.STRENGTH: 45}
@@ -61,19 +63,32 @@ def _fill(builder: Builder, day: PlannedDay, turn: int, shape: Loading, deload: 
     """Choose the day's routine and set its dosage for this week."""
     routine = _choose_routine(builder, day.kind, turn)
     if routine is None:
-        return replace(day, kind=DayKind.REST, note="No routine fits your kit for this day.")
+        return replace(day, kind=DayKind.REST, note=_nothing_fits(builder.program))
     trigger = consume_trigger(builder, day) if strength_happens(day) else None
     strength_deload = deload and day.kind is DayKind.STRENGTH
     carried = strength_deload and turn in shape.eased
     dosing = Dosing(_step(shape, builder.longest_walk), shape.level, strength_deload, carried,
                      trigger is not None)  # fmt: skip
     dosed, minutes = _dosed(builder, routine, dosing)
-    note = day.note
+    note = _joined(gentle_only_note(builder.program.precautions), day.note)
     if trigger is not None:
         builder.eased.add(turn)
         easing = easing_note(trigger, changed=_changes_exercises(builder, routine, dosing))
-        note = f"{note} {easing}" if note else easing
+        note = _joined(note, easing)
     return PlannedDay(day.day, day.kind, dosed, minutes, day.status, note, day.moved_from)
+
+
+def _nothing_fits(program: Program) -> str:
+    """Why a session day became a rest day: no routine fits the kit (and the precautions)."""
+    if not program.precautions:
+        return "No routine fits your kit for this day."
+    nothing = "No routine fits your kit and what you told us for this day."
+    return _joined(nothing, gentle_only_note(program.precautions)) or nothing
+
+
+def _joined(*notes: str | None) -> str | None:
+    """The notes that are there, in order, as one note."""
+    return " ".join(note for note in notes if note) or None
 
 
 def _choose_routine(builder: Builder, kind: DayKind, turn: int) -> Routine | None:
@@ -85,26 +100,43 @@ def _choose_routine(builder: Builder, kind: DayKind, turn: int) -> Routine | Non
 
 
 def routine_candidates(catalog: Catalog, program: Program, kind: DayKind) -> list[Routine]:
-    """Library routines for `kind` days, fitted to the kit at hand, the goal's own first."""
+    """Library routines for `kind` days, fitted to the kit at hand and screened by the
+    precautions, the goal's own first."""
     fitted = []
     for routine in catalog.routines.values():
         if DAY_KIND_OF_ROUTINE.get(routine.kind) is not kind:
             continue
-        usable = fit_to_equipment(routine, catalog, program.equipment)
-        if usable is not None:
-            fitted.append(usable)
+        screened = fitted_routine(routine, catalog, program)
+        if screened is not None:
+            fitted.append(screened.routine)
     for_goal = [routine for routine in fitted if program.goal in routine.goals]
     if len(for_goal) >= 2:
         return for_goal
     return for_goal + [routine for routine in fitted if routine not in for_goal]
 
 
+def fitted_routine(routine: Routine, catalog: Catalog, program: Program) -> Screened | None:
+    """`routine` fitted to the program's kit, then screened by its precautions (what changed
+    included); None when too little of it is left to offer."""
+    fitted = fit_to_equipment(
+        routine, catalog, program.equipment, avoid=forbidden(program.precautions)
+    )
+    if fitted is None:
+        return None
+    screened = screen(fitted, catalog, program.precautions)
+    return screened if screened.usable else None
+
+
 def fit_to_equipment(
-    routine: Routine, catalog: Catalog, equipment: frozenset[Equipment]
+    routine: Routine,
+    catalog: Catalog,
+    equipment: frozenset[Equipment],
+    avoid: frozenset[Feature] = frozenset(),
 ) -> Routine | None:
     """`routine` with exercises needing missing kit swapped for a variant, or left out.
 
-    None when more than half of it would be left out.
+    A variant free of the `avoid` features comes first. None when more than half of it would
+    be left out.
     """
     have = equipment | {Equipment.NONE}
     blocks = []
@@ -112,7 +144,7 @@ def fit_to_equipment(
     for block in routine.blocks:
         items = []
         for item in block.prescriptions:
-            swapped = _usable_variant(item, catalog, have)
+            swapped = _usable_variant(item, catalog, have, avoid)
             if swapped is not None:
                 items.append(swapped)
         kept += len(items)
@@ -124,15 +156,15 @@ def fit_to_equipment(
 
 
 def _usable_variant(
-    item: Prescription, catalog: Catalog, have: frozenset[Equipment]
+    item: Prescription, catalog: Catalog, have: frozenset[Equipment], avoid: frozenset[Feature]
 ) -> Prescription | None:
     if item.exercise.equipment in have:
         return item
     easier, harder = catalog.variants(item.exercise)
-    for variant in (*easier, *harder):
-        if variant.equipment in have:
-            return swap(item, variant)
-    return None
+    at_hand = [variant for variant in (*easier, *harder) if variant.equipment in have]
+    safe = [variant for variant in at_hand if not variant.tags & avoid]
+    chosen = next(iter((*safe, *at_hand)), None)
+    return None if chosen is None else swap(item, chosen)
 
 
 def _step(shape: Loading, longest_walk: int | None) -> int:
@@ -201,11 +233,14 @@ def _variant(
     key = (*where, dosing.step, dosing.carried, dosing.easier, dosing.deload and dosing.easier)
     if key not in builder.variants:
         have = builder.program.equipment | {Equipment.NONE}
-        shifted = shift_variant(item, builder.catalog, dosing.step, have)
+        avoid = forbidden(builder.program.precautions)
+        shifted = shift_variant(item, builder.catalog, dosing.step, have, forbidden=avoid)
         if dosing.carried:
-            shifted = shift_variant(shifted, builder.catalog, -1, have)
+            shifted = shift_variant(shifted, builder.catalog, -1, have, forbidden=avoid)
         if dosing.easier:
-            shifted = shift_variant(shifted, builder.catalog, -1, have, same_unit=dosing.deload)
+            shifted = shift_variant(
+                shifted, builder.catalog, -1, have, same_unit=dosing.deload, forbidden=avoid
+            )
         builder.variants[key] = shifted
     return builder.variants[key]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from routines.catalog.model import Catalog, Equipment, Exercise, Prescription
+from routines.catalog.model import Catalog, Equipment, Exercise, Feature, Prescription
 
 
 def shift_variant(
@@ -11,15 +11,19 @@ def shift_variant(
     steps: int,
     have: frozenset[Equipment],
     same_unit: bool = False,
+    forbidden: frozenset[Feature] = frozenset(),
 ) -> Prescription:
-    """Walk `steps` variants harder (positive) or easier (negative), staying within the kit."""
+    """Walk `steps` variants harder (positive) or easier (negative), staying within the kit and
+    never onto an exercise with a `forbidden` feature (the precautions' features)."""
     current = item
     for _ in range(abs(steps)):
         easier, harder = catalog.variants(current.exercise)
         options = [
             v
             for v in (harder if steps > 0 else easier)
-            if v.equipment in have and (not same_unit or v.dosage_kind is current.dosage.kind)
+            if v.equipment in have
+            and not v.tags & forbidden
+            and (not same_unit or v.dosage_kind is current.dosage.kind)
         ]
         if not options:
             break
