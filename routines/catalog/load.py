@@ -127,4 +127,17 @@ def _build_exercises(raw: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, Exe
                 if slug not in exercises or slug == exercise.slug:
                     where = f"exercise '{exercise.slug}'"
                     raise LibraryError(files[exercise.slug], where, field, f"no exercise '{slug}'")
+    _check_variants_both_ways(exercises, files)
     return exercises
+
+
+def _check_variants_both_ways(exercises: Mapping[str, Exercise], files: Mapping[str, str]) -> None:
+    """A harder variant lists its exercise as easier, and the other way round, so a swap in the
+    plan can always be undone."""
+    for exercise in exercises.values():
+        for field, back in (("easier", "harder"), ("harder", "easier")):
+            for slug in getattr(exercise, field):
+                if exercise.slug not in getattr(exercises[slug], back):
+                    problem = f"lists '{slug}', so '{slug}' must list '{exercise.slug}' as {back}"
+                    where = f"exercise '{exercise.slug}'"
+                    raise LibraryError(files[exercise.slug], where, field, problem)

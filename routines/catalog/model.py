@@ -71,6 +71,40 @@ class RoutineKind(StrEnum):
     STRENGTH = "strength"
 
 
+#: A (low, high) range, both ends included.
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SeedDose:
+    """The dose a seed article gives an exercise, as (low, high) ranges: e.g. 3 × 15–30 reps."""
+
+    sets: Span
+    reps: Span | None = None
+    hold_seconds: Span | None = None
+
+    def allows(self, dosage: Dosage) -> bool:
+        """Whether `dosage` lies within every range the seed gives."""
+        return all(
+            span is None or (value is not None and span[0] <= value <= span[1])
+            for span, value in (
+                (self.sets, dosage.sets),
+                (self.reps, dosage.reps),
+                (self.hold_seconds, dosage.hold_seconds),
+            )
+        )
+
+    def __str__(self) -> str:
+        def span(low_high: Span) -> str:
+            low, high = low_high
+            return str(low) if low == high else f"{low}–{high}"
+
+        amount = f"{span(self.reps)} reps" if self.reps else ""
+        if self.hold_seconds:
+            amount = f"{span(self.hold_seconds)} s"
+        return f"{span(self.sets)} × {amount}".rstrip(" ×")
+
+
 @dataclass(frozen=True)
 class Exercise:
     slug: str
@@ -90,6 +124,7 @@ class Exercise:
     seeds: tuple[str, ...]
     tags: frozenset[Feature] = frozenset({Feature.GENTLE})
     safety: str | None = None
+    seed_dose: SeedDose | None = None  # None where no seed gives this exercise a dose
 
     @property
     def dosage_kind(self) -> DosageKind:
@@ -119,6 +154,7 @@ class Routine:
     kind: RoutineKind
     goals: tuple[Goal, ...]
     blocks: tuple[Block, ...]
+    safety: str  # the routine's own safety note, shown before it starts
     quick_start: bool = False
     rest_between_exercises: int = 0
     signature: str = ""  # the exercise that pictures the routine on cards (else the first)

@@ -3,6 +3,7 @@ that names the file, the entry and the field."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -19,19 +20,24 @@ from routines.catalog.model import (
     Prescription,
     Routine,
     RoutineKind,
+    SeedDose,
+    Span,
 )
-from routines.dosage import Dosage, DosageKind, dosage_problems
+from routines.dosage import AMOUNT_FIELD, Dosage, DosageKind, dosage_problems
 
 E = TypeVar("E", bound=StrEnum)
 EXERCISE_FIELDS = {
     "slug", "name", "summary", "category", "position", "equipment", "per_side", "dosage",
     "setup", "cues", "mistakes", "easier", "harder", "muscles", "seeds", "safety",
-    "tags",
+    "tags", "seed_dose",
 }  # fmt: skip
 ROUTINE_FIELDS = {
     "slug", "name", "summary", "kind", "goals", "quick_start", "rest_between_exercises", "block",
-    "signature",
+    "signature", "safety",
 }  # fmt: skip
+#: What `seeds` may name: a seed article's file (000_fd7529d5c19d87ce.txt), or common practice
+#: where no seed covers the move.
+SEED_NAME = re.compile(r"\d{3}(_[0-9a-f]+)?\.txt|common practice")
 DOSAGE_FIELDS = ("sets", "hold_seconds", "reps", "work_seconds", "rest_seconds", "tempo_seconds")
 ITEM_FIELDS = {
     "exercise", "sets", "hold_seconds", "reps", "work_seconds", "rest_seconds", "tempo_seconds",
@@ -145,10 +151,43 @@ class EntryReader:
             easier=self.texts("easier", 0),
             harder=self.texts("harder", 0),
             muscles=self.texts("muscles", 1),
-            seeds=self.texts("seeds", 1),
+            seeds=self.seeds(),
             tags=self.tags(),
             safety=self.text("safety") if safety is not None else None,
+            seed_dose=self.seed_dose(raw_dosage.get("kind")),
         )
+
+    def seeds(self) -> tuple[str, ...]:
+        """The seed files the facts come from, or 'common practice'."""
+        seeds = self.texts("seeds", 1)
+        for seed in seeds:
+            if not SEED_NAME.fullmatch(seed):
+                problem = f"{seed!r} is neither a seed file (000_….txt) nor 'common practice'"
+                raise self.fail("seeds", problem)
+        return seeds
+
+    def seed_dose(self, kind: Any) -> SeedDose | None:
+        """The seed's dose ranges: sets, and the reps or the hold the exercise is dosed in."""
+        raw = self.raw.get("seed_dose")
+        if raw is None:
+            return None
+        amount = AMOUNT_FIELD.get(kind) if kind in set(DosageKind) else None
+        if not isinstance(raw, dict) or amount not in ("reps", "hold_seconds"):
+            raise self.fail("seed_dose", "write seed_dose = { sets = [3, 3], reps = [15, 30] }")
+        self.check_fields({"sets", amount}, raw)
+        spans = {name: self.span(f"seed_dose.{name}", raw.get(name)) for name in ("sets", amount)}
+        return SeedDose(**spans)
+
+    def span(self, field: str, value: Any) -> Span:
+        """A (low, high) range of whole positive numbers, low first."""
+        if (
+            not isinstance(value, list)
+            or len(value) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in value)
+            or value[0] > value[1]
+        ):
+            raise self.fail(field, f"must be [low, high], positive whole numbers, not {value!r}")
+        return value[0], value[1]
 
     def tags(self) -> frozenset[Feature]:
         """The movement features: exactly one of 'gentle' and 'loaded', and any others."""
@@ -181,6 +220,7 @@ class EntryReader:
             kind=self.choice("kind", RoutineKind),
             goals=tuple(self.choice("goals", Goal, g) for g in goals),
             blocks=built,
+            safety=self.text("safety"),
             quick_start=self.flag("quick_start", False),
             rest_between_exercises=rest,
             signature=signature,

@@ -37,7 +37,8 @@ def exercise(slug: str, *, per_side: bool, dosage: Dosage) -> Exercise:
 def routine(*prescriptions: Prescription, rest_between: int = 0) -> Routine:
     return Routine(
         slug="r", name="R", summary="s", kind=RoutineKind.MOBILITY, goals=(Goal.GENERAL,),
-        blocks=(Block("Only", prescriptions),), rest_between_exercises=rest_between,
+        blocks=(Block("Only", prescriptions),), safety="Stop if it hurts.",
+        rest_between_exercises=rest_between,
     )  # fmt: skip
 
 
