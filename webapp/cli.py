@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import click
@@ -13,8 +14,10 @@ from flask.cli import with_appcontext
 from routines.bounds import PLAN_HORIZON
 from routines.catalog.model import Catalog, Equipment, Goal
 from routines.plan.build import build_plan
+from routines.plan.choose import fitted_routine
 from routines.plan.history import History
 from routines.plan.model import Experience, Plan, PlannedDay, Program
+from routines.precautions import Change, Precaution, gentle_only, parse_precautions
 from webapp import clock, extensions, inputs
 from webapp.services.plans import WEEKDAYS
 from webapp.store.db import migrate
@@ -60,6 +63,12 @@ def _parse_days(text: str) -> tuple[int, ...]:
 @click.option("--experience", default="new", show_default=True, help="new, some or trained")
 @click.option("--equipment", default="", help="kit at hand, e.g. 'mini band,strap'")
 @click.option("--deload-every", "deload_text", default="4", show_default=True, help="3 or 4")
+@click.option(
+    "--precautions",
+    "precautions_text",
+    default="",
+    help="what the precautions screen was told, e.g. hip-replacement-back,pregnancy",
+)
 @click.option("--json", "as_json", is_flag=True, help="print the plan as JSON")
 def plan_command(
     goal: str,
@@ -69,23 +78,48 @@ def plan_command(
     experience: str,
     equipment: str,
     deload_text: str,
+    precautions_text: str,
     as_json: bool,
 ) -> None:
-    """Print a fresh plan (no history) for the given program."""
+    """Print a fresh plan (no history) for the given program, honouring its precautions."""
     weeks = _whole("--weeks", weeks_text, 1, MOST_WEEKS)
     deload_every = _whole("--deload-every", deload_text, 3, 4)
     program = _program(goal, days, start_text, experience, equipment, deload_every)
+    program = replace(program, precautions=_precautions(precautions_text))
     catalog: Catalog = extensions.catalog()
     plan = build_plan(program, History(), catalog, program.start, weeks)
     if as_json:
-        click.echo(json.dumps(plan_json(plan)))
+        click.echo(json.dumps(plan_json(plan, catalog)))
         return
+    _echo_plan(plan, catalog)
+
+
+def _precautions(text: str) -> frozenset[Precaution]:
+    try:
+        return parse_precautions(text)
+    except ValueError as error:
+        raise click.ClickException(f"--precautions {error}") from None
+
+
+def _echo_plan(plan: Plan, catalog: Catalog) -> None:
+    """The plan for a person: a line a day, each week's note, then what the precautions
+    changed in each routine, with why."""
     for week in plan.weeks:
         deload = " (deload)" if week.deload else ""
         click.echo(f"Week {week.index} · {week.phase.value} {week.phase_week}{deload}")
+        if week.note:
+            click.echo(f"  {week.note}")
         for day in week.days:
             what = f"{day.routine.slug} {day.minutes} min" if day.routine else ""
-            click.echo(f"  {day.day:%a %Y-%m-%d}  {day.kind.value:<8} {what}")
+            click.echo(f"  {day.day:%a %Y-%m-%d}  {day.kind.value:<8} {what}".rstrip())
+            if day.note and day.note not in (week.note or ""):
+                click.echo(f"      {day.note}")
+    for slug, changes in precaution_changes(plan, catalog).items():
+        click.echo(f"{slug}, for your precautions:")
+        for change in changes:
+            click.echo(f"  {change.note}")
+            for rule in change.rules:
+                click.echo(f"    Why: {rule.reason} ({rule.source})")
 
 
 def _program(
@@ -120,28 +154,66 @@ def _program(
         raise click.ClickException(str(error)) from None
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
-    """The plan in the command's stable JSON shape."""
+def precaution_changes(plan: Plan, catalog: Catalog) -> dict[str, tuple[Change, ...]]:
+    """What the plan's precautions left out of or swapped in each routine it uses, by slug."""
+    found: dict[str, tuple[Change, ...]] = {}
+    for day in (day for week in plan.weeks for day in week.days):
+        if day.routine is None or day.routine.slug in found:
+            continue
+        library = catalog.routine(day.routine.slug)
+        screened = None if library is None else fitted_routine(library, catalog, plan.program)
+        if screened is not None and screened.changes:
+            # Kit swaps can bring one exercise into two places; it is listed once.
+            first: dict[str, Change] = {}
+            for change in screened.changes:
+                first.setdefault(change.exercise.slug, change)
+            found[day.routine.slug] = tuple(first.values())
+    return found
+
+
+def plan_json(plan: Plan, catalog: Catalog) -> dict[str, Any]:
+    """The plan in the command's stable JSON shape; each day lists what the precautions left
+    out of its routine or swapped, with why."""
+    changes = precaution_changes(plan, catalog)
+    answers = [p.value for p in Precaution if p in plan.program.precautions]
     return {
+        "precautions": answers,
+        "gentle_only": gentle_only(plan.program.precautions),
         "weeks": [
             {
                 "index": week.index,
                 "phase": week.phase.value,
                 "deload": week.deload,
-                "days": [_day_json(day) for day in week.days],
+                "note": week.note,
+                "days": [_day_json(day, changes) for day in week.days],
             }
             for week in plan.weeks
-        ]
+        ],
     }
 
 
-def _day_json(day: PlannedDay) -> dict[str, Any]:
+def _change_json(change: Change) -> dict[str, Any]:
+    return {
+        "exercise": change.exercise.slug,
+        "instead": change.instead.slug if change.instead else None,
+        "because": change.because,
+        "reason": " ".join(dict.fromkeys(rule.reason for rule in change.rules)),
+        "source": "; ".join(dict.fromkeys(rule.source for rule in change.rules)),
+    }
+
+
+def _day_json(day: PlannedDay, changes: dict[str, tuple[Change, ...]]) -> dict[str, Any]:
     items = day.routine.prescriptions if day.routine and day.has_session else ()
+    routine = day.routine.slug if day.routine and day.has_session else None
+    changed = changes.get(routine, ()) if routine else ()
     return {
         "date": day.day.isoformat(),
         "kind": day.kind.value,
-        "routine": day.routine.slug if day.routine and day.has_session else None,
+        "routine": routine,
         "minutes": day.minutes if day.has_session else 0,
+        "note": day.note,
+        "left_out": [_change_json(c) for c in changed if c.instead is None],
+        "swapped": [_change_json(c) for c in changed if c.instead is not None],
         "items": [
             {
                 "exercise": item.exercise.slug,
