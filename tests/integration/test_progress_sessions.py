@@ -47,7 +47,7 @@ def test_after_a_full_session_each_exercise_has_a_chart_with_a_table(visitor: Vi
     assert fragment.strip().startswith('<figure id="exercise-chart"')
     assert fragment.strip().endswith("</figure>")
     assert "<html" not in fragment and "<select" not in fragment
-    assert "Standing glute squeeze (posture reset): the most seconds per set" in fragment
+    assert "Standing glute squeeze: the most seconds per set" in fragment
     assert re.search(r"<tr><td>[^<]+</td><td>10</td></tr>", fragment)
     assert "HX-Request" in {v.strip() for v in response.headers.get("Vary", "").split(",")}
 
@@ -85,7 +85,7 @@ def test_a_sessions_page_shows_its_day_exercises_and_dosage(visitor: Visitor) ->
     )
     assert exercises[0] == ("Leg swings, front to back", "1 × 12 reps each side")
     assert ("Standing hip-flexor stretch", "1 × 20 s hold each side") in exercises
-    assert ("Standing glute squeeze (posture reset)", "3 × 10 s hold") in exercises
+    assert ("Standing glute squeeze", "3 × 10 s hold") in exercises
     assert ("Walking knee hug", "1 × 10 reps") in exercises
     assert len(exercises) == 8
     assert 'name="effort" value="5" checked' in page and 'name="pain" value="0" checked' in page
