@@ -77,6 +77,10 @@ self.addEventListener("message", (event) => {
         .then(() => caches.open(PAGE_CACHE))
         .then((cache) => precachePages(cache, [OFFLINE_PAGE])),
     );
+  } else if (message.type === "refresh-pages") {
+    // New precautions answers: every kept page is fetched again (one that can't be is dropped),
+    // so no cached routine or player keeps a move the answers now leave out.
+    event.waitUntil(refreshPages());
   } else if (message.type === "version" && event.ports[0]) {
     event.ports[0].postMessage({ version: VERSION });
   }
@@ -118,6 +122,22 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(versioned(request));
   }
 });
+
+async function refreshPages() {
+  const cache = await caches.open(PAGE_CACHE);
+  const offline = new URL(OFFLINE_PAGE, self.location.href).href;
+  const kept = (await cache.keys()).filter((request) => request.url !== offline);
+  await Promise.all(
+    kept.map(async (request) => {
+      try {
+        const response = await fetch(request.url, { credentials: "same-origin" });
+        await (response.ok ? cache.put(request, response) : cache.delete(request));
+      } catch (error) {
+        await cache.delete(request); // no signal: better no copy than one with a left-out move
+      }
+    }),
+  );
+}
 
 async function precachePages(cache, urls) {
   // One page failing (a plan day gone, a blip) must not fail the install.

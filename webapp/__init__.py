@@ -18,6 +18,7 @@ from webapp.views import (
     meta,
     plan,
     player,
+    precautions,
     progress,
     pwa,
     reminders,
@@ -61,4 +62,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(data.bp)
     app.register_blueprint(figures.bp)
+    app.register_blueprint(precautions.bp)
     return app

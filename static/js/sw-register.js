@@ -69,6 +69,13 @@ function forgetPagesAfterLogout() {
   }
 }
 
+function refreshPagesAfterAnswers() {
+  // New precautions answers change what routines and the player hold: the kept copies follow.
+  if (document.querySelector("[data-refresh-pages]") && navigator.serviceWorker.controller) {
+    navigator.serviceWorker.controller.postMessage({ type: "refresh-pages" });
+  }
+}
+
 function register() {
   navigator.serviceWorker
     .register(body.dataset.workerUrl, { updateViaCache: "none" })
@@ -80,7 +87,11 @@ function register() {
     // Only the page that accepted the update reloads, and never in the middle of a session.
     if (updates.accepted && !sessionActive()) window.location.reload();
   });
-  navigator.serviceWorker.ready.then(precacheToday).then(forgetPagesAfterLogout).catch(() => {});
+  navigator.serviceWorker.ready
+    .then(precacheToday)
+    .then(forgetPagesAfterLogout)
+    .then(refreshPagesAfterAnswers)
+    .catch(() => {});
 }
 
 showSavedCopy();

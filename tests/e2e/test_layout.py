@@ -114,6 +114,7 @@ def a_guest_with_history_and_a_plan(page: Page, live_server: LiveServer) -> dict
     """Make the guest a plan and three days of sessions; the paths that need them."""
     page.goto(live_server("/start"))
     page.get_by_role("button", name="Make my plan").tap()
+    page.get_by_role("link", name="Skip this step").tap()  # the precautions step
     expect(page).to_have_url(live_server("/plan"))
     day = (page.locator(".plan-day:not(.kind-rest) a").first.get_attribute("href") or "").rsplit(
         "/", 1

@@ -26,7 +26,7 @@ def today() -> date:
 def onboard(visitor: Visitor, **answers: object) -> None:
     form = {"csrf_token": visitor.csrf_token(), **answers}
     response = visitor.client.post("/start", data=form)
-    assert response.status_code == 303 and response.headers["Location"] == "/plan"
+    assert response.status_code == 303 and response.headers["Location"] == "/start/precautions"
 
 
 def plan_of(app: Flask, store: TrainingStore, user_id: int = 1) -> plans.Plan:

@@ -38,6 +38,7 @@ def test_the_json_export_holds_everything_of_the_user_and_nothing_else(
     assert document["exported_at"].endswith("Z")
     assert document["settings"] == {
         "time_zone": "Europe/Berlin", "time_zone_auto": True, "calendar_feed": True,
+        "precautions": [],
     }  # fmt: skip
     assert [v["goal"] for v in document["program_versions"]] == ["general", "lifting"]
     assert document["program_versions"][1]["session_days"] == [0, 2, 4]

@@ -53,6 +53,9 @@ class FakeTrainingStore:
         if auto is not None:
             user.time_zone_auto = auto
 
+    def set_precautions(self, user: User, precautions: str) -> None:
+        user.precautions = precautions
+
     def delete_user(self, user_id: int) -> bool:
         theirs = {c.id for c in self._theirs(user_id)}
         self.exercises = [e for e in self.exercises if e.completion_id not in theirs]

@@ -281,6 +281,7 @@ def _settings(user: User) -> dict[str, Any]:
         "time_zone": user.time_zone,
         "time_zone_auto": user.time_zone_auto,
         "calendar_feed": user.calendar_token is not None,
+        "precautions": [p for p in user.precautions.split(",") if p],
     }
 
 

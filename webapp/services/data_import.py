@@ -24,6 +24,7 @@ from webapp.services.import_records import (
     SessionRecord,
     VersionRecord,
     read_events,
+    read_precautions,
     read_sessions,
     read_versions,
 )
@@ -76,6 +77,7 @@ class ImportPlan:
     versions: tuple[VersionRecord, ...]
     events: tuple[EventRecord, ...]
     sessions: tuple[SessionRecord, ...]
+    precautions: str | None = None  # the answers as stored; None when the file predates them
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,7 @@ def check_file(raw: bytes, now: datetime) -> ImportPlan | list[str]:
         settings = Reader("Settings", top.get("settings", dict, "must be an object."))
         time_zone = settings.text("time_zone", TIME_ZONE, is_time_zone)
         auto: bool = settings.get("time_zone_auto", bool, "must be true or false.")
+        answers = read_precautions(settings)
         lists = [top.items(k, n) for k, n in LISTS.items()]
     except Problem as problem:
         return [str(problem)]
@@ -119,7 +122,12 @@ def check_file(raw: bytes, now: datetime) -> ImportPlan | list[str]:
         return problems[:MESSAGES_SHOWN] + more
     unique = dict.fromkeys  # the same program version or plan change twice is one
     return ImportPlan(
-        time_zone, auto, tuple(unique(versions)), tuple(unique(events)), tuple(sessions)
+        time_zone,
+        auto,
+        tuple(unique(versions)),
+        tuple(unique(events)),
+        tuple(sessions),
+        answers,
     )
 
 
@@ -173,7 +181,7 @@ def import_everything(
     versions = [ProgramVersion(user_id=user_id, **vars(v)) for v in plan.versions]
     events = [PlanEvent(user_id=user_id, **vars(e)) for e in plan.events]
     added, _ = store.import_rows(
-        user_id, sessions, versions, events, plan.time_zone, plan.time_zone_auto
+        user_id, sessions, versions, events, plan.time_zone, plan.time_zone_auto, plan.precautions
     )
     store.keep_program_versions(user_id, bounds.MOST_PROGRAM_VERSIONS)
     return ImportSummary(added, len(plan.sessions) - added)

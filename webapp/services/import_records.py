@@ -15,8 +15,10 @@ from typing import Any
 
 from routines import bounds
 from routines.dosage import DosageKind
+from routines.precautions import parse_precautions
 from webapp import inputs
 from webapp.services import plans
+from webapp.services.precautions import stored_text
 from webapp.services.sessions import (
     CLOCK_SKEW,
     LONGEST_SESSION,
@@ -163,6 +165,22 @@ class Reader:
 
 
 TIME_ZONE = "must be a time zone like Europe/Berlin."
+
+
+def read_precautions(settings: Reader) -> str | None:
+    """The precautions answers as stored, checked strictly; None when the file has none (an
+    export made before the precautions screen), so the account keeps its own answers."""
+    if "precautions" not in settings.fields:
+        return None
+    answers = settings.get("precautions", list, "must be a list of answers.")
+    if not all(isinstance(answer, str) for answer in answers):
+        raise settings.fail("precautions must be a list of answers.")
+    try:
+        return stored_text(parse_precautions(",".join(answers)))
+    except ValueError as wrong:
+        raise settings.fail(f"precautions: {wrong}.") from None
+
+
 OP_ID_RULE = f"must be 8 to {OP_ID_LENGTH} letters, digits, - or _."
 
 

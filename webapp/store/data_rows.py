@@ -231,8 +231,10 @@ class DataRows(Queries):
         events: Sequence[PlanEvent],
         time_zone: str,
         time_zone_auto: bool,
+        precautions: str | None = None,
     ) -> tuple[int, int]:
-        """Add what the user doesn't have yet and set their time zone, in one transaction.
+        """Add what the user doesn't have yet and set their time zone (and precautions, when
+        the file has them), in one transaction.
 
         Sessions come as their columns' values (all with the same keys) with their exercises
         in order, each a tuple of the `EXERCISE_COLUMNS` after the session and position; a session
@@ -253,6 +255,8 @@ class DataRows(Queries):
             self._insert_sessions(session, user_id, new)
             _add_new_plan_rows(session, user_id, versions, events)
             user.time_zone, user.time_zone_auto = time_zone, time_zone_auto
+            if precautions is not None:
+                user.precautions = precautions
             session.commit()
             return len(new), len(sessions) - len(new)
 

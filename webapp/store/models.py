@@ -41,6 +41,9 @@ class User(SQLModel, table=True):
     #: The last UTC date a device opened the account (written at most daily): guests not seen
     #: for long are pruned (webapp/store/guests.py).
     last_seen_on: date | None = Field(default=None, index=True)
+    #: The precautions screen's answers, comma-separated `routines.precautions.Precaution`
+    #: values ("" until answered): they leave moves out of every routine and plan.
+    precautions: str = Field(default="", max_length=160, sa_column_kwargs={"server_default": ""})
 
 
 class Completion(SQLModel, table=True):

@@ -65,6 +65,15 @@ class TrainingStore(PlanRows, DataRows):
         if auto is not None:
             user.time_zone_auto = auto
 
+    def set_precautions(self, user: User, precautions: str) -> None:
+        """Keep the precautions screen's answers (comma-separated, already checked)."""
+        with self._session() as session:
+            row = session.get(User, user.id)
+            if row is not None:
+                row.precautions = precautions
+                session.commit()
+        user.precautions = precautions
+
     def add_completion(
         self, completion: Completion, exercises: Sequence[CompletionExercise] = ()
     ) -> tuple[Completion, bool]:

@@ -47,14 +47,14 @@ def onboarding() -> Response:
 
 @bp.post("/start")
 def save_onboarding() -> Response:
-    """Save the answers (defaults for any skipped) and show the plan."""
+    """Save the answers (defaults for any skipped), then ask the skippable precautions step."""
     answers = plans.parse_program(request.form, _lists())
     if answers.errors:
         return render(
             "pages/onboarding.html", "program_form", 422, form=answers, choices=program_choices()
         )
     plans.save_program(store(), current_user(), answers, local_today())
-    return _see_other("plan.overview")
+    return _see_other("precautions.onboarding")
 
 
 def _lists() -> dict[str, list[str]]:

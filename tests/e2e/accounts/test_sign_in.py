@@ -45,6 +45,7 @@ def make_plan(page: Page, server: LiveServer) -> None:
     page.get_by_role("link", name="Plan my weeks").tap()
     expect(page).to_have_url(server("/start"))
     page.get_by_role("button", name="Make my plan").tap()
+    page.get_by_role("link", name="Skip this step").tap()  # the precautions step
     expect(page).to_have_url(server("/plan"))
 
 
