@@ -24,11 +24,11 @@ def test_every_page_renders_for_a_first_visit(visitor: Visitor, url: str, text: 
     assert "HX-Request" in response.headers["Vary"]
 
 
-def test_today_offers_the_two_quick_starts_before_anything_else(visitor: Visitor) -> None:
+def test_today_offers_the_quick_starts_before_anything_else(visitor: Visitor) -> None:
     page = visitor.get("/").get_data(as_text=True)
-    warm_up = page.index('href="/play/pre-run-warm-up"')
-    desk = page.index('href="/play/desk-reset"')
-    assert warm_up < page.index("More routines") and desk < page.index("More routines")
+    more = page.index("More routines")
+    for slug in ("pre-run-warm-up", "desk-reset", "micro-break"):
+        assert page.index(f'href="/play/{slug}"') < more
 
 
 @pytest.mark.parametrize("url", ["/play/no-such-routine", "/routines/nope", "/exercises/nope"])

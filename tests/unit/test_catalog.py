@@ -64,6 +64,9 @@ ROUTINE_RULES = [
     ("pre-run-warm-up", 6, 8, {Position.STANDING}, set()),
     ("desk-reset", 3, 5, {Position.STANDING, Position.SEATED}, set()),
     ("desk-reset-chair", 3, 5, {Position.STANDING, Position.SEATED}, {Equipment.CHAIR}),
+    ("micro-break", 2, 2.5, {Position.STANDING, Position.SEATED}, {Equipment.CHAIR}),
+    ("seated-break", 3, 5, {Position.SEATED}, {Equipment.CHAIR}),
+    ("standing-desk-break", 3, 5, {Position.STANDING}, set()),
     ("hip-er-strength", 10, 30, set(Position), set(Equipment)),
     ("hip-mobility-flow", 8, 20, set(Position), set(Equipment)),
     ("lifting-primer", 5, 15, set(Position), set(Equipment)),
@@ -73,7 +76,7 @@ ROUTINE_RULES = [
 
 @pytest.mark.parametrize(("slug", "shortest", "longest", "positions", "kit"), ROUTINE_RULES)
 def test_routine_fits_its_promise(
-    slug: str, shortest: int, longest: int, positions: set[Position], kit: set[Equipment]
+    slug: str, shortest: int, longest: float, positions: set[Position], kit: set[Equipment]
 ) -> None:
     routine = CATALOG.routines[slug]
     seconds = compile_session(routine).total_seconds
@@ -92,9 +95,9 @@ def test_release_and_stretch_has_figure_four_and_hip_flexor_stretches() -> None:
     assert "figure-four" in names and "hip-flexor" in names
 
 
-def test_only_the_pre_run_warm_up_and_desk_reset_are_quick_starts() -> None:
+def test_only_the_pre_run_warm_up_desk_reset_and_micro_break_are_quick_starts() -> None:
     quick = {slug for slug, routine in CATALOG.routines.items() if routine.quick_start}
-    assert quick == {"pre-run-warm-up", "desk-reset"}
+    assert quick == {"pre-run-warm-up", "desk-reset", "micro-break"}
 
 
 GOOD_EXERCISE = """
