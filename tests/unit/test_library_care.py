@@ -147,3 +147,21 @@ SEEDED = {
 @pytest.mark.parametrize(("slug", "seed_dose"), SEEDED.items())
 def test_moves_the_seeds_dose_carry_the_seeds_range(slug: str, seed_dose: str) -> None:
     assert str(CATALOG.exercises[slug].seed_dose) == seed_dose
+
+
+LADDER = [
+    "adductor-squeeze", "copenhagen-plank-short-lever", "copenhagen-plank",
+    "copenhagen-plank-leg-lift",
+]  # fmt: skip
+
+
+def test_the_copenhagen_ladder_climbs_one_rung_at_a_time_both_ways() -> None:
+    for easier, harder in zip(LADDER, LADDER[1:], strict=False):
+        assert harder in CATALOG.exercises[easier].harder
+        assert easier in CATALOG.exercises[harder].easier
+
+
+def test_the_lifting_primer_starts_the_copenhagen_plank_on_the_short_lever() -> None:
+    slugs = {p.exercise.slug for p in CATALOG.routines["lifting-primer"].prescriptions}
+    assert "copenhagen-plank-short-lever" in slugs
+    assert "copenhagen-plank" not in slugs
