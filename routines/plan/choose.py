@@ -16,8 +16,9 @@ from routines.catalog.model import (
     Feature,
     Prescription,
     Routine,
+    SeedDose,
 )
-from routines.dosage import Dosage, deloaded, progressed
+from routines.dosage import HOLD_STEP_SECONDS, Dosage, DosageKind, deloaded, progressed
 from routines.plan.adapt import consume_trigger, easing_note, scheduled_on
 from routines.plan.model import (
     DAY_KIND_OF_ROUTINE,
@@ -246,15 +247,53 @@ def _variant(
 
 
 def _dose_item(variant: Prescription, dosing: Dosing) -> Prescription:
-    """`variant` grown to the dosing's level, then deloaded in a deload."""
+    """`variant` grown to the dosing's level within its seed's range, then deloaded in a deload.
+
+    A deload goes below the seed's range on purpose: it is the lighter week.
+    """
     hold_cap, reps_cap = progression_caps(variant.exercise, variant.dosage)
     dosage = progressed(variant.dosage, dosing.level, hold_cap=hold_cap, reps_cap=reps_cap)
+    seed = variant.exercise.seed_dose
+    if seed is not None:
+        dosage = within_seed(_more_held_sets(dosage, variant.dosage, dosing.level, hold_cap), seed)
     return Prescription(variant.exercise, deloaded(dosage) if dosing.deload else dosage)
 
 
 def progression_caps(exercise: Exercise, dosage: Dosage) -> tuple[int, int]:
-    """How far holds (seconds) and reps may grow for `exercise`; never below where it starts."""
+    """How far holds (seconds) and reps may grow for `exercise`: the top of its seed's range
+    where a seed gives one, else its category's cap; never below where it starts."""
     hold_cap = HOLD_CAPS.get(exercise.category, DEFAULT_HOLD_CAP)
     reps_cap = REPS_CAPS.get(exercise.category, DEFAULT_REPS_CAP)
+    seed = exercise.seed_dose
+    if seed is not None and seed.hold_seconds is not None:
+        hold_cap = seed.hold_seconds[1]
+    if seed is not None and seed.reps is not None:
+        reps_cap = seed.reps[1]
     start = dosage.hold_seconds or dosage.work_seconds or 0
     return max(hold_cap, start), max(reps_cap, dosage.reps or 0)
+
+
+def _more_held_sets(dosage: Dosage, start: Dosage, level: int, hold_cap: int) -> Dosage:
+    """A hold that has reached its cap grows by a set a week instead (`within_seed` caps the
+    sets), as the seeds dose stretches: 30 s, 2–3 times."""
+    if dosage.kind is not DosageKind.HOLD or dosage.hold_seconds is None:
+        return dosage
+    held = start.hold_seconds or 0
+    climbing = max(0, -(-(hold_cap - held) // HOLD_STEP_SECONDS))  # weeks until the cap
+    return replace(dosage, sets=dosage.sets + max(0, level - climbing))
+
+
+def within_seed(dosage: Dosage, seed: SeedDose) -> Dosage:
+    """`dosage` with its sets, reps and hold brought into the seed's ranges."""
+    sets = max(seed.sets[0], min(seed.sets[1], dosage.sets))
+    reps = dosage.reps if seed.reps is None else _clamped(dosage.reps, seed.reps)
+    hold = dosage.hold_seconds
+    if seed.hold_seconds is not None:
+        hold = _clamped(hold, seed.hold_seconds)
+    if (sets, reps, hold) == (dosage.sets, dosage.reps, dosage.hold_seconds):
+        return dosage
+    return replace(dosage, sets=sets, reps=reps, hold_seconds=hold)
+
+
+def _clamped(value: int | None, span: tuple[int, int]) -> int | None:
+    return None if value is None else max(span[0], min(span[1], value))
