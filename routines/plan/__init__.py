@@ -6,6 +6,8 @@ variant step harder. Loading weeks grow the dosage; every `deload_every`-th week
 counted across phase boundaries, which repeats the last loading week at a lighter dosage.
 History bends the plan the way a coach would: missed strength days move or drop, long breaks
 repeat the week, and pain or very hard sessions bring easier variants and an early deload.
+The precautions the user answered leave moves out of every routine and variant walk, and pain
+right now or recent surgery keep the plan to gentle mobility with a clinician seen first.
 Everything here is pure: the same program, history and `today` always give the same plan.
 
 Import each name from the module that holds it:
@@ -16,7 +18,8 @@ Import each name from the module that holds it:
 - `build`: `build_plan`, the weeks with their phases and deloads;
 - `adapt`: how history bends a week (moves, missed days, long breaks, easing off);
 - `choose`: the routine of each session day and its dosage (`routine_candidates`,
-  `fit_to_equipment`, `progression_caps`);
+  `fitted_routine`: fitted to the kit and screened by the precautions, `fit_to_equipment`,
+  `progression_caps`, `within_seed`);
 - `variants`: walks along easier and harder variants (`shift_variant`, `longest_variant_walk`);
 - `state`: the state one `build_plan` call carries from week to week;
 - `calendar`: the plan as the calendar reads it (`spliced_plan`, `today_in_plan`,
