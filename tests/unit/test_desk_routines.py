@@ -76,3 +76,9 @@ def test_inward_rotation_climbs_from_the_floor_to_a_chair_to_standing() -> None:
     for easier, harder in zip(exercises, exercises[1:], strict=False):
         assert harder.slug in easier.harder and easier.slug in harder.easier
     assert all(Feature.INWARD_TURN in e.tags for e in exercises)
+
+
+@pytest.mark.parametrize("routine", DESK_ROUTINES, ids=lambda r: r.slug)
+def test_a_desk_routine_name_leaves_the_minutes_to_the_desk_break_title(routine: Routine) -> None:
+    # A desk break reads "Desk break · 2 min micro-break": a name with its own minutes repeats them.
+    assert "minute" not in routine.name.lower()
