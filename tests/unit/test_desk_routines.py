@@ -13,7 +13,7 @@ CATALOG = load_catalog()
 DESK_ROUTINES = [r for r in CATALOG.routines.values() if r.kind is RoutineKind.DESK]
 OFF_THE_FLOOR = {Position.STANDING, Position.SEATED}
 FLOOR_FEATURES = {Feature.LYING_ON_BACK, Feature.BELLY_PLANK, Feature.KNEELING}
-POSTURE_MOVES = {"chin-tuck", "wall-angel"}
+POSTURE_MOVES = {"chin-tuck", "wall-angel", "seated-thoracic-extension"}
 
 
 def slugs(routine: Routine) -> set[str]:
