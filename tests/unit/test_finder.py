@@ -23,13 +23,13 @@ def test_no_filter_finds_every_routine() -> None:
 @pytest.mark.parametrize(
     ("query", "included", "excluded"),
     [
-        (RoutineQuery(goal=Goal.DESK), {"desk-reset", "desk-reset-chair"}, {"lifting-primer"}),
+        (RoutineQuery(goal=Goal.DESK), {"desk-reset", "desk-reset-chair", "micro-break", "seated-break", "standing-desk-break"}, {"lifting-primer"}),
         (RoutineQuery(goal=Goal.RUNNING), {"pre-run-warm-up"}, {"desk-reset"}),
         (RoutineQuery(kit=Equipment.NONE), {"pre-run-warm-up", "desk-reset"}, {"desk-reset-chair"}),
         (RoutineQuery(kit=Equipment.CHAIR), {"desk-reset-chair", "desk-reset"}, {"hip-er-strength"}),
-        (RoutineQuery(where=Where.STANDING), {"pre-run-warm-up"}, {"desk-reset-chair"}),
-        (RoutineQuery(where=Where.NO_FLOOR), {"desk-reset-chair", "pre-run-warm-up"}, {"release-and-stretch"}),
-        (RoutineQuery(max_minutes=5), {"desk-reset"}, {"pre-run-warm-up", "hip-er-strength"}),
+        (RoutineQuery(where=Where.STANDING), {"pre-run-warm-up", "standing-desk-break"}, {"desk-reset-chair", "seated-break"}),
+        (RoutineQuery(where=Where.NO_FLOOR), {"desk-reset-chair", "pre-run-warm-up", "seated-break"}, {"release-and-stretch"}),
+        (RoutineQuery(max_minutes=5), {"desk-reset", "micro-break"}, {"pre-run-warm-up", "hip-er-strength"}),
     ],
 )  # fmt: skip
 def test_filters_keep_what_fits_and_drop_what_does_not(
