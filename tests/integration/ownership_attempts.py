@@ -182,6 +182,8 @@ NOT_OWNED = {
     "plan.add_vacation": "dates of the visitor's own plan",
     "settings.save": "the visitor's own program answers",
     "settings.save_time_zone": "the visitor's own time zone",
+    "precautions.save_onboarding": "the visitor's own precautions answers",
+    "precautions.save_settings": "the visitor's own precautions answers",
     "settings.detected_time_zone": "the visitor's own time zone",
     "reminders.save": "the visitor's own reminder settings",
     "reminders.test": "pushes to the visitor's own devices only",

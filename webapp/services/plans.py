@@ -22,6 +22,8 @@ from routines.plan.model import (
     Plan,
     Program,
 )
+from routines.precautions import Precaution
+from webapp.services.precautions import answers_of
 from webapp.store.models import PlanEvent, ProgramVersion, User
 from webapp.store.training import SessionFacts, TrainingStore
 
@@ -120,7 +122,11 @@ def save_program(store: TrainingStore, user: User, answers: ProgramForm, today: 
     store.save_program_version(version, MOST_PROGRAM_VERSIONS)
 
 
-def to_program(version: ProgramVersion) -> Program:
+def to_program(
+    version: ProgramVersion, precautions: frozenset[Precaution] = frozenset()
+) -> Program:
+    """The plan engine's program: a saved version of the answers, with the user's precautions
+    (they are the user's, not the version's: new answers re-plan every week shown)."""
     return Program(
         start=version.start,
         goal=Goal(version.goal),
@@ -128,6 +134,7 @@ def to_program(version: ProgramVersion) -> Program:
         experience=Experience(version.experience),
         equipment=frozenset(Equipment(e) for e in version.equipment.split(",") if e),
         deload_every=version.deload_every,
+        precautions=precautions,
     )
 
 
@@ -243,8 +250,9 @@ def plan_for(
     history = history_for(store, catalog, user.id or 0, sessions)
     start = versions[0].start
     weeks = (today - start).days // 7 + 1 + weeks_ahead
+    answers = answers_of(user)
     in_force = tuple(
-        (v.effective_from, replace(to_program(v), start=start))
+        (v.effective_from, replace(to_program(v, answers), start=start))
         for v in versions[-MOST_PROGRAM_VERSIONS:]
     )
     in_force = in_force[first_followed(in_force, today, weeks) :]

@@ -22,6 +22,7 @@ from routines.streaks import local_day, zone
 from webapp import inputs
 from webapp.services import time_zones
 from webapp.services.plans import plan_for
+from webapp.services.precautions import screened
 from webapp.store.models import Completion, CompletionExercise, User
 from webapp.store.reminders import ReminderStore
 from webapp.store.training import TrainingStore
@@ -339,6 +340,8 @@ def record_session(
         plan = plan_for(store, catalog, user, today)
         planned = planned_routine(plan, entry.routine.slug, plan_day, today)
         entry = replace(entry, routine=planned or entry.routine)
+    # Logged as the player ran it: without the moves the user's precautions leave out.
+    entry = replace(entry, routine=screened(entry.routine, catalog, user).routine)
     if user.time_zone_auto and entry.time_zone != user.time_zone:
         time_zones.set_time_zone(store, reminders, user, entry.time_zone, now)
     completion, created = log_session(store, user, entry)

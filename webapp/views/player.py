@@ -8,10 +8,11 @@ from flask import Blueprint, Response, abort, jsonify, redirect, url_for
 from htmx_flask import request
 
 from routines.catalog.model import Routine
+from routines.precautions import Change, Screened
 from webapp import clock
 from webapp.extensions import catalog, reminder_store, store
 from webapp.presenters.finish import finish_preview, timeline
-from webapp.services import progress, sessions
+from webapp.services import precautions, progress, sessions
 from webapp.services.progress import Standing
 from webapp.store.models import Completion, new_public_id
 from webapp.views import render
@@ -27,6 +28,8 @@ def _player_page(
     status: int = 200,
     plan_day: str = "",
 ) -> Response:
+    screened = precautions.screened(routine, catalog(), current_user())
+    routine = screened.routine
     session = sessions.session_for(routine)
     return render(
         "pages/player.html",
@@ -39,7 +42,19 @@ def _player_page(
         op_id=form.values.get("op_id") or new_public_id(),
         plan_day=plan_day,
         finish=finish_preview(standing, routine.slug),
+        changes=_changes(screened, routine.slug),
     )
+
+
+def _changes(screened: Screened, slug: str) -> tuple[Change, ...]:
+    """What the precautions changed in the library's routine: a plan day's routine comes
+    already screened by the plan, so its changes are those of the routine it came from."""
+    if screened.changes:
+        return screened.changes
+    original = catalog().routine(slug)
+    if original is None:
+        return ()
+    return precautions.screened(original, catalog(), current_user()).changes
 
 
 def _standing() -> Standing:

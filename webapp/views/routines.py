@@ -11,7 +11,9 @@ from htmx_flask import request
 from routines.catalog.model import Equipment, Goal
 from routines.finder import RoutineQuery, Where, find_routines
 from webapp.extensions import catalog
+from webapp.services import precautions
 from webapp.views import render
+from webapp.web.guests import current_user
 
 bp = Blueprint("routines", __name__)
 
@@ -56,14 +58,16 @@ def library() -> Response:
         goals=list(Goal),
         kits=[e for e in Equipment if e is not Equipment.NONE],
         places=list(Where),
+        advice=precautions.advice(found, catalog(), current_user()),
     )
 
 
 @bp.get("/routines/<slug>")
 def detail(slug: str) -> Response:
     """One routine: what it is for, its exercises and dosage, its length and safety notes."""
-    routine = catalog().routine(slug) or abort(404)
-    return render("pages/routine.html", routine=routine)
+    found = catalog().routine(slug) or abort(404)
+    screened = precautions.screened(found, catalog(), current_user())
+    return render("pages/routine.html", routine=screened.routine, changes=screened.changes)
 
 
 @bp.get("/exercises/<slug>")

@@ -9,7 +9,7 @@ from webapp import clock
 from webapp.extensions import catalog, store
 from webapp.presenters import phone_view
 from webapp.presenters.today_card import today_card
-from webapp.services import progress, sessions
+from webapp.services import precautions, progress, sessions
 from webapp.views import render
 from webapp.web.guests import current_user
 
@@ -24,6 +24,7 @@ def today() -> Response:
     standing = progress.standing(store(), catalog(), user, today)
     return render(
         "pages/today.html",
+        advice=precautions.advice(catalog().routines.values(), catalog(), user),
         view=sessions.today_view(store(), catalog(), user, now),
         planned=today_card(today_in_plan(standing.plan, today)),
         today=today,
