@@ -26,6 +26,8 @@ PAGES = {
     "not found": "/routines/no-such-routine",
     "onboarding": "/start",
     "settings before a plan": "/settings",
+    "precautions": "/settings/precautions",
+    "onboarding's precautions step": "/start/precautions",
 }
 #: Pages of a guest who has made a plan (with the default answers); {session_day} is the
 #: first day on the plan with a session, so its page has the skip and move forms.
