@@ -33,7 +33,7 @@ def test_after_a_full_session_each_exercise_has_a_chart_with_a_table(visitor: Vi
         [
             "leg-swings-front-back", "leg-swings-side-to-side", "hip-circles",
             "standing-hip-flexor-stretch", "walking-knee-hug", "standing-glute-squeeze",
-            "single-leg-pivot", "rotary-lunge",
+            "single-leg-pivot", "rotary-lunge", "ankle-rocks", "lateral-lunge",
         ]
     )  # fmt: skip
     assert '<svg viewBox="0 0' in page
@@ -87,7 +87,8 @@ def test_a_sessions_page_shows_its_day_exercises_and_dosage(visitor: Visitor) ->
     assert ("Standing hip-flexor stretch", "1 × 20 s hold each side") in exercises
     assert ("Standing glute squeeze", "3 × 10 s hold") in exercises
     assert ("Walking knee hug", "1 × 10 reps") in exercises
-    assert len(exercises) == 8
+    assert ("Ankle rocks", "1 × 10 reps each side") in exercises
+    assert len(exercises) == 10
     assert 'name="effort" value="5" checked' in page and 'name="pain" value="0" checked' in page
 
 

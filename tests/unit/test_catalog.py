@@ -61,7 +61,8 @@ def test_a_seed_dose_reads_as_low_and_high_ranges(tmp_path: Path) -> None:
 
 ROUTINE_RULES = [
     # slug, shortest, longest minutes, positions allowed, kit allowed
-    ("pre-run-warm-up", 6, 8, {Position.STANDING}, set()),
+    ("pre-run-warm-up", 8, 10, {Position.STANDING}, set()),
+    ("post-run-cool-down", 5, 8, {Position.STANDING}, set()),
     ("desk-reset", 3, 5, {Position.STANDING, Position.SEATED}, set()),
     ("desk-reset-chair", 3, 5, {Position.STANDING, Position.SEATED}, {Equipment.CHAIR}),
     ("micro-break", 2, 2.5, {Position.STANDING, Position.SEATED}, {Equipment.CHAIR}),
@@ -69,7 +70,8 @@ ROUTINE_RULES = [
     ("standing-desk-break", 3, 5, {Position.STANDING}, set()),
     ("hip-er-strength", 10, 30, set(Position), set(Equipment)),
     ("hip-mobility-flow", 8, 20, set(Position), set(Equipment)),
-    ("lifting-primer", 5, 15, set(Position), set(Equipment)),
+    ("runner-strength", 10, 20, {Position.STANDING, Position.LYING}, {Equipment.CHAIR}),
+    ("lifting-primer", 5, 17, set(Position), set(Equipment)),
     ("release-and-stretch", 5, 12, set(Position), set(Equipment)),
 ]
 
