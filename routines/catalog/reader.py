@@ -136,6 +136,7 @@ class EntryReader:
         if not isinstance(raw_dosage, dict):
             raise self.fail("dosage", "missing; write dosage = { kind = ..., sets = ..., ... }")
         safety = self.raw.get("safety")
+        default_dosage = self.dosage("dosage", raw_dosage, None)
         return Exercise(
             slug=self.text("slug"),
             name=self.text("name"),
@@ -144,7 +145,7 @@ class EntryReader:
             position=self.choice("position", Position),
             equipment=self.choice("equipment", Equipment),
             per_side=self.flag("per_side", False),
-            default_dosage=self.dosage("dosage", raw_dosage, None),
+            default_dosage=default_dosage,
             setup=self.texts("setup", 2, 4),
             cues=self.texts("cues", 2, 4),
             mistakes=self.texts("mistakes", 1),
@@ -154,7 +155,7 @@ class EntryReader:
             seeds=self.seeds(),
             tags=self.tags(),
             safety=self.text("safety") if safety is not None else None,
-            seed_dose=self.seed_dose(raw_dosage.get("kind")),
+            seed_dose=self.seed_dose(default_dosage),
         )
 
     def seeds(self) -> tuple[str, ...]:
@@ -166,14 +167,16 @@ class EntryReader:
                 raise self.fail("seeds", problem)
         return seeds
 
-    def seed_dose(self, kind: Any) -> SeedDose | None:
+    def seed_dose(self, dosage: Dosage) -> SeedDose | None:
         """The seed's dose ranges: sets, and the reps or the hold the exercise is dosed in."""
         raw = self.raw.get("seed_dose")
         if raw is None:
             return None
-        amount = AMOUNT_FIELD.get(kind) if kind in set(DosageKind) else None
-        if not isinstance(raw, dict) or amount not in ("reps", "hold_seconds"):
+        if not isinstance(raw, dict):
             raise self.fail("seed_dose", "write seed_dose = { sets = [3, 3], reps = [15, 30] }")
+        if dosage.kind is DosageKind.TIMED:
+            raise self.fail("seed_dose", "only a reps or hold exercise takes a seed dose")
+        amount = AMOUNT_FIELD[dosage.kind]
         self.check_fields({"sets", amount}, raw)
         spans = {name: self.span(f"seed_dose.{name}", raw.get(name)) for name in ("sets", amount)}
         return SeedDose(**spans)

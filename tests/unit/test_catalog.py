@@ -216,6 +216,15 @@ BROKEN = [
         "exercise 'hip-circles', field 'seed_dose.sets': must be [low, high]",
     ),
     (
+        "a seed dose for a timed exercise",
+        GOOD_EXERCISE.replace(
+            'dosage = { kind = "hold", sets = 2, hold_seconds = 20 }',
+            'dosage = { kind = "timed", sets = 1, work_seconds = 40 }',
+        )
+        + "seed_dose = { sets = [1, 2], work_seconds = [30, 60] }\n",
+        "exercise 'hip-circles', field 'seed_dose': only a reps or hold exercise takes a seed dose",
+    ),
+    (
         "a seed dose in reps for a held exercise",
         GOOD_EXERCISE + "seed_dose = { sets = [3, 3], reps = [15, 30] }\n",
         "exercise 'hip-circles', field 'reps': unknown field",
