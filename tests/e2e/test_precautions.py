@@ -53,6 +53,7 @@ def test_a_back_approach_hip_replacement_takes_the_figure_four_out_and_says_why(
     start = page.locator("#player-start")
     expect(start).to_be_visible()
     expect(start.locator("#left-out")).to_contain_text(WHY)
+    shoot(page, "player-start")
     page.get_by_role("button", name="Start").tap()
     expect(page.locator("#step-title")).not_to_have_text("Lying figure-four stretch")
     expect(page.locator("#player-stage")).not_to_contain_text("figure-four")
