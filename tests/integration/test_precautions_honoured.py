@@ -113,3 +113,22 @@ def test_every_routine_shows_its_own_safety_note_on_its_page_and_the_players_sta
         player = text(visitor.get(f"/play/{slug}"))
         start = player[player.index('id="player-start"') : player.index('id="player-stage"')]
         assert routine.safety in start, slug
+
+
+def test_the_player_of_a_planned_day_plays_it_without_the_moves_the_answers_forbid(
+    visitor: Visitor, store: TrainingStore, app: Flask
+) -> None:
+    assert (
+        visitor.client.post("/start", data={"csrf_token": visitor.csrf_token()}).status_code == 303
+    )
+    answer(visitor, "hip-replacement-back")
+    catalog: Catalog = app.extensions["hipday"].catalog
+    user = store.user(user_id_of(visitor))
+    assert user is not None
+    plan = plans.plan_for(store, catalog, user, TEST_TODAY)
+    planned = plan.day(TEST_TODAY) if plan else None
+    assert planned is not None and planned.routine is not None, "Wednesday is a session day"
+    page = text(visitor.get(f"/play/{planned.routine.slug}?day={TEST_TODAY.isoformat()}"))
+    ruled_out = forbidden({Precaution.HIP_REPLACEMENT_BACK})
+    played = timeline_exercises(page)
+    assert played and not any(catalog.exercises[slug].tags & ruled_out for slug in played)
