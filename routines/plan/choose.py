@@ -33,7 +33,9 @@ from routines.plan.variants import shift_variant, swap
 from routines.precautions import Screened, forbidden, gentle_only_note, screen
 from routines.session import estimated_minutes
 
-HOLD_CAPS = {Category.MOBILITY_STRETCH: 60, Category.CORE: 45, Category.STRENGTH: 45}
+#: How far holds grow where no seed gives a range: a stretch stops at the seeds' usual 30 s hold
+#: (the hip-flexor stretch's 30 s, 2–3 times), core and strength holds at 45 s.
+HOLD_CAPS = {Category.MOBILITY_STRETCH: 30, Category.CORE: 45, Category.STRENGTH: 45}
 REPS_CAPS = {Category.ACTIVATION: 30, Category.DYNAMIC_WARM_UP: 15}
 DEFAULT_HOLD_CAP, DEFAULT_REPS_CAP = 20, 20
 

@@ -9,7 +9,7 @@ from itertools import product
 import pytest
 from hypothesis import given
 
-from routines.catalog.model import Equipment, Goal, Prescription, SeedDose
+from routines.catalog.model import Category, Equipment, Goal, Prescription, SeedDose
 from routines.dosage import Dosage, DosageKind
 from routines.plan.choose import progression_caps, within_seed
 from routines.plan.history import History
@@ -17,6 +17,21 @@ from routines.plan.model import DayKind, Experience, Plan, Program
 from tests.unit.plan_helpers import CATALOG, FAST, START, build, plan_of, situations
 
 HALF_KNEELING = CATALOG.exercises["half-kneeling-hip-flexor-stretch"]
+
+
+#: The longest hold the library itself gives each exercise, in its default or any routine.
+LIBRARY_HOLDS = {
+    slug: max(
+        [exercise.default_dosage.hold_seconds or 0]
+        + [
+            item.dosage.hold_seconds or 0
+            for routine in CATALOG.routines.values()
+            for item in routine.prescriptions
+            if item.exercise.slug == slug
+        ]
+    )
+    for slug, exercise in CATALOG.exercises.items()
+}
 
 
 def seeded_doses(plan: Plan) -> list[tuple[bool, Prescription]]:
@@ -87,6 +102,29 @@ def test_the_hip_flexor_stretch_grows_by_sets_and_never_past_its_30_second_hold(
             if item.exercise == HALF_KNEELING
         }
     assert doses == {(2, 30), (3, 30)}
+
+
+@pytest.mark.parametrize("goal", list(Goal), ids=str)
+def test_no_stretch_in_a_plan_grows_past_30_seconds_unless_its_seed_allows_longer(
+    goal: Goal,
+) -> None:
+    # A stretch a library routine itself holds longer (the cool-down's 40 s) keeps that hold.
+    plan = build(Program(START, goal=goal, experience=Experience.NEW), weeks=30)
+    holds = {
+        (
+            item.exercise.slug,
+            item.dosage.hold_seconds - max(30, LIBRARY_HOLDS[item.exercise.slug]),
+        )
+        for week in plan.weeks
+        for day in week.days
+        if day.routine is not None
+        for item in day.routine.prescriptions
+        if item.exercise.category is Category.MOBILITY_STRETCH
+        and item.exercise.seed_dose is None
+        and item.dosage.hold_seconds is not None
+    }
+    assert holds
+    assert {slug: past for slug, past in holds if past > 0} == {}
 
 
 def test_a_seed_caps_growth_at_its_top_instead_of_the_category_cap() -> None:
