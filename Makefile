@@ -21,7 +21,9 @@ run: setup
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
 
+# The browser-side maths (tests/js/, node's own test runner) first, then every Python test.
 test: setup $(CHROMIUM)
+	node --test tests/js/
 	$(BIN)/pytest
 
 # The same suite on PostgreSQL: .ci/postgres starts a local server when none answers and prints
