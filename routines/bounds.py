@@ -120,3 +120,6 @@ MOST_PLAN_EVENTS = 2_000
 #: Exercises one session may list in an import: the library's longest routine has 8, and every
 #: page of Progress and every export reads each of them.
 MOST_EXERCISES_A_SESSION = 12
+#: Hip checks an account keeps: the plan asks for one every few weeks, so this is years of them
+#: even done daily. The POST, the phone's queue and an import refuse more.
+MOST_HIP_CHECKS = 500

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import count
 
+from tests.services.fake_hip_checks import FakeHipChecks
 from webapp.store.accounts import Adopted
 from webapp.store.models import (
     Completion,
@@ -27,8 +28,8 @@ from webapp.store.training import SessionFacts
 
 
 @dataclass
-class FakeTrainingStore:
-    """Users, sessions, programs and plan changes, kept in lists."""
+class FakeTrainingStore(FakeHipChecks):
+    """Users, sessions, programs, plan changes and hip checks, kept in lists."""
 
     users: dict[int, User] = field(default_factory=dict)
     completions_kept: list[Completion] = field(default_factory=list)

@@ -7,6 +7,7 @@ import inspect
 
 import pytest
 
+from tests.services.fake_hip_checks import FakeHipChecks
 from tests.services.fake_reminders import FakeReminderStore
 from tests.services.fakes import FakeAccountStore, FakeGuestStore, FakeTrainingStore
 from webapp.store.accounts import AccountStore
@@ -35,6 +36,7 @@ def parameters(method: object) -> list[tuple[str, object, object]]:
     ("fake", "real"),
     [
         (FakeTrainingStore, TrainingStore),
+        (FakeHipChecks, TrainingStore),
         (FakeAccountStore, AccountStore),
         (FakeGuestStore, GuestStore),
         (FakeReminderStore, ReminderStore),

@@ -18,6 +18,7 @@ from webapp.store.db import Queries
 from webapp.store.models import (
     Completion,
     CompletionExercise,
+    HipCheckRecord,
     Passkey,
     PlanEvent,
     ProgramVersion,
@@ -308,6 +309,7 @@ class DataRows(Queries):
             )
             tables = (
                 Completion,
+                HipCheckRecord,
                 ProgramVersion,
                 PlanEvent,
                 Reminder,

@@ -11,6 +11,7 @@ from sqlmodel import and_, col, delete, or_, select, update
 from webapp.store.db import Queries
 from webapp.store.models import (
     Completion,
+    HipCheckRecord,
     PlanEvent,
     ProgramVersion,
     PushSubscription,
@@ -19,7 +20,7 @@ from webapp.store.models import (
 )
 
 #: What makes a guest worth keeping: a row in any of these tables.
-KEPT = (Completion, ProgramVersion, PlanEvent, Reminder, PushSubscription)
+KEPT = (Completion, HipCheckRecord, ProgramVersion, PlanEvent, Reminder, PushSubscription)
 #: Guests deleted per transaction when pruning.
 BATCH = 500
 

@@ -213,3 +213,38 @@ class ReminderPush(SQLModel, table=True):
     subscription_id: int = Field(foreign_key="push_subscription.id", index=True, ondelete="CASCADE")
     outcome: str = Field(max_length=8)  # sent | gone | failed
     at: datetime
+
+
+class HipCheckRecord(SQLModel, table=True):
+    """One hip check's results (`routines.hip_check.HipCheck`); None where a part was skipped.
+
+    `client_id` is the phone's id for the check, so a check sent again (offline, then online)
+    is stored once.
+    """
+
+    __tablename__ = "hip_check"
+    __table_args__ = (UniqueConstraint("user_id", "client_id", name="uq_hip_check_user_client"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    client_id: str = Field(max_length=64)
+    taken_on: date
+    created_at: datetime = Field(default_factory=utc_now)
+    right_outward: int | None = None
+    right_inward: int | None = None
+    left_outward: int | None = None
+    left_inward: int | None = None
+    right_outward_estimated: bool = False
+    right_inward_estimated: bool = False
+    left_outward_estimated: bool = False
+    left_inward_estimated: bool = False
+    right_outward_pain_free: bool | None = None
+    right_inward_pain_free: bool | None = None
+    left_outward_pain_free: bool | None = None
+    left_inward_pain_free: bool | None = None
+    balance_right: int | None = None
+    balance_left: int | None = None
+    plank_right: int | None = None
+    plank_left: int | None = None
+    plank_on_knees: bool = False
+    pelvis_level: bool | None = None

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from webapp.store.data_rows import DataRows
+from webapp.store.hip_check_rows import HipCheckRows
 from webapp.store.models import Completion, CompletionExercise, User
 from webapp.store.plan_rows import PlanRows
 
@@ -38,8 +39,9 @@ def _moment(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-class TrainingStore(PlanRows, DataRows):
-    """Users and sessions; with `PlanRows` and `DataRows`, their plans and whole data."""
+class TrainingStore(PlanRows, DataRows, HipCheckRows):
+    """Users and sessions; with `PlanRows`, `DataRows` and `HipCheckRows`, their plans, whole
+    data and hip checks."""
 
     def create_guest(self) -> User:
         with self._session() as session:
