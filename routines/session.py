@@ -47,6 +47,7 @@ class Step:
     auto_advance: bool = True
     #: What the voice says as the step begins ("" for nothing): see `_get_ready`, `_rest`.
     say: str = ""
+    extra: bool = False  # the lagging side's one more set, from the hip check
 
     @property
     def says_halfway(self) -> bool:
@@ -79,6 +80,7 @@ class Step:
             "say": self.say,
             "sayHalfway": self.says_halfway,
             "sayCount": self.says_countdown,
+            "extra": self.extra,
         }
 
 
@@ -127,7 +129,8 @@ def _voiced(steps: list[Step]) -> tuple[Step, ...]:
     voiced: list[Step] = []
     for step in steps:
         before = voiced[-1] if voiced else None
-        if step.kind is StepKind.WORK and (before is None or before.kind is StepKind.WORK):
+        after_work = before is None or before.kind is StepKind.WORK
+        if step.kind is StepKind.WORK and after_work and not step.extra:
             same = before is not None and before.exercise == step.exercise
             words = step.label if same else f"{step.title} · {step.label}"
             step = replace(step, say=spoken(words))
@@ -149,19 +152,35 @@ def session_minutes(seconds: float, steps_done: int) -> int:
 def _get_ready(prescription: Prescription, seconds: int) -> Step:
     exercise, dosage = prescription.exercise, prescription.dosage
     first = f" · {Side.RIGHT.value} side first" if exercise.per_side else ""
+    extra = extra_side(prescription)
+    more = f" · one more set on the {extra.value}" if extra else ""
+    said_more = f" · one more set on your {extra.value} side" if extra else ""
     return Step(
         StepKind.GET_READY,
         seconds,
         "Get ready",
-        f"Next: {exercise.name} · {dosage.describe()}{first}",
+        f"Next: {exercise.name} · {dosage.describe()}{first}{more}",
         exercise.slug,
         1,
         dosage.sets,
-        say=spoken(f"{exercise.name} · {spoken_dosage(prescription)}{first}"),
+        say=spoken(f"{exercise.name} · {spoken_dosage(prescription)}{first}{said_more}"),
     )
 
 
-def _rest(seconds: int, coming: str, prescription: Prescription, set_number: int) -> Step:
+def extra_side(prescription: Prescription) -> Side | None:
+    """The side that gets one more set: only a per-side exercise has one."""
+    return prescription.extra_set_side if prescription.exercise.per_side else None
+
+
+def sets_on(prescription: Prescription, side: Side | None) -> int:
+    """How many sets `side` does (None: an exercise done once for both sides)."""
+    extra = side is not None and side is extra_side(prescription)
+    return prescription.dosage.sets + (1 if extra else 0)
+
+
+def _rest(
+    seconds: int, coming: str, prescription: Prescription, set_number: int, sets: int = 0
+) -> Step:
     """A rest before `coming` (the next exercise's name, or its next set)."""
     return Step(
         StepKind.REST,
@@ -170,7 +189,7 @@ def _rest(seconds: int, coming: str, prescription: Prescription, set_number: int
         f"Next: {coming}",
         prescription.exercise.slug,
         set_number,
-        prescription.dosage.sets,
+        sets or prescription.dosage.sets,
         say=spoken(f"Rest {seconds} seconds. Next: {coming}"),
     )
 
@@ -219,15 +238,38 @@ def _exercise_steps(prescription: Prescription, switch_seconds: int) -> Iterator
                 f" · {Side.RIGHT.value} side" if exercise.per_side else ""
             )
             yield _rest(dosage.rest_seconds, coming, prescription, set_number + 1)
+    extra = extra_side(prescription)
+    if extra is not None:
+        yield from _extra_set(prescription, extra)
+
+
+def _extra_set(prescription: Prescription, side: Side) -> Iterator[Step]:
+    """The lagging side's one more set, after the usual ones (a rest first, as between sets).
+
+    No switch-sides step, as between usual sets: the rest or the voice names the side.
+    """
+    dosage, number = prescription.dosage, prescription.dosage.sets + 1
+    if dosage.rest_seconds > 0:
+        coming = f"{_set_word(dosage.kind)} {number} of {number} · {side.value} side{FROM_CHECK}"
+        yield _rest(dosage.rest_seconds, coming, prescription, number, number)
+    said = f"One more set on your {side.value} side, from your hip check"
+    yield replace(_work(prescription, number, side), extra=True, say=said)
+
+
+#: What marks the extra set on the screen.
+FROM_CHECK = " · from your hip check"
 
 
 def _work(prescription: Prescription, set_number: int, side: Side | None) -> Step:
     exercise, dosage = prescription.exercise, prescription.dosage
-    label = f"{_set_word(dosage.kind).capitalize()} {set_number} of {dosage.sets}"
+    sets = sets_on(prescription, side)
+    label = f"{_set_word(dosage.kind).capitalize()} {set_number} of {sets}"
     if dosage.kind is DosageKind.REPS:
         label += f" · {dosage.reps} reps"
     if side:
         label += f" · {side.value} side"
+    if set_number > dosage.sets:
+        label += FROM_CHECK
     return Step(
         StepKind.WORK,
         dosage.work_step_seconds,
@@ -235,7 +277,7 @@ def _work(prescription: Prescription, set_number: int, side: Side | None) -> Ste
         label,
         exercise.slug,
         set_number,
-        dosage.sets,
+        sets,
         side=side,
         dosage_kind=dosage.kind,
         reps=dosage.reps,

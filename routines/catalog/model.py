@@ -11,6 +11,7 @@ from types import MappingProxyType
 
 from routines.dosage import Dosage, DosageKind
 from routines.figures import Figure
+from routines.figures.body import Side
 
 
 class Category(StrEnum):
@@ -138,6 +139,8 @@ class Prescription:
 
     exercise: Exercise
     dosage: Dosage
+    #: The side a hip check found lagging: a per-side exercise gets one more set on it.
+    extra_set_side: Side | None = None
 
 
 @dataclass(frozen=True)

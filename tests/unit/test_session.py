@@ -171,7 +171,9 @@ def routines(draw: st.DrawFn) -> Routine:
     for index in range(count):
         dosage = draw(dosages)
         per_side = draw(st.booleans())
-        items.append(Prescription(exercise(f"e{index}", per_side=per_side, dosage=dosage), dosage))
+        extra = draw(st.none() | st.sampled_from(Side))  # a hip check's lagging side, or none
+        move = exercise(f"e{index}", per_side=per_side, dosage=dosage)
+        items.append(Prescription(move, dosage, extra_set_side=extra))
     return routine(*items, rest_between=draw(st.integers(0, 45)))
 
 
@@ -185,14 +187,21 @@ def test_total_duration_is_the_sum_of_the_steps(r: Routine, ready: int, switch: 
 
 
 @given(routines(), transitions, transitions)
-def test_every_per_side_work_step_has_its_mirror(r: Routine, ready: int, switch: int) -> None:
+def test_every_per_side_work_step_has_its_mirror_but_a_lagging_sides_extra_set(
+    r: Routine, ready: int, switch: int
+) -> None:
     steps = compile_session(r, get_ready_seconds=ready, switch_seconds=switch).steps
-    sided = [
-        (s.exercise, s.set_number, s.side) for s in steps if s.kind is StepKind.WORK and s.side
-    ]
-    rights = sorted((e, n) for e, n, side in sided if side is Side.RIGHT)
-    lefts = sorted((e, n) for e, n, side in sided if side is Side.LEFT)
-    assert rights == lefts
+    sided = [s for s in steps if s.kind is StepKind.WORK and s.side]
+    for item in r.prescriptions:
+        for side in Side:
+            mine = [s for s in sided if s.exercise == item.exercise.slug and s.side is side]
+            extra = item.exercise.per_side and item.extra_set_side is side
+            sets = item.dosage.sets + extra
+            assert [s.set_number for s in mine] == list(range(1, sets + 1 if mine else 1))
+            assert [s.extra for s in mine] == [
+                n > item.dosage.sets for n in range(1, len(mine) + 1)
+            ]
+            assert all(s.sets == sets for s in mine)
 
 
 @given(routines(), transitions, transitions)
@@ -202,9 +211,12 @@ def test_no_rest_after_the_last_step(r: Routine, ready: int, switch: int) -> Non
 
 
 @given(routines())
-def test_every_set_of_every_exercise_is_worked(r: Routine) -> None:
+def test_every_set_of_every_exercise_is_worked_and_a_lagging_side_once_more(r: Routine) -> None:
     steps = compile_session(r).steps
-    expected = sum(p.dosage.sets * (2 if p.exercise.per_side else 1) for p in r.prescriptions)
+    expected = sum(
+        p.dosage.sets * 2 + (p.extra_set_side is not None) if p.exercise.per_side else p.dosage.sets
+        for p in r.prescriptions
+    )
     assert sum(1 for s in steps if s.kind is StepKind.WORK) == expected
 
 
@@ -215,7 +227,8 @@ def test_every_step_but_a_work_step_after_a_pause_says_something_readable(
     steps = compile_session(r, get_ready_seconds=ready, switch_seconds=switch).steps
     for before, step in zip((None, *steps), steps, strict=False):
         assert "·" not in step.say and "(" not in step.say
-        silent_work = step.kind is StepKind.WORK and before and before.kind is not StepKind.WORK
+        after_pause = before and before.kind is not StepKind.WORK
+        silent_work = step.kind is StepKind.WORK and after_pause and not step.extra
         assert bool(step.say) != bool(silent_work), (before, step)
 
 
