@@ -31,6 +31,17 @@ MOST_DEGREES = 90
 MOST_BALANCE_SECONDS = 30
 MOST_PLANK_SECONDS = 180
 
+#: Typical adult ranges sitting with the hip and knee bent to 90°, shown as context beside a
+#: person's own figures, never as a verdict: ranges vary widely between healthy people.
+TYPICAL_RANGES: Mapping[Rotation, tuple[int, int]] = MappingProxyType(
+    {Rotation.OUTWARD: (40, 60), Rotation.INWARD: (30, 40)}
+)
+RANGES_SOURCE = (
+    "Commonly quoted adult ranges with the hip and knee bent to 90° (outward 40–60°, inward "
+    '30–40°), as given in Wilson and Furukawa, "Evaluation of the patient with hip pain", '
+    "American Family Physician 2014;89(1):27–34."
+)
+
 #: A side lags when its arc is smaller than the other's by more than either of these.
 LAG_DEGREES = 10
 LAG_SHARE = 0.20
@@ -142,7 +153,8 @@ PART_FEATURES = {
 
 def left_out(precautions: Iterable[Precaution]) -> tuple[tuple[Part, str], ...]:
     """The parts the answers leave out, each with the sentence the check shows."""
-    answers = [p for p in Precaution if p in set(precautions)]
+    chosen = set(precautions)  # once: `precautions` may be an iterator that reads only once
+    answers = [p for p in Precaution if p in chosen]
     parts = []
     for part, feature in PART_FEATURES.items():
         told = [RULES[p].told_us for p in answers if feature in RULES[p].forbids]
