@@ -21,9 +21,10 @@ run: setup
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'webapp:create_app()'
 
-# The browser-side maths (tests/js/, node's own test runner) first, then every Python test.
+# The browser-side maths (tests/js/, node's own test runner) first, then every Python test. The
+# files are named, since Node 20 reads a directory argument as a folder and Node 21+ as a file.
 test: setup $(CHROMIUM)
-	node --test tests/js/
+	node --test tests/js/*.test.mjs
 	$(BIN)/pytest
 
 # The same suite on PostgreSQL: .ci/postgres starts a local server when none answers and prints
