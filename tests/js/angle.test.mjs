@@ -20,11 +20,16 @@ const RAD = Math.PI / 180;
 // anticlockwise seen from the screen's side) and leaning `leanDeg` back out of the vertical.
 function phoneAt(deg, leanDeg = 0) {
   const inPlane = G * Math.cos(leanDeg * RAD);
-  return { x: inPlane * Math.sin(deg * RAD), y: inPlane * Math.cos(deg * RAD), z: G * Math.sin(leanDeg * RAD) };
+  return {
+    x: inPlane * Math.sin(deg * RAD),
+    y: inPlane * Math.cos(deg * RAD),
+    z: G * Math.sin(leanDeg * RAD),
+  };
 }
 
 function near(actual, expected, within = 1) {
-  assert.ok(Math.abs(actual - expected) <= within, `${actual} is not within ${within} of ${expected}`);
+  const message = `${actual} is not within ${within} of ${expected}`;
+  assert.ok(Math.abs(actual - expected) <= within, message);
 }
 
 function readings(degs, stepMs = 100) {
@@ -81,7 +86,7 @@ describe("which way the hip turned", () => {
     assert.equal(rotationFor("right", -35), "inward");
   });
 
-  test("the left leg is the mirror: a positive tilt is the foot swinging out, inward rotation", () => {
+  test("on the left leg, the mirror, a positive tilt is the foot swinging out: inward", () => {
     assert.equal(rotationFor("left", 35), "inward");
     assert.equal(rotationFor("left", -35), "outward");
   });
@@ -122,7 +127,10 @@ describe("the moving median", () => {
 
 describe("holding still", () => {
   test("readings within the tolerance for 2 s are still", () => {
-    const held = readings([35, 35.4, 34.8, 35.2, 35, 35.1, 34.9, 35, 35.3, 35, 35, 35.2, 34.9, 35, 35.1, 35, 35, 35.2, 35, 34.9, 35]);
+    const held = readings([
+      35, 35.4, 34.8, 35.2, 35, 35.1, 34.9, 35, 35.3, 35, 35, 35.2, 34.9, 35, 35.1, 35, 35, 35.2,
+      35, 34.9, 35,
+    ]);
     assert.equal(isStill(held, 1, 2000), true);
   });
 

@@ -22,10 +22,10 @@ const MOST_LEAN_DEG = 25;
 const MOST_ZERO_TILT_DEG = 20;
 
 function isReading(g) {
-  return g != null && [g.x, g.y, g.z].every((v) => typeof v === "number" && Number.isFinite(v));
+  return g != null && [g.x, g.y, g.z].every((v) => Number.isFinite(v));
 }
 
-/** The phone's tilt in the plane of its screen, in degrees (−180, 180]; null without a reading. */
+/** The phone's tilt in its screen plane, in degrees (−180, 180]; null without a reading. */
 export function tiltDegrees(g) {
   if (!isReading(g) || (g.x === 0 && g.y === 0)) return null;
   return wrap(Math.atan2(g.x, g.y) * RADIANS);
@@ -42,10 +42,16 @@ export function zeroProblem(g) {
   if (!isReading(g)) return "This phone gives no motion readings here.";
   if (Math.hypot(g.x, g.y, g.z) < 1) return "The phone is moving too much: hold it still.";
   if (leanDegrees(g) > MOST_LEAN_DEG) {
-    return "The phone is lying back or tipped forward: hold it flat against the front of your shin, screen facing out, with the shin hanging straight down.";
+    return (
+      "The phone is lying back or tipped forward: hold it flat against the front of your shin, " +
+      "screen facing out, with the shin hanging straight down."
+    );
   }
   if (Math.abs(tiltDegrees(g)) > MOST_ZERO_TILT_DEG) {
-    return "The phone is turned sideways or upside down: hold it upright on your shin, its top towards the knee, with the shin hanging straight down.";
+    return (
+      "The phone is turned sideways or upside down: hold it upright on your shin, its top " +
+      "towards the knee, with the shin hanging straight down."
+    );
   }
   return null;
 }
