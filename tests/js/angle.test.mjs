@@ -43,6 +43,10 @@ describe("the tilt worked out from gravity", () => {
     });
   }
 
+  test("every whole-degree turn round the circle reads back within a degree", () => {
+    for (let deg = -179; deg <= 180; deg += 1) near(tiltDegrees(phoneAt(deg)), deg);
+  });
+
   test("a phone leaning a little out of the vertical still reads its turn within a degree", () => {
     near(tiltDegrees(phoneAt(35, 15)), 35);
     near(tiltDegrees(phoneAt(-35, -15)), -35);
