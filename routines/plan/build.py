@@ -8,6 +8,7 @@ from datetime import date
 
 from routines.catalog.model import Catalog, Goal
 from routines.plan.adapt import apply_history, paused, still_away
+from routines.plan.checks import with_hip_check
 from routines.plan.choose import fill_week
 from routines.plan.history import History
 from routines.plan.model import (
@@ -21,7 +22,13 @@ from routines.plan.model import (
     Week,
     ends_with_strength,
 )
-from routines.plan.state import Builder, Loading, week_index
+from routines.plan.state import (
+    FOUNDATION_WEEKS,
+    STRENGTHENING_WEEKS,
+    Builder,
+    Loading,
+    week_index,
+)
 from routines.precautions import gentle_only, gentle_only_note
 
 #: Strength days a week in the strengthening phase; the foundation phase has one fewer.
@@ -56,6 +63,8 @@ def _build_week(builder: Builder, index: int, start: date) -> tuple[Week, Loadin
     days = apply_history(builder, index, kinds)
     builder.eased = set()
     planned = tuple(fill_week(builder, days, kinds, shape, deload))
+    if _ends_phase(builder.program, phase, phase_week):
+        planned = with_hip_check(planned)
     if paused(planned):
         deload, note = False, None
     elif builder.welcome_back and not still_away(builder, start):
@@ -65,6 +74,12 @@ def _build_week(builder: Builder, index: int, start: date) -> tuple[Week, Loadin
         note = f"{gentle} {note}" if note else gentle
     week = Week(index + 1, phase, phase_week, cycle, deload, planned, note)
     return week, replace(shape, strength_days=strength_days, eased=frozenset(builder.eased))
+
+
+def _ends_phase(program: Program, phase: Phase, phase_week: int) -> bool:
+    """Whether `phase_week` is the last week of `phase`, when the plan asks for a hip check."""
+    weeks = FOUNDATION_WEEKS if phase is Phase.FOUNDATION else STRENGTHENING_WEEKS
+    return phase_week == weeks[program.experience]
 
 
 def _after_week(builder: Builder, week: Week, shape: Loading) -> None:

@@ -20,6 +20,7 @@ from routines.catalog.model import (
 )
 from routines.dosage import HOLD_STEP_SECONDS, Dosage, DosageKind, deloaded, progressed
 from routines.plan.adapt import consume_trigger, easing_note, scheduled_on
+from routines.plan.checks import with_extra_sets
 from routines.plan.model import (
     DAY_KIND_OF_ROUTINE,
     DayKind,
@@ -73,6 +74,10 @@ def _fill(builder: Builder, day: PlannedDay, turn: int, shape: Loading, deload: 
     dosing = Dosing(_step(shape, builder.longest_walk), shape.level, strength_deload, carried,
                      trigger is not None)  # fmt: skip
     dosed, minutes = _dosed(builder, routine, dosing)
+    lagging = builder.history.lagging_on(day.day)
+    if lagging is not None:
+        dosed = with_extra_sets(dosed, lagging)
+        minutes = estimated_minutes(dosed)
     note = _joined(gentle_only_note(builder.program.precautions), day.note)
     if trigger is not None:
         builder.eased.add(turn)

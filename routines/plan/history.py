@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from routines.figures.body import Side
 from routines.plan.model import DAY, DayKind
 
 PAIN_LIMIT = 6
@@ -32,13 +33,38 @@ class Move:
 
 
 @dataclass(frozen=True)
+class Checked:
+    """A hip check taken, and the side it found lagging (None: level, or not measured)."""
+
+    day: date
+    lagging: Side | None
+
+
+@dataclass(frozen=True)
 class History:
-    """What has happened: sessions done, days skipped, sessions moved, vacations (inclusive)."""
+    """What has happened: sessions done, days skipped, sessions moved, vacations (inclusive),
+    hip checks taken."""
 
     done: tuple[Done, ...] = ()
     skips: frozenset[date] = frozenset()
     moves: tuple[Move, ...] = ()
     vacations: tuple[tuple[date, date], ...] = ()
+    hip_checks: tuple[Checked, ...] = ()
+
+    def lagging_on(self, day: date) -> Side | None:
+        """The side the latest hip check up to `day` found lagging.
+
+        A check's own day counts: its extra set is there for the session after the check.
+        """
+        days, sides = self._checks
+        index = bisect_right(days, day) - 1
+        return sides[index] if index >= 0 else None
+
+    @cached_property
+    def _checks(self) -> tuple[list[date], list[Side | None]]:
+        """The checks in date order (the last of a day wins), as days and lagging sides."""
+        latest = {check.day: check.lagging for check in sorted(self.hip_checks, key=_day)}
+        return list(latest), list(latest.values())
 
     def on_vacation(self, day: date) -> bool:
         """Whether `day` falls inside one of the vacations."""
@@ -114,6 +140,10 @@ def _trigger_reasons(history: History) -> Iterator[tuple[date, str]]:
             yield session.day, "your last two strength sessions felt very hard"
         if session.kind is DayKind.STRENGTH:
             previous = session
+
+
+def _day(check: Checked) -> date:
+    return check.day
 
 
 def _hard(session: Done | None) -> bool:

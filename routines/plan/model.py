@@ -79,6 +79,7 @@ class PlannedDay:
     status: DayStatus = DayStatus.PLANNED
     note: str | None = None
     moved_from: date | None = None
+    hip_check: bool = False  # the plan asks for a hip check on this day
 
     @property
     def has_session(self) -> bool:
@@ -88,7 +89,14 @@ class PlannedDay:
     def with_status(self, status: DayStatus) -> PlannedDay:
         """This day with another status (as `replace` would, several times faster)."""
         return PlannedDay(
-            self.day, self.kind, self.routine, self.minutes, status, self.note, self.moved_from
+            self.day,
+            self.kind,
+            self.routine,
+            self.minutes,
+            status,
+            self.note,
+            self.moved_from,
+            self.hip_check,
         )
 
 
