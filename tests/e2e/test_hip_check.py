@@ -1,0 +1,119 @@
+"""The hip check at phone size, with a simulated phone: synthetic `devicemotion` events turn it
+from 0° to 35° and hold it still, as a phone strapped to a turning shin would.
+
+Time is the fake clock's (`start_clock`), so holds of 1 s and 2 s pass when the test says.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import LiveServer, NewContext, page_problems, start_clock
+
+#: A phone on the shin, read 20 times a second: `__phone.deg` is its tilt in the screen's plane,
+#: `__phone.jitter` swings it by that much either way at every reading (a phone still moving).
+PHONE = """() => {
+  window.__phone = { deg: 0, jitter: 0, n: 0 };
+  setInterval(() => {
+    const phone = window.__phone;
+    phone.n += 1;
+    const deg = phone.deg + (phone.n % 2 ? phone.jitter : -phone.jitter);
+    const r = (deg * Math.PI) / 180;
+    const gravity = { x: 9.81 * Math.sin(r), y: 9.81 * Math.cos(r), z: 0 };
+    window.dispatchEvent(
+      new DeviceMotionEvent("devicemotion", { accelerationIncludingGravity: gravity, interval: 50 }),
+    );
+  }, 50);
+}"""
+REFUSED = "if (self.DeviceMotionEvent) DeviceMotionEvent.requestPermission = async () => 'denied';"
+SHOTS = os.environ.get("HIPDAY_SCREENSHOTS")
+
+
+def shoot(page: Page, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def open_check(page: Page, live_server: LiveServer) -> None:
+    start_clock(page)
+    page.goto(live_server("/hip-check"))
+    page.evaluate(PHONE)
+    page.get_by_role("button", name="Start the check").tap()
+    page.clock.run_for(200)  # the first readings: the phone has sensors
+
+
+def turn_phone(page: Page, degrees: float, *, jitter: float = 0) -> None:
+    page.evaluate("([deg, jitter]) => { __phone.deg = deg; __phone.jitter = jitter; }", [degrees, jitter])
+
+
+def measure(page: Page, degrees: int) -> None:
+    """Zero with the shin hanging still, turn slowly to `degrees`, and hold still there."""
+    turn_phone(page, 0)
+    page.clock.run_for(1500)
+    for step in range(1, 11):
+        turn_phone(page, degrees * step / 10)
+        page.clock.run_for(150)
+    page.clock.run_for(2500)
+
+
+def test_a_phone_turned_to_35_degrees_and_held_still_records_35_degrees(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_check(page, live_server)
+    expect(page.get_by_role("heading", name="Right hip · turning out")).to_be_visible()
+    expect(page.locator("#rotation-try")).to_have_text("Try 1 of 2")
+    measure(page, 35)
+    expect(page.locator("#rotation-try")).to_have_text("Try 2 of 2")
+    measure(page, 30)  # the better of the two tries is kept
+    expect(page.locator("#pain-what")).to_have_text(
+        "Right hip, turning out: 35°. Was it pain-free?"
+    )
+
+
+def test_a_phone_still_moving_is_not_captured_by_a_tap_or_by_waiting(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_check(page, live_server)
+    turn_phone(page, 0)
+    page.clock.run_for(1500)
+    turn_phone(page, 35, jitter=5)
+    page.clock.run_for(6000)
+    page.get_by_role("button", name="Capture").tap()
+    expect(page.locator("#sensor-message")).to_have_text("Hold the phone still, then tap Capture.")
+    expect(page.locator("#rotation-try")).to_have_text("Try 1 of 2")
+    turn_phone(page, 35)
+    page.clock.run_for(2500)
+    expect(page.locator("#rotation-try")).to_have_text("Try 2 of 2")
+
+
+def test_a_phone_lying_flat_is_refused_with_a_sentence_that_says_what_to_change(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_check(page, live_server)
+    page.evaluate("() => { __phone.deg = 0; }")
+    page.evaluate(
+        """() => window.dispatchEvent(new DeviceMotionEvent("devicemotion",
+             { accelerationIncludingGravity: { x: 0, y: 0.5, z: 9.8 }, interval: 50 }))"""
+    )
+    expect(page.locator("#sensor-message")).to_contain_text("hold it flat against the front of your shin")
+
+
+def test_refused_motion_permission_leads_to_the_figure_picker_and_an_estimate(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    context = new_context()
+    context.add_init_script(REFUSED)
+    page = context.new_page()
+    start_clock(page)
+    page.goto(live_server("/hip-check"))
+    page.get_by_role("button", name="Start the check").tap()
+    expect(page.locator("#sensor-message")).to_contain_text("Motion sensors are off for Hipday")
+    expect(page.get_by_role("button", name="Capture")).to_be_hidden()
+    shoot(page, "hip-check-figure-picker")
+    page.get_by_role("button", name="40 degrees").tap()
+    expect(page.locator("#pain-what")).to_have_text(
+        "Right hip, turning out: 40°. Was it pain-free?"
+    )
