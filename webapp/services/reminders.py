@@ -196,6 +196,10 @@ ACTIONS = [
 ]
 
 
+#: The reminder's words on a day the plan asks for a hip check (it ends each phase).
+HIP_CHECK_DUE = " · and your hip check, about 6 minutes"
+
+
 def message(
     catalog: Catalog, links: Links, user: User, reminder: Reminder, today: Today, due: datetime
 ) -> dict[str, Any]:
@@ -221,6 +225,8 @@ def message(
     day, routine = planned.day, planned.day.routine
     title = f"{DAY_TITLES.get(day.kind.value, 'Session day')} · {routine.name} · {day.minutes} min"
     body = planned.week_label + (" · an easier week" if planned.deload else "")
+    if day.hip_check:
+        body += HIP_CHECK_DUE
     return base | {
         "title": title,
         "body": body,
