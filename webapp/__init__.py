@@ -15,6 +15,8 @@ from webapp.views import (
     account,
     data,
     figures,
+    hip_check,
+    hip_checks,
     meta,
     plan,
     player,
@@ -63,4 +65,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(data.bp)
     app.register_blueprint(figures.bp)
     app.register_blueprint(precautions.bp)
+    app.register_blueprint(hip_check.bp)
+    app.register_blueprint(hip_checks.bp)
     return app
