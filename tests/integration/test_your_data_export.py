@@ -85,7 +85,7 @@ def read_csv(body: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def test_the_csv_zip_has_five_files_with_the_right_rows(
+def test_the_csv_zip_has_six_files_with_the_right_rows(
     visitor: Visitor, store: TrainingStore
 ) -> None:
     user_id = build_history(visitor, store)
@@ -94,7 +94,8 @@ def test_the_csv_zip_has_five_files_with_the_right_rows(
     assert "hipday-csv-" in response.headers["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
     assert sorted(archive.namelist()) == [
-        "exercises.csv", "plan_events.csv", "program.csv", "sessions.csv", "settings.csv",
+        "exercises.csv", "hip_checks.csv", "plan_events.csv", "program.csv", "sessions.csv",
+        "settings.csv",
     ]  # fmt: skip
     files = {name: read_csv(archive.read(name)) for name in archive.namelist()}
     counts = rows_of(store, user_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from routines.hip_check import HipCheck
@@ -42,3 +43,6 @@ class FakeHipChecks:
 
     def hip_check_count(self, user_id: int) -> int:
         return sum(1 for _, u, _, _ in self.hip_checks_kept if u == user_id)
+
+    def add_hip_checks(self, user_id: int, checks: Sequence[tuple[str, HipCheck]]) -> int:
+        return sum(self.add_hip_check(user_id, client_id, check)[1] for client_id, check in checks)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from webapp.services import plans
+from webapp.services import hip_check_records, plans
 from webapp.store.models import PlanEvent, ProgramVersion, Reminder, User
 from webapp.store.reminders import ReminderStore
 from webapp.store.training import TrainingStore
@@ -68,7 +68,9 @@ def export_json(
     for chunk in _chunks(_session_texts(store, user_id), CHUNK):
         yield (("" if first else ",") + ",".join(chunk)).encode()
         first = False
-    yield b'],"reminders":' + _json(_reminders(reminder_store, user)).encode() + b"}"
+    reminders = _json(_reminders(reminder_store, user))
+    hip_checks = _json(hip_check_records.exported(store, user_id))
+    yield f'],"reminders":{reminders},"hip_checks":{hip_checks}}}'.encode()
 
 
 def sessions_csv(store: TrainingStore, user: User) -> Iterator[bytes]:
@@ -81,8 +83,8 @@ def sessions_csv(store: TrainingStore, user: User) -> Iterator[bytes]:
 def csv_zip(
     store: TrainingStore, reminder_store: ReminderStore | None, user: User, now: datetime
 ) -> Iterator[bytes]:
-    """Sessions, their exercises, program, plan changes and settings: a CSV file each, zipped
-    as they are written (sizes after each file's data, as any unzip reads)."""
+    """Sessions, their exercises, program, plan changes, settings and hip checks: a CSV file
+    each, zipped as they are written (sizes after each file's data, as any unzip reads)."""
     user_id = user.id or 0
     versions, events = store.program_versions(user_id), store.plan_events(user_id)
     sessions = store.export_rows(user_id)
@@ -95,6 +97,9 @@ def csv_zip(
             EVENT_COLUMNS, ([e.kind, e.day.isoformat(), _day(e.until)] for e in events)
         ),
         "settings.csv": _csv_chunks(SETTINGS_COLUMNS, [[settings[c] for c in SETTINGS_COLUMNS]]),
+        "hip_checks.csv": _csv_chunks(
+            hip_check_records.COLUMNS, hip_check_records.csv_rows(store, user_id)
+        ),
     }
     return _zipped(files, now)
 

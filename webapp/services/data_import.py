@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from routines import bounds
+from routines.hip_check import HipCheck
 from webapp.services.data_export import FORMAT, VERSION
+from webapp.services.hip_check_records import read_hip_checks
 from webapp.services.import_records import (
     MESSAGES_SHOWN,
     MOST_EXERCISES,
@@ -78,17 +80,21 @@ class ImportPlan:
     events: tuple[EventRecord, ...]
     sessions: tuple[SessionRecord, ...]
     precautions: str | None = None  # the answers as stored; None when the file predates them
+    hip_checks: tuple[tuple[str, HipCheck], ...] = ()  # with the phone's id; none in older files
 
 
 @dataclass(frozen=True)
 class ImportSummary:
     added: int
     already_there: int
+    hip_checks_added: int = 0
 
     def sentence(self) -> str:
         added = f"{self.added} session{'' if self.added == 1 else 's'}"
         there = f"{self.already_there} {'was' if self.already_there == 1 else 'were'}"
-        return f"Imported {added}; {there} already here."
+        checks = self.hip_checks_added
+        more = f" Added {checks} hip check{'' if checks == 1 else 's'}." if checks else ""
+        return f"Imported {added}; {there} already here.{more}"
 
 
 def check_file(raw: bytes, now: datetime) -> ImportPlan | list[str]:
@@ -110,6 +116,7 @@ def check_file(raw: bytes, now: datetime) -> ImportPlan | list[str]:
         auto: bool = settings.get("time_zone_auto", bool, "must be true or false.")
         answers = read_precautions(settings)
         lists = [top.items(k, n) for k, n in LISTS.items()]
+        hip_entries = _hip_check_entries(top)
     except Problem as problem:
         return [str(problem)]
     problems: list[str] = []
@@ -117,18 +124,18 @@ def check_file(raw: bytes, now: datetime) -> ImportPlan | list[str]:
     versions = read_versions(lists[0], today, problems)
     events = read_events(lists[1], today, problems)
     sessions = read_sessions(lists[2], now, problems)
+    hip_checks = read_hip_checks(hip_entries, today, problems)
     if problems:
         more = ["…and more problems after these."] if len(problems) > MESSAGES_SHOWN else []
         return problems[:MESSAGES_SHOWN] + more
     unique = dict.fromkeys  # the same program version or plan change twice is one
-    return ImportPlan(
-        time_zone,
-        auto,
-        tuple(unique(versions)),
-        tuple(unique(events)),
-        tuple(sessions),
-        answers,
-    )
+    return ImportPlan(time_zone, auto, tuple(unique(versions)), tuple(unique(events)),
+                      tuple(sessions), answers, tuple(hip_checks))  # fmt: skip
+
+
+def _hip_check_entries(top: Reader) -> list[Any]:
+    """The file's hip checks, unread; exports made before the hip check have none."""
+    return top.items("hip_checks", bounds.MOST_HIP_CHECKS) if "hip_checks" in top.fields else []
 
 
 def over_limits(store: TrainingStore, user: User, plan: ImportPlan) -> list[str]:
@@ -149,6 +156,8 @@ def over_limits(store: TrainingStore, user: User, plan: ImportPlan) -> list[str]
         )
         if problem:
             return [f"Session {number}: {problem}"]
+    if problem := _hip_checks_over(store, user_id, plan):
+        return [problem]
     changes = set(store.plan_changes(user_id))
     events = len(changes | {(e.kind, e.day, e.until) for e in plan.events})
     if events > bounds.MOST_PLAN_EVENTS:
@@ -157,6 +166,17 @@ def over_limits(store: TrainingStore, user: User, plan: ImportPlan) -> list[str]
             f"Hipday keeps at most {bounds.MOST_PLAN_EVENTS:,}."
         ]
     return []
+
+
+def _hip_checks_over(store: TrainingStore, user_id: int, plan: ImportPlan) -> str | None:
+    """Why the account can't keep the file's new hip checks with its own; None when it can."""
+    kept = store.hip_check_entries(user_id, bounds.MOST_HIP_CHECKS)
+    known = {client_id for _, client_id, _ in kept}
+    total = len(known | {client_id for client_id, _ in plan.hip_checks})
+    if total <= bounds.MOST_HIP_CHECKS:
+        return None
+    most = bounds.MOST_HIP_CHECKS
+    return f"With this file you would have {total:,} hip checks; Hipday keeps at most {most:,}."
 
 
 def import_everything(
@@ -184,7 +204,8 @@ def import_everything(
         user_id, sessions, versions, events, plan.time_zone, plan.time_zone_auto, plan.precautions
     )
     store.keep_program_versions(user_id, bounds.MOST_PROGRAM_VERSIONS)
-    return ImportSummary(added, len(plan.sessions) - added)
+    checks_added = store.add_hip_checks(user_id, plan.hip_checks)
+    return ImportSummary(added, len(plan.sessions) - added, checks_added)
 
 
 def _session_values(session: SessionRecord, user_id: int, now: datetime) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import MappingProxyType
 
 from sqlalchemy.exc import IntegrityError
@@ -126,3 +127,18 @@ class HipCheckRows(Queries):
                 .where(col(HipCheckRecord.user_id) == user_id)
             )
             return session.exec(query).one()
+
+    def add_hip_checks(self, user_id: int, checks: Sequence[tuple[str, HipCheck]]) -> int:
+        """Add the checks whose client id the user hasn't sent yet, in one transaction; how
+        many were added."""
+        with self._session() as session:
+            query = select(HipCheckRecord.client_id).where(HipCheckRecord.user_id == user_id)
+            known = set(session.exec(query).all())
+            added = 0
+            for client_id, check in checks:
+                if client_id not in known:
+                    known.add(client_id)
+                    session.add(record_of(user_id, client_id, check))
+                    added += 1
+            session.commit()
+            return added
