@@ -14,7 +14,8 @@ from typing import Generic, TypeVar
 from routines.bounds import MOST_PLAN_EVENTS, MOST_PROGRAM_VERSIONS
 from routines.catalog.model import Catalog, Equipment, Goal
 from routines.plan.calendar import first_followed, move_targets, spliced_plan
-from routines.plan.history import Done, History, Move
+from routines.hip_check import lagging_side
+from routines.plan.history import Checked, Done, History, Move
 from routines.plan.model import (
     DAY_KIND_OF_ROUTINE,
     DayStatus,
@@ -144,7 +145,7 @@ def history_for(
     user_id: int,
     sessions: Sequence[SessionFacts] | None = None,
 ) -> History:
-    """Completions, skips, moves and vacations as the plan engine reads them.
+    """Completions, skips, moves, vacations and hip checks as the plan engine reads them.
 
     `sessions` are the user's `store.session_facts` when the caller has already read them.
     """
@@ -162,6 +163,9 @@ def history_for(
         moves=tuple(Move(day, until) for kind, day, until in events if kind == "move" and until),
         vacations=tuple(
             (day, until) for kind, day, until in events if kind == "vacation" and until
+        ),
+        hip_checks=tuple(
+            Checked(check.taken_on, lagging_side(check)) for check in store.hip_checks(user_id)
         ),
     )
 
