@@ -111,6 +111,7 @@ def _echo_plan(plan: Plan, catalog: Catalog) -> None:
             click.echo(f"  {week.note}")
         for day in week.days:
             what = f"{day.routine.slug} {day.minutes} min" if day.routine else ""
+            what += " + hip check" if day.hip_check else ""
             click.echo(f"  {day.day:%a %Y-%m-%d}  {day.kind.value:<8} {what}".rstrip())
             if day.note and day.note not in (week.note or ""):
                 click.echo(f"      {day.note}")
@@ -212,6 +213,7 @@ def _day_json(day: PlannedDay, changes: dict[str, tuple[Change, ...]]) -> dict[s
         "routine": routine,
         "minutes": day.minutes if day.has_session else 0,
         "note": day.note,
+        "hip_check": day.hip_check,
         "left_out": [_change_json(c) for c in changed if c.instead is None],
         "swapped": [_change_json(c) for c in changed if c.instead is not None],
         "items": [

@@ -42,7 +42,10 @@ def calendar_feed(
             event.add("dtstart", day.day)
             event.add("dtend", day.day + timedelta(days=1))
             deload = " · deload week" if week.deload else ""
-            summary = f"{day_label(day.kind)} · {day.routine.name} · {day.minutes} min{deload}"
+            check = " · hip check" if day.hip_check else ""
+            summary = (
+                f"{day_label(day.kind)} · {day.routine.name} · {day.minutes} min{deload}{check}"
+            )
             event.add("summary", summary)
             event.add("description", day.note or day.routine.summary)
             event.add("url", link(day.day))
