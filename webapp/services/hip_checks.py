@@ -148,3 +148,8 @@ def record_check(store: TrainingStore, user: User, form: Mapping[str, str], toda
 def find_check(store: TrainingStore, user: User, check_id: int) -> HipCheck | None:
     """The user's own check with this id; None for another user's or a guest without any."""
     return None if user.id is None else store.hip_check(user.id, check_id)
+
+
+def recent_checks(store: TrainingStore, user: User) -> list[tuple[int, str, HipCheck]]:
+    """The user's newest checks, newest last, each with its id and the phone's id."""
+    return [] if user.id is None else store.hip_check_entries(user.id)

@@ -13,8 +13,9 @@ from htmx_flask import request
 
 from webapp import inputs
 from webapp.extensions import catalog, store
+from webapp.presenters.hip_checks import hips_view
 from webapp.presenters.progress_page import progress_context
-from webapp.services import progress
+from webapp.services import hip_checks, progress
 from webapp.views import local_today, render
 from webapp.web.guests import current_user
 
@@ -65,6 +66,7 @@ def _progress_page(block: str | None = None) -> Response:
     pick = progress.pick_exercise(store(), catalog(), user.id or 0, asked, today)
     history = progress.history_page(store(), user.id or 0, 1)
     context = progress_context(standing, shown, pick, history)
+    context["hips"] = hips_view(hip_checks.recent_checks(store(), user))
     return render("pages/progress.html", block, **context)
 
 
