@@ -16,8 +16,9 @@ from datetime import date, timedelta
 
 from routines.catalog.load import load_catalog
 from routines.catalog.model import Equipment, Goal
+from routines.figures.body import Side
 from routines.plan.build import build_plan
-from routines.plan.history import Done, History, Move, triggers
+from routines.plan.history import Checked, Done, History, Move, triggers
 from routines.plan.model import DayKind, Experience, Program
 from routines.session import estimated_minutes
 
@@ -36,7 +37,8 @@ PROGRAM = Program(
 
 
 def two_years_of_history(seed: int = 2024) -> History:
-    """Most planned sessions done, a desk or pre-run extra on many other days, some pain."""
+    """Most planned sessions done, a desk or pre-run extra on many other days, some pain, and
+    a hip check on each day the plan asked for one, every other one finding a lagging side."""
     rng = random.Random(seed)
     vacations = tuple(
         (first, first + timedelta(days=rng.randint(6, 13)))
@@ -46,8 +48,11 @@ def two_years_of_history(seed: int = 2024) -> History:
     done: list[Done] = []
     skips: set[date] = set()
     moves: list[Move] = []
+    checks: list[Checked] = []
     for week in planned.weeks:
         for day in week.days:
+            if day.hip_check and day.day < TODAY:
+                checks.append(Checked(day.day, (Side.LEFT, None)[len(checks) % 2]))
             if day.day >= TODAY:
                 break
             if not day.has_session:
@@ -64,7 +69,7 @@ def two_years_of_history(seed: int = 2024) -> History:
                 effort = rng.choice([3, 4, 5, 6, 6, 7, 7, 8, 9, 10])
                 pain = rng.choice([None] * 60 + [1, 2, 3, 4, 6, 7])
                 done.append(Done(day.day, day.kind, effort=effort, pain=pain))
-    return History(tuple(done), frozenset(skips), tuple(moves), vacations)
+    return History(tuple(done), frozenset(skips), tuple(moves), vacations, tuple(checks))
 
 
 CATALOG = load_catalog()
@@ -73,7 +78,9 @@ HISTORY = two_years_of_history()
 
 def fresh_history() -> History:
     """An equal History with none of its lookups worked out yet."""
-    return History(HISTORY.done, HISTORY.skips, HISTORY.moves, HISTORY.vacations)
+    return History(
+        HISTORY.done, HISTORY.skips, HISTORY.moves, HISTORY.vacations, HISTORY.hip_checks
+    )
 
 
 def median_ms(action: Callable[[], object], before: Callable[[], object] = lambda: None) -> float:
@@ -113,7 +120,8 @@ def test_build_time_of_a_plan_with_two_years_of_history() -> None:
     print(
         f"  history: {len(HISTORY.done)} done ({strength} strength, {extras} extras), "
         f"{len(HISTORY.skips)} skips, {len(HISTORY.moves)} moves, "
-        f"{len(HISTORY.vacations)} vacations, {len(triggers(HISTORY))} pain/effort triggers"
+        f"{len(HISTORY.vacations)} vacations, {len(triggers(HISTORY))} pain/effort triggers, "
+        f"{len(HISTORY.hip_checks)} hip checks"
     )
     print(
         f"  built:   {len(plan.weeks)} weeks from {START} (today {TODAY}: "
