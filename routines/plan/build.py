@@ -64,7 +64,7 @@ def _build_week(builder: Builder, index: int, start: date) -> tuple[Week, Loadin
     builder.eased = set()
     planned = tuple(fill_week(builder, days, kinds, shape, deload))
     if _ends_phase(builder.program, phase, phase_week):
-        planned = with_hip_check(planned)
+        planned = with_hip_check(planned, builder.history)
     if paused(planned):
         deload, note = False, None
     elif builder.welcome_back and not still_away(builder, start):

@@ -9,13 +9,15 @@ from dataclasses import replace
 from routines.catalog.model import Block, Routine
 from routines.figures.body import Side
 from routines.hip_check import ROTATION_WORK
+from routines.plan.history import History
 from routines.plan.model import DayKind, DayStatus, PlannedDay
 
 HAPPENS = (DayStatus.PLANNED, DayStatus.DONE)
 
 
-def with_hip_check(days: Sequence[PlannedDay]) -> tuple[PlannedDay, ...]:
-    """The week's days with its last mobility day marked for a hip check.
+def with_hip_check(days: Sequence[PlannedDay], history: History) -> tuple[PlannedDay, ...]:
+    """The week's days with its last mobility day marked for a hip check, unless a check was
+    already taken that week by then (Today and the reminder stop asking once it is done).
 
     With no mobility day left (a vacation can leave a week one strength day), the last strength
     day takes it: the check is six gentle minutes beside a session, and a rest day stays rest.
@@ -24,6 +26,8 @@ def with_hip_check(days: Sequence[PlannedDay]) -> tuple[PlannedDay, ...]:
         chosen = [d for d in days if d.kind is kind and d.status in HAPPENS and d.routine]
         if chosen:
             last = chosen[-1]
+            if history.checked_between(days[0].day, last.day):
+                break
             return tuple(replace(d, hip_check=True) if d is last else d for d in days)
     return tuple(days)
 

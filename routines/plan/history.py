@@ -60,6 +60,12 @@ class History:
         index = bisect_right(days, day) - 1
         return sides[index] if index >= 0 else None
 
+    def checked_between(self, first: date, last: date) -> bool:
+        """Whether a hip check was taken from `first` to `last` (inclusive)."""
+        days = self._checks[0]
+        index = bisect_left(days, first)
+        return index < len(days) and days[index] <= last
+
     @cached_property
     def _checks(self) -> tuple[list[date], list[Side | None]]:
         """The checks in date order (the last of a day wins), as days and lagging sides."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from routines.hip_check import HipCheck
 from tests.conftest import TEST_NOW, TEST_TODAY, make_app
 from tests.integration.conftest import Visitor
 from webapp.services import plans
@@ -45,7 +46,7 @@ def card(visitor: Visitor) -> str:
     return page[start : page.index("</section>", start)]
 
 
-def test_today_on_a_hip_check_day_asks_for_the_check_after_weeks_of_sessions(
+def test_today_on_a_hip_check_day_asks_for_the_check_until_it_is_done(
     app: Flask, visitor: Visitor, store: TrainingStore, calendar: Calendar
 ) -> None:
     form = {"csrf_token": visitor.csrf_token(), "days": ["mon", "wed", "fri"]}
@@ -71,3 +72,7 @@ def test_today_on_a_hip_check_day_asks_for_the_check_after_weeks_of_sessions(
 
     shown = card(visitor)
     assert "Hip check today." in shown and 'href="/hip-check"' in shown
+
+    store.add_hip_check(user_id, "phone-check-1", HipCheck(check_day))
+
+    assert "Hip check" not in card(visitor)

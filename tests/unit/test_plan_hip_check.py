@@ -97,3 +97,14 @@ def test_the_latest_check_decides_the_side() -> None:
     assert history.lagging_on(on(1, MON)) is Side.RIGHT
     assert history.lagging_on(date(2026, 3, 10)) is None
     assert history.lagging_on(START.replace(day=START.day - 1)) is None
+
+
+def test_a_check_already_taken_in_the_phases_last_week_is_not_asked_for_again() -> None:
+    usual = build(Program(START), weeks=6).weeks[5]
+    (check_day,) = [day.day for day in usual.days if day.hip_check]
+    early = usual.days[0].day
+    taken = History(hip_checks=(Checked(early, None),))
+    assert not any(day.hip_check for day in build(Program(START), taken, weeks=6).weeks[5].days)
+    late = History(hip_checks=(Checked(usual.days[-1].day, None),))  # after the day it was due
+    assert early < check_day < usual.days[-1].day
+    assert any(day.hip_check for day in build(Program(START), late, weeks=6).weeks[5].days)
