@@ -47,6 +47,8 @@ class Account:
     sign_in_id: str = ""  # this device's sign-in, once the account is secured
     passkey_id: str = ""
     passkey_credential: str = ""
+    hip_check_id: int = 0
+    hip_check_client: str = ""  # the phone's id for that check
 
 
 def local_today() -> date:
@@ -87,6 +89,11 @@ def new_account(
     found = re.match(r"/sessions/([0-9a-f]+)\?", finished.headers["Location"])
     assert found, finished.headers["Location"]
     account.session_id = found.group(1)
+    account.hip_check_client = "check-" + account.op_id
+    check = post(account, "/hip-check", client_id=account.hip_check_client,
+                 taken_on="2026-03-04", right_outward="50")  # fmt: skip
+    assert check.status_code == 201, check.get_data(as_text=True)
+    account.hip_check_id = check.get_json()["id"]
     store: TrainingStore = app.extensions["hipday"].store
     if with_plan:
         _plan(app, account, store)

@@ -106,6 +106,12 @@ ATTEMPTS = [
                       "started_at": "2026-02-20T07:00:00Z", "ended_at": "2026-02-20T07:05:00Z",
                       "steps_done": "1", "steps_total": "1", "time_zone": "UTC"},
                 headers={"Idempotency-Key": w.owner.op_id})),
+    Attempt("hip_checks.show", "open the owner's hip check", 404,
+            lambda w: w.intruder.visitor.get(f"/hip-checks/{w.owner.hip_check_id}")),
+    Attempt("hip_checks.record", "send a check under the owner's check id (kept as the "
+            "intruder's own, the owner's untouched)", 201,
+            lambda w: post(w.intruder, "/hip-check", client_id=w.owner.hip_check_client,
+                           taken_on="2026-03-04", right_outward="10")),
     Attempt("progress.history", "list history (the owner's sessions must not show)", 200,
             lambda w: w.intruder.visitor.get("/progress/history?page=1")),
     Attempt("plan.day", "open a day the owner skipped (the intruder has no plan)", 404,
