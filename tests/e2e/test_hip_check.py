@@ -46,7 +46,9 @@ def open_check(page: Page, live_server: LiveServer) -> None:
 
 
 def turn_phone(page: Page, degrees: float, *, jitter: float = 0) -> None:
-    page.evaluate("([deg, jitter]) => { __phone.deg = deg; __phone.jitter = jitter; }", [degrees, jitter])
+    page.evaluate(
+        "([deg, jitter]) => { __phone.deg = deg; __phone.jitter = jitter; }", [degrees, jitter]
+    )
 
 
 def measure(page: Page, degrees: int) -> None:
@@ -98,7 +100,9 @@ def test_a_phone_lying_flat_is_refused_with_a_sentence_that_says_what_to_change(
         """() => window.dispatchEvent(new DeviceMotionEvent("devicemotion",
              { accelerationIncludingGravity: { x: 0, y: 0.5, z: 9.8 }, interval: 50 }))"""
     )
-    expect(page.locator("#sensor-message")).to_contain_text("hold it flat against the front of your shin")
+    expect(page.locator("#sensor-message")).to_contain_text(
+        "hold it flat against the front of your shin"
+    )
 
 
 def test_refused_motion_permission_leads_to_the_figure_picker_and_an_estimate(
@@ -117,3 +121,59 @@ def test_refused_motion_permission_leads_to_the_figure_picker_and_an_estimate(
     expect(page.locator("#pain-what")).to_have_text(
         "Right hip, turning out: 40°. Was it pain-free?"
     )
+
+
+def both_tries(page: Page, degrees: int, pain_free: str = "Yes") -> None:
+    measure(page, degrees)
+    measure(page, degrees)
+    page.get_by_role("button", name=pain_free, exact=True).tap()
+
+
+def timed_hold(page: Page, seconds: float, *, tap_stop: bool = True) -> None:
+    page.get_by_role("button", name="Start", exact=True).tap()
+    page.clock.run_for(int(seconds * 1000))
+    if tap_stop:
+        page.get_by_role("button", name="Stop", exact=True).tap()
+
+
+def test_the_whole_check_runs_to_a_result_on_progress(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    page = new_context(bypass_csp=True).new_page()  # axe runs as an injected script
+    open_check(page, live_server)
+    # Positive tilts swing the foot to the person's left: in on the right leg, out on the left.
+    both_tries(page, 35)  # right, turning out
+    both_tries(page, -30, pain_free="No")  # right, turning in
+    both_tries(page, -40)  # left, turning out
+    both_tries(page, 25)  # left, turning in
+    expect(page.get_by_role("heading", name="Balance on your right leg")).to_be_visible()
+    shoot(page, "hip-check-balance")
+    timed_hold(page, 31, tap_stop=False)  # the timer stops itself at 30 s
+    timed_hold(page, 12.5)
+    page.get_by_role("button", name="On my knees").tap()
+    timed_hold(page, 45.2)
+    timed_hold(page, 40.4)
+    page.get_by_role("button", name="Yes, it stayed level").tap()
+
+    result = page.locator("#check-result")
+    expect(page.locator("#save-status")).to_have_text("Saved. Progress shows it under Your hips.")
+    for term, value in [
+        ("Right hip, turning out", "35° (pain-free)"),
+        ("Right hip, turning in", "30° (not pain-free)"),
+        ("Left hip, turning out", "40° (pain-free)"),
+        ("Left hip, turning in", "25° (pain-free)"),
+        ("Balance on the right leg", "30 s"),
+        ("Balance on the left leg", "12 s"),
+        ("Side plank, right side", "45 s on the knees"),
+        ("Side plank, left side", "40 s on the knees"),
+    ]:
+        expect(result.locator("dt", has_text=term).locator("+ dd")).to_have_text(value)
+    page.clock.resume()  # axe waits on timers
+    assert page_problems(page, "the hip check's result") == []
+    shoot(page, "hip-check-result")
+
+    page.get_by_role("link", name="See your hips on Progress").tap()
+    hips = page.locator("#hips")
+    expect(hips).to_be_visible()
+    expect(hips).to_contain_text("65°")  # the right hip's arc: 35° out + 30° in
+    shoot(page, "progress-your-hips")

@@ -97,7 +97,9 @@ def test_onboarding_asks_the_precautions_as_its_last_skippable_step(visitor: Vis
     assert 'href="/plan">Skip this step</a>' in page
     saved = answer(visitor, BACK, url="/start/precautions")
     assert saved.headers["Location"] == "/start/precautions?saved=1"
-    assert 'href="/plan">See my plan</a>' in text(visitor.get("/start/precautions?saved=1"))
+    offer = text(visitor.get("/start/precautions?saved=1"))
+    assert 'href="/hip-check">Do a 6-minute hip check now</a>' in offer
+    assert 'href="/plan">Later</a>' in offer
 
 
 def test_the_answers_go_into_the_export_and_come_back_on_import(

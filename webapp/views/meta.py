@@ -30,9 +30,11 @@ def _worker_urls() -> service_worker.WorkerUrls:
 
 
 def _shell_pages() -> list[str]:
-    """Pages every install keeps for offline use: Today, Progress, offline, the quick starts."""
+    """Pages every install keeps for offline use: Today, Progress, offline, the hip check and the
+    quick starts."""
     quick_starts = [r.slug for r in catalog().routines.values() if r.quick_start]
     shell = [url_for("today.today"), url_for("progress.overview"), url_for("meta.offline")]
+    shell.append(url_for("hip_check.page"))  # the check measures with the phone alone, offline
     return [*shell, *(url_for("player.play", slug=slug) for slug in quick_starts)]
 
 

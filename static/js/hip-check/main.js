@@ -203,9 +203,12 @@ function resultLines(results) {
     const notes = [found.estimated ? "estimated" : "", found.painFree === "yes" ? "pain-free" : "not pain-free"];
     lines.push([`${SIDE_NAMES[side]} hip, ${TURNS[direction].name}`, `${found.degrees}° (${notes.filter(Boolean).join(", ")})`]);
   }
+  const knees = results.plank?.onKnees ? " on the knees" : "";
   for (const side of SIDES) {
     if (results.balance) lines.push([`Balance on the ${side} leg`, `${results.balance[side]} s`]);
-    if (results.plank) lines.push([`Side plank, ${side} side`, `${results.plank[side]} s${results.plank.onKnees ? " on the knees" : ""}`]);
+  }
+  for (const side of SIDES) {
+    if (results.plank) lines.push([`Side plank, ${side} side`, `${results.plank[side]} s${knees}`]);
   }
   lines.push(["Pelvis stayed level", results.pelvisLevel === "yes" ? "Yes" : "No"]);
   return lines;
