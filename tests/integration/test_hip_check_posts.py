@@ -6,12 +6,15 @@ import uuid
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
 from routines.bounds import MOST_HIP_CHECKS
 from routines.figures.body import Side
 from routines.hip_check import Rotation
 from tests.integration.conftest import Visitor
+from tests.integration.fuzz_forms import SCALARS
 from tests.integration.test_hip_check_store import full_check
 from webapp.store.training import TrainingStore
 
@@ -163,3 +166,19 @@ def test_a_check_shows_in_words_to_its_owner_and_is_not_found_for_anyone_else(
     assert "Your left hip turns 35° less than your right." in text
     assert other_visitor.get(url).status_code == 404
     assert visitor.get("/hip-checks/999").status_code == 404
+
+
+def test_any_value_in_any_field_is_kept_or_refused_in_words_never_a_server_error(
+    visitor: Visitor,
+) -> None:
+    token, fields = visitor.csrf_token(), sorted(check_form())
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(field=st.sampled_from(fields), value=SCALARS)
+    def post_one(field: str, value: str) -> None:
+        form = {"csrf_token": token, **check_form(**{field: value})}
+        response = visitor.client.post("/hip-check", data=form, headers=JSON)
+        assert response.status_code in (201, 422), (field, value, response.status_code)
+        assert "error" in answer(response) or "id" in answer(response)
+
+    post_one()
