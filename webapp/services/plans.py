@@ -13,8 +13,8 @@ from typing import Generic, TypeVar
 
 from routines.bounds import MOST_PLAN_EVENTS, MOST_PROGRAM_VERSIONS
 from routines.catalog.model import Catalog, Equipment, Goal
-from routines.plan.calendar import first_followed, move_targets, spliced_plan
 from routines.hip_check import lagging_side
+from routines.plan.calendar import first_followed, move_targets, spliced_plan
 from routines.plan.history import Checked, Done, History, Move
 from routines.plan.model import (
     DAY_KIND_OF_ROUTINE,
