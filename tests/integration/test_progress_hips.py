@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from tests.integration.conftest import Visitor
 from tests.integration.test_hip_check_posts import send
+from tests.integration.test_hip_check_store import full_check
+from webapp.services.hip_checks import CHECKS_CHARTED
+from webapp.store.training import TrainingStore
 
 
 def hips_section(visitor: Visitor) -> str:
@@ -62,3 +66,18 @@ def test_the_typical_ranges_are_shown_as_context_with_their_source(visitor: Visi
     section = hips_section(visitor)
     assert "outward 40–60°, inward 30–40°." in section
     assert "American Family Physician" in section
+
+
+def test_the_charts_show_the_newest_checks_and_say_where_the_rest_are(
+    visitor: Visitor, store: TrainingStore
+) -> None:
+    user_id = visitor.account_id()
+    first = date(2024, 1, 1)
+    checks = [(f"check-{n:03d}", full_check(first + timedelta(days=7 * n))) for n in range(30)]
+    store.add_hip_checks(user_id, checks)
+    section = hips_section(visitor)
+    assert f"The charts show your newest {CHECKS_CHARTED} checks" in section
+    arc_table = section.split('id="hips-arc"', 1)[1].split("</table>", 1)[0]
+    assert arc_table.count("<tr><td>") == CHECKS_CHARTED
+    assert "5 Feb 2024" not in section
+    assert "12 Feb 2024" in section and "22 Jul 2024" in section

@@ -179,6 +179,7 @@ class HipsView:
     charts: tuple[MeasureChart, ...]
     ranges: tuple[tuple[str, int, int], ...]
     ranges_source: str
+    checks: int  # how many checks the charts show
 
 
 def hips_view(entries: Sequence[tuple[int, str, HipCheck]]) -> HipsView:
@@ -200,4 +201,5 @@ def hips_view(entries: Sequence[tuple[int, str, HipCheck]]) -> HipsView:
         charts=charts,
         ranges=ranges,
         ranges_source=RANGES_SOURCE,
+        checks=len(checks),
     )

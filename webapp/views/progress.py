@@ -67,6 +67,7 @@ def _progress_page(block: str | None = None) -> Response:
     history = progress.history_page(store(), user.id or 0, 1)
     context = progress_context(standing, shown, pick, history)
     context["hips"] = hips_view(hip_checks.recent_checks(store(), user))
+    context["hip_checks_charted"] = hip_checks.CHECKS_CHARTED
     return render("pages/progress.html", block, **context)
 
 
