@@ -234,6 +234,7 @@ async function finish(results) {
 function start() {
   unlockVoice();
   $("btn-check-start").disabled = true;
+  $("check-lead").hidden = true; // from here the step on screen is all that matters
   // Called inside the tap: iOS asks for motion permission only from one.
   startMotion(onReading).then((state) => {
     check.sensors = state === "ok";
