@@ -28,6 +28,7 @@ PAGES = {
     "settings before a plan": "/settings",
     "precautions": "/settings/precautions",
     "onboarding's precautions step": "/start/precautions",
+    "the hip check": "/hip-check",
 }
 #: Pages of a guest who has made a plan (with the default answers); {session_day} is the
 #: first day on the plan with a session, so its page has the skip and move forms.

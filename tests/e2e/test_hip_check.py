@@ -12,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, NewContext, page_problems, start_clock
+from tests.e2e.test_player_voice import SPEECH_STUB
 
 #: A phone on the shin, read 20 times a second: `__phone.deg` is its tilt in the screen's plane,
 #: `__phone.jitter` swings it by that much either way at every reading (a phone still moving).
@@ -201,3 +202,15 @@ def test_after_a_back_approach_hip_replacement_the_check_leaves_out_turning_in_a
     )
     both_tries(page, 35)
     expect(page.get_by_role("heading", name="Left hip · turning out")).to_be_visible()
+
+
+def test_the_voice_says_how_to_turn_and_the_angle_it_got(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.add_init_script(SPEECH_STUB)
+    open_check(page, live_server)
+    measure(page, 35)
+    said = [words["text"] for words in page.evaluate("window.hipdaySpeech.spoken") if words["text"]]
+    hold_still = "Let the shin hang straight down, and hold still."
+    turn_in = "Turn your foot in slowly, across the other shin."
+    assert said == [hold_still, turn_in, "Got it: 35 degrees", hold_still]  # then the second try
