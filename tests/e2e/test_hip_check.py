@@ -99,6 +99,18 @@ def test_a_phone_still_moving_is_not_captured_by_a_tap_or_by_waiting(
     expect(page.locator("#rotation-try")).to_have_text("Try 2 of 2")
 
 
+def test_readings_too_unsteady_to_set_zero_lead_to_the_figure_picker(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_check(page, live_server)
+    turn_phone(page, 0, jitter=4)
+    page.clock.run_for(14_000)
+    expect(page.locator("#figure-picker")).to_be_hidden()
+    page.clock.run_for(2000)
+    expect(page.locator("#sensor-message")).to_contain_text("too unsteady to trust")
+    expect(page.locator("#figure-picker")).to_be_visible()
+
+
 def test_a_phone_lying_flat_is_refused_with_a_sentence_that_says_what_to_change(
     page: Page, live_server: LiveServer
 ) -> None:

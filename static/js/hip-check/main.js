@@ -90,7 +90,7 @@ async function rotation(side, direction) {
   show("check-rotation");
   text("rotation-title", `${SIDE_NAMES[side]} hip · ${TURNS[direction].name}`);
   text("rotation-cue", TURNS[direction].cue);
-  showFigures("check-rotation", "direction", direction);
+  showFigures("check-rotation", "direction", direction, side);
   let best = null;
   for (const attempt of [1, 2]) {
     if (attempt === 2 && !check.sensors) break; // a figure picked once is the answer
@@ -138,7 +138,7 @@ function timed(title, cue, most) {
 async function balance() {
   const held = {};
   for (const side of SIDES) {
-    showFigures("check-timer", "timed", "balance");
+    showFigures("check-timer", "timed", "balance", side);
     const cue = `Stand on your ${side} leg, the other foot just off the floor. Tap Start, and Stop when the foot touches down.`;
     held[side] = await timed(`Balance on your ${side} leg`, cue, 30);
   }
@@ -150,7 +150,7 @@ async function plank() {
   const kind = await answerFrom("check-plank-kind");
   const held = { onKnees: kind === "knees" };
   for (const side of SIDES) {
-    showFigures("check-timer", "timed", kind);
+    showFigures("check-timer", "timed", kind, side);
     const cue = `Side plank on your ${side} side, ${held.onKnees ? "on your knees" : "on your feet"}. Tap Start, and Stop when the hips drop.`;
     held[side] = await timed(`Side plank, ${side} side`, cue, 180);
   }

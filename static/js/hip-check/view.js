@@ -40,10 +40,11 @@ export function showAngle(degrees) {
   text("live-angle-text", `${rounded} degrees`);
 }
 
-/** Which figures of a step show: those whose data-`key` is `value`. */
-export function showFigures(stepId, key, value) {
+/** Which figures of a step show: those whose data-`key` is `value`, mirrored for the left side. */
+export function showFigures(stepId, key, value, side) {
   for (const fig of $(stepId).querySelectorAll(`[data-${key}]`)) {
     fig.toggleAttribute("hidden", fig.dataset[key] !== value); // an SVG element has no .hidden
+    fig.dataset.side = side;
   }
 }
 
