@@ -225,7 +225,9 @@ async function finish(results) {
   const sent = await send(entry);
   const words = {
     sent: "Saved. Progress shows it under Your hips.",
-    later: "Saved on this phone: it is sent when you are back online.",
+    later: navigator.onLine
+      ? "Saved on this phone: it is sent the next time Hipday reaches the server."
+      : "Saved on this phone: it is sent when you are back online.",
     refused: `Not saved: ${sent.answer?.error || "the server refused it."}`,
   };
   text("save-status", words[sent.outcome]);

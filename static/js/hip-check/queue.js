@@ -62,7 +62,9 @@ export async function send(entry) {
     forget(entry.client_id);
     return { outcome: "sent", answer };
   }
-  if (response.status === 408 || response.status === 429 || response.status >= 500) {
+  // Busy, or (400) a page kept from an older visit sent a stale CSRF token: the next page
+  // opened with a fresh one sends it again.
+  if ([400, 408, 429].includes(response.status) || response.status >= 500) {
     return { outcome: "later" };
   }
   forget(entry.client_id); // refused: resending the same values would be refused again
