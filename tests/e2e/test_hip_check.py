@@ -11,7 +11,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import LiveServer, NewContext, page_problems, start_clock
+from tests.conftest import wait_until
+from tests.e2e.conftest import ConsoleWatch, LiveServer, NewContext, page_problems, start_clock
 from tests.e2e.test_player_voice import SPEECH_STUB
 
 #: A phone on the shin, read 20 times a second: `__phone.deg` is its tilt in the screen's plane,
@@ -226,3 +227,26 @@ def test_the_voice_says_how_to_turn_and_the_angle_it_got(
     hold_still = "Let the shin hang straight down, and hold still."
     turn_in = "Turn your foot in slowly, across the other shin."
     assert said == [hold_still, turn_in, "Got it: 35 degrees", hold_still]  # then the second try
+
+
+WAITING = "JSON.parse(localStorage.getItem('hipday-hip-checks') || '[]').length"
+SEND_WITH_STALE_TOKEN = """async (entry) => {
+  document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": "stale" }));
+  const queue = await import(document.querySelector('script[src*="hip-check/queue.js"]').src);
+  queue.keep(entry);
+  return (await queue.send(entry)).outcome;
+}"""
+
+
+def test_a_check_sent_with_a_stale_token_waits_on_the_phone_for_a_fresh_one(
+    page: Page, live_server: LiveServer, console: ConsoleWatch
+) -> None:
+    console.allow("400")  # the refused token
+    page.goto(live_server("/hip-check"))
+    fields = {"client_id": "3f1c6a4e-stale-token-check", "taken_on": "2026-03-04"}
+    fields |= {"right_outward": "30", "left_outward": "40"}
+    entry = {"client_id": fields["client_id"], "url": "/hip-check", "fields": fields}
+    assert page.evaluate(SEND_WITH_STALE_TOKEN, entry) == "later"
+    assert page.evaluate(WAITING) == 1
+    page.reload()  # a page with a fresh token sends what waits
+    wait_until(lambda: page.evaluate(WAITING) == 0, "the waiting check to be sent")
