@@ -63,7 +63,7 @@ def _rotation(rotation: Rotation) -> Measure:
 MEASURES: tuple[tuple[str, str, str, Measure], ...] = (
     ("outward", "Outward rotation", "°", _rotation(Rotation.OUTWARD)),
     ("inward", "Inward rotation", "°", _rotation(Rotation.INWARD)),
-    ("arc", "Rotation arc (outward plus inward)", "°", arc),
+    ("arc", "Rotation arc", "°", arc),
     ("balance", "Single-leg balance", "s", lambda check, side: check.balance_seconds.get(side)),
     ("plank", "Side plank", "s", lambda check, side: check.plank_seconds.get(side)),
 )
@@ -120,7 +120,7 @@ def check_facts(check: HipCheck) -> tuple[Fact, ...]:
             words = _value_words(check, side, key, unit, measure)
             facts.append(Fact(f"{title}, {side}", words))
     if (difference := difference_words(check)) is not None:
-        facts.append(Fact("Difference between the sides' arcs", difference))
+        facts.append(Fact("Difference between the arcs", difference))
     if check.pelvis_level is not None:
         facts.append(Fact("Pelvis stayed level", "yes" if check.pelvis_level else "no"))
     return tuple(facts)
