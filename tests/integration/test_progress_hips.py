@@ -81,3 +81,14 @@ def test_the_charts_show_the_newest_checks_and_say_where_the_rest_are(
     assert arc_table.count("<tr><td>") == CHECKS_CHARTED
     assert "5 Feb 2024" not in section
     assert "12 Feb 2024" in section and "22 Jul 2024" in section
+
+
+def test_an_estimated_range_is_drawn_hollow_and_said_so(visitor: Visitor) -> None:
+    send(visitor)  # the right inward rotation is estimated
+    section = hips_section(visitor)
+    charts = {key: section.split(f'id="hips-{key}"', 1)[1].split("</figure>", 1)[0]
+              for key in ("outward", "inward", "arc")}  # fmt: skip
+    assert 'class="chart-dot side-right is-estimated"' in charts["inward"]
+    assert 'class="chart-dot side-right is-estimated"' in charts["arc"]
+    assert "is-estimated" not in charts["outward"]
+    assert "hollow: estimated" in charts["inward"] and "hollow: estimated" not in charts["outward"]

@@ -30,11 +30,11 @@ class Fact:
 
 @dataclass(frozen=True)
 class SideLine:
-    """One side's values on a chart: its polyline and its dots (x, y)."""
+    """One side's values on a chart: its polyline and its dots (x, y, whether estimated)."""
 
     side: Side
     path: str
-    dots: tuple[tuple[float, float], ...]
+    dots: tuple[tuple[float, float, bool], ...]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class MeasureChart:
     ticks: tuple[Tick, ...]
     first: date
     last: date
+    estimated: bool = False  # whether any dot is an estimate (drawn hollow)
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
@@ -81,6 +82,12 @@ def rotation_words(check: HipCheck, side: Side, rotation: Rotation) -> str:
     if result.pain_free is not None:
         words.append("pain-free" if result.pain_free else "not pain-free")
     return ", ".join(words)
+
+
+def _estimated(check: HipCheck, side: Side, key: str) -> bool:
+    """Whether the value charted for `key` rests on a range picked from figures."""
+    turns = tuple(Rotation) if key == "arc" else tuple(r for r in Rotation if r == key)
+    return any(r.estimated for r in check.rotations if r.side == side and r.rotation in turns)
 
 
 def _value_words(check: HipCheck, side: Side, key: str, unit: str, measure: Measure) -> str:
@@ -128,6 +135,7 @@ def check_facts(check: HipCheck) -> tuple[Fact, ...]:
 
 def _geometry(
     values: Sequence[tuple[int | None, int | None]],
+    estimated: Sequence[tuple[bool, bool]],
 ) -> tuple[tuple[SideLine, ...], tuple[Tick, ...]]:
     """Both sides' lines over evenly spread checks, on one scale from 0 to a round top."""
     top = nice_top(max((v for pair in values for v in pair if v is not None), default=0))
@@ -142,9 +150,9 @@ def _geometry(
 
     lines = []
     for n_side, side in enumerate(SIDES):
-        found = [(n, pair[n_side]) for n, pair in enumerate(values)]
-        dots = tuple((x_of(n), y_of(v)) for n, v in found if v is not None)
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in dots)
+        found = [(n, pair[n_side], estimated[n][n_side]) for n, pair in enumerate(values)]
+        dots = tuple((x_of(n), y_of(v), guess) for n, v, guess in found if v is not None)
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in dots)
         lines.append(SideLine(side, path, dots))
     return tuple(lines), tuple(Tick(y_of(v), v) for v in (0, top // 2, top))
 
@@ -157,14 +165,16 @@ def measure_chart(
     if not having:
         return None
     values = [(measure(c, Side.RIGHT), measure(c, Side.LEFT)) for c in having]
-    lines, ticks = _geometry(values)
+    guesses = [(_estimated(c, Side.RIGHT, key), _estimated(c, Side.LEFT, key)) for c in having]
+    lines, ticks = _geometry(values, guesses)
     rows = tuple(
         (c.taken_on, _value_words(c, Side.RIGHT, key, unit, measure),
          _value_words(c, Side.LEFT, key, unit, measure))
         for c in having
     )  # fmt: skip
     first, last = having[0].taken_on, having[-1].taken_on
-    return MeasureChart(key, title, unit, rows, lines, ticks, first, last)
+    any_guess = any(any(pair) for pair in guesses)
+    return MeasureChart(key, title, unit, rows, lines, ticks, first, last, any_guess)
 
 
 @dataclass(frozen=True)
