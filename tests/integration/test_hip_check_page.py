@@ -54,3 +54,9 @@ def test_the_phone_keeps_the_check_page_for_use_with_no_signal(visitor: Visitor)
     pages = json.loads(re.search(r"const PAGES = (\[.*?\]);", worker).group(1))  # type: ignore[union-attr]
     assert "/hip-check" in pages
     assert "/static/js/hip-check/main.js" in worker  # with its scripts
+
+
+def test_the_side_plank_is_timed_as_the_plan_does_it(visitor: Visitor) -> None:
+    assert 'data-plank=""' in text(visitor.get("/hip-check"))  # no plan yet: the check asks
+    visitor.client.post("/start", data={"csrf_token": visitor.csrf_token(), "experience": "new"})
+    assert 'data-plank="knees"' in text(visitor.get("/hip-check"))

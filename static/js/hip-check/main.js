@@ -146,8 +146,12 @@ async function balance() {
 }
 
 async function plank() {
-  show("check-plank-kind");
-  const kind = await answerFrom("check-plank-kind");
+  // The plan's own side plank when it has one; else the person says which they do.
+  let kind = root.dataset.plank;
+  if (!kind) {
+    show("check-plank-kind");
+    kind = await answerFrom("check-plank-kind");
+  }
   const held = { onKnees: kind === "knees" };
   for (const side of SIDES) {
     showFigures("check-timer", "timed", kind, side);
