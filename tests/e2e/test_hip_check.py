@@ -100,6 +100,21 @@ def test_a_phone_still_moving_is_not_captured_by_a_tap_or_by_waiting(
     expect(page.locator("#rotation-try")).to_have_text("Try 2 of 2")
 
 
+def test_a_turn_the_other_way_is_not_counted_and_the_page_says_which_way_to_turn(
+    page: Page, live_server: LiveServer
+) -> None:
+    open_check(page, live_server)
+    turn_phone(page, 0)
+    page.clock.run_for(1500)
+    turn_phone(page, -20)  # the right foot swinging out: turning in, not out
+    page.clock.run_for(3000)
+    expect(page.locator("#live-angle")).to_have_text("0°")
+    expect(page.locator("#sensor-message")).to_have_text(
+        "That is the other way: turn your foot in slowly, across the other shin."
+    )
+    expect(page.locator("#rotation-try")).to_have_text("Try 1 of 2")
+
+
 def test_readings_too_unsteady_to_set_zero_lead_to_the_figure_picker(
     page: Page, live_server: LiveServer
 ) -> None:
