@@ -7,6 +7,7 @@ Time is the fake clock's (`start_clock`), so holds of 1 s and 2 s pass when the 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
@@ -194,7 +195,12 @@ def test_the_whole_check_runs_to_a_result_on_progress(
     page.get_by_role("button", name="Yes, it stayed level").tap()
 
     result = page.locator("#check-result")
-    expect(page.locator("#save-status")).to_have_text("Saved. Progress shows it under Your hips.")
+    expect(page.locator("#save-status")).to_contain_text(
+        "Saved. Progress shows it under Your hips."
+    )
+    expect(page.get_by_role("link", name="See this check in full")).to_have_attribute(
+        "href", re.compile(r"^/hip-checks/\d+$")
+    )
     for term, value in [
         ("Right hip, turning out", "35° (pain-free)"),
         ("Right hip, turning in", "30° (not pain-free)"),

@@ -235,6 +235,11 @@ async function finish(results) {
     refused: `Not saved: ${sent.answer?.error || "the server refused it."}`,
   };
   text("save-status", words[sent.outcome]);
+  if (sent.outcome === "sent" && sent.answer?.check_url) {
+    const link = Object.assign(document.createElement("a"), { href: sent.answer.check_url });
+    link.textContent = "See this check in full";
+    $("save-status").append(" ", link);
+  }
 }
 
 function start() {
