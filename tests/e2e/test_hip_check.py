@@ -192,6 +192,7 @@ def test_the_whole_check_runs_to_a_result_on_progress(
     page.get_by_role("button", name="On my knees").tap()
     timed_hold(page, 45.2)
     timed_hold(page, 40.4)
+    shoot(page, "hip-check-pelvis")
     page.get_by_role("button", name="Yes, it stayed level").tap()
 
     result = page.locator("#check-result")
