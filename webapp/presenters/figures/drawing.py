@@ -19,8 +19,16 @@ STRETCHES = 3.0
 
 
 def short_name(slug: str) -> str:
-    """A figure's class and animation name: its slug's initials ('banded-clamshell' -> 'bc')."""
-    return "".join(word[0] for word in slug.split("-") if word)
+    """A figure's class and animation name: its slug's initials and its length in base 36
+    ('banded-clamshell' -> 'bcg'), so 'seated-hip-flexor-stretch' and
+    'standing-hip-flexor-stretch' get names of their own."""
+    initials = "".join(word[0] for word in slug.split("-") if word)
+    return initials + _base36(len(slug))
+
+
+def _base36(value: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    return digits[value] if value < 36 else _base36(value // 36) + digits[value % 36]
 
 
 def number(value: float) -> str:
