@@ -489,3 +489,16 @@ self.HipdayPhoneStreak = HipdayPhoneStreak;
   });
   show().then(flush);
 })();
+
+// Hip checks waiting on the phone have their own small queue (hip-check/queue.js, whose KEY this
+// reads): it is loaded only while one is kept, so every other page load goes without it.
+(() => {
+  const queue = new URL("hip-check/queue.js", document.currentScript.src);
+  let waiting = false;
+  try {
+    waiting = (localStorage.getItem("hipday-hip-checks") || "[]") !== "[]";
+  } catch {
+    // Storage blocked: nothing can be waiting there.
+  }
+  if (waiting) import(queue.href).catch(() => {});
+})();

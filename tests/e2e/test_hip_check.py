@@ -259,7 +259,7 @@ def test_the_voice_says_how_to_turn_and_the_angle_it_got(
 WAITING = "JSON.parse(localStorage.getItem('hipday-hip-checks') || '[]').length"
 SEND_WITH_STALE_TOKEN = """async (entry) => {
   document.body.setAttribute("hx-headers", JSON.stringify({ "X-CSRFToken": "stale" }));
-  const queue = await import(document.querySelector('script[src*="hip-check/queue.js"]').src);
+  const queue = await import("/static/js/hip-check/queue.js");
   queue.keep(entry);
   return (await queue.send(entry)).outcome;
 }"""
@@ -277,3 +277,17 @@ def test_a_check_sent_with_a_stale_token_waits_on_the_phone_for_a_fresh_one(
     assert page.evaluate(WAITING) == 1
     page.reload()  # a page with a fresh token sends what waits
     wait_until(lambda: page.evaluate(WAITING) == 0, "the waiting check to be sent")
+
+
+def test_a_check_waiting_on_the_phone_is_sent_when_any_page_opens(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(live_server("/"))
+    fields = {"client_id": "8d2e41b0-waiting-check", "taken_on": "2026-03-04"}
+    fields |= {"right_outward": "50", "right_inward": "30", "left_outward": "35"}
+    entry = {"client_id": fields["client_id"], "url": "/hip-check", "fields": fields}
+    page.evaluate("(e) => localStorage.setItem('hipday-hip-checks', JSON.stringify([e]))", entry)
+    page.goto(live_server("/progress"))  # no hip check script on this page until one waits
+    wait_until(lambda: page.evaluate(WAITING) == 0, "the waiting check to be sent")
+    page.reload()
+    expect(page.locator("#hips")).to_contain_text("80°")  # the right arc: 50° out + 30° in

@@ -1,7 +1,7 @@
 // Hip checks waiting to reach the server, kept in localStorage (a few hundred bytes each: only
-// results, never sensor readings). Sent when the check ends, when this module loads on any page,
-// and when the phone comes back online. The server counts each client_id once, so sending one
-// twice is harmless.
+// results, never sensor readings). Sent when the check ends, when a page opens while one is kept
+// (pending.js loads this module only then) and when the phone comes back online. The server
+// counts each client_id once, so sending one twice is harmless.
 
 const KEY = "hipday-hip-checks";
 
