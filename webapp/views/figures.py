@@ -46,13 +46,17 @@ def figure_markup(
     label: str | None = None,
     css_class: str = "",
     data: dict[str, str] | None = None,
+    frame: int | None = None,
 ) -> Markup:
-    """An exercise's figure for a template: still (key pose) unless `animated`. A moving figure
-    says the move in words; a small still one, beside its text, names the move pictured."""
+    """An exercise's figure for a template: still (key pose, or keyframe `frame`) unless
+    `animated`. A moving figure says the move in words; a small still one, beside its text,
+    names the move pictured."""
     found = catalog().figures[slug]
     if label is None and not animated:
         label = f"Move pictured: {catalog().exercises[slug].name}"
-    return figure_svg(found, animated=animated, label=label, css_class=css_class, data=data)
+    return figure_svg(
+        found, animated=animated, label=label, css_class=css_class, data=data, frame=frame
+    )
 
 
 @bp.app_template_global("player_moves")

@@ -24,10 +24,12 @@ def figure_svg(
     label: str | None = None,
     css_class: str = "",
     data: Mapping[str, str] | None = None,
+    frame: int | None = None,
 ) -> Markup:
-    """The figure as inline SVG named for screen readers by `label` (else the move in words)."""
+    """The figure as inline SVG named for screen readers by `label` (else the move in words);
+    with `frame`, that keyframe standing still."""
     words = label or figure.label
-    return svg(figure, animated=animated, label=words, css_class=css_class, data=data)
+    return svg(figure, animated=animated, label=words, css_class=css_class, data=data, frame=frame)
 
 
 def keyframe_svg(figure: Figure, frame: int) -> Markup:

@@ -40,11 +40,14 @@ def svg(
     label: str,
     css_class: str = "",
     data: Mapping[str, str] | None = None,
+    frame: int | None = None,
 ) -> Markup:
-    """The figure in its key pose; `animated` adds the joint groups the stylesheet moves.
-    `data` becomes data- attributes (what the player script needs to know about it)."""
+    """The figure in its key pose (or keyframe `frame`, still); `animated` adds the joint groups
+    the stylesheet moves. `data` becomes data- attributes (what the player script needs)."""
     drawing = Drawing.of(figure)
-    body = _animated(drawing) if animated else still(drawing, figure.key)
+    animated = animated and frame is None
+    pose = figure.key if frame is None else frame
+    body = _animated(drawing) if animated else still(drawing, pose)
     alternate = " a" if drawing.alternates() else ""
     moving = f"m{alternate} x-{short_name(figure.slug)}" if animated else ""
     names = " ".join(c for c in ("fig", moving, css_class) if c)
