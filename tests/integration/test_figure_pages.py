@@ -11,6 +11,7 @@ import pytest
 
 from routines.catalog.load import load_catalog
 from tests.integration.conftest import Visitor
+from webapp.presenters.figures import short_name
 
 CATALOG = load_catalog()
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="(/figures\.css\?v=[0-9a-f]{12})">')
@@ -86,7 +87,8 @@ def test_the_stylesheet_is_kept_a_year_at_its_versioned_address_and_checked_else
     assert versioned.status_code == 200
     assert versioned.mimetype == "text/css"
     assert "immutable" in versioned.headers["Cache-Control"]
-    assert "@keyframes c{" in versioned.get_data(as_text=True)  # the clamshell's
+    name = short_name("clamshell")
+    assert f"@keyframes {name}{{" in versioned.get_data(as_text=True)
     plain = visitor.get("/figures.css")
     assert plain.headers["Cache-Control"] == "no-cache"
     again = visitor.get("/figures.css", headers={"If-None-Match": plain.headers["ETag"]})
