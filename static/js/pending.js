@@ -493,7 +493,9 @@ self.HipdayPhoneStreak = HipdayPhoneStreak;
 // Hip checks waiting on the phone have their own small queue (hip-check/queue.js, whose KEY this
 // reads): it is loaded only while one is kept, so every other page load goes without it.
 (() => {
-  const queue = new URL("hip-check/queue.js", document.currentScript.src);
+  const script = document.currentScript;
+  if (!script || !script.src) return; // run as inline text (a test's page): no address to go from
+  const queue = new URL("hip-check/queue.js", script.src);
   let waiting = false;
   try {
     waiting = (localStorage.getItem("hipday-hip-checks") || "[]") !== "[]";
