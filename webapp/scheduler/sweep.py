@@ -28,6 +28,7 @@ from webapp.push.sender import Outcome, Push, Result
 from webapp.scheduler.decisions import Decided, Decisions
 from webapp.services import reminders
 from webapp.services.reminders import TOO_LATE, Decision, Links
+from webapp.store.due_rows import DueRows
 from webapp.store.models import PushSubscription, Reminder, ReminderDelivery, User
 from webapp.store.reminders import Claim, ReminderStore, most_recently_used
 from webapp.store.training import TrainingStore
@@ -99,20 +100,12 @@ def sweep(parts: SweepParts, now: datetime, *, alone: bool = False) -> SweepRepo
     """
     report = SweepReport()
     _resume(parts, now, report, timedelta(0) if alone else LEASE)
-
-    def decide(reminder: Reminder, user: User) -> Decision:
-        if parts.before_deciding is not None:
-            parts.before_deciding(user)
-        return reminders.decide(
-            parts.store, parts.catalog, parts.links, reminder, user, now, parts.window
-        )
-
     deciding = parts.decisions
     try:
         for _ in range(1000):  # each round moves what it sees past `now`; the bound is a safeguard
             due = parts.reminders.due(now, BATCH, skip=deciding.busy())
             report.due += len(due)
-            deciding.start(due, decide)
+            deciding.start(due, _decider(parts, due, now))
             ended = deciding.ended()  # with any decided since the last sweep
             if not due and not ended:
                 break
@@ -127,6 +120,24 @@ def sweep(parts: SweepParts, now: datetime, *, alone: bool = False) -> SweepRepo
     if now.minute == 0:
         parts.reminders.prune(now - KEEP_DELIVERIES)
     return report
+
+
+def _decider(
+    parts: SweepParts, due: Sequence[tuple[Reminder, User]], now: datetime
+) -> Callable[[Reminder, User], Decision]:
+    """Decide each of `due` from its users' rows, read for all of them at once."""
+    store = parts.store
+    if due:
+        store = DueRows.read(store.engine, {user.id or 0 for _, user in due}, now.date())
+
+    def decide(reminder: Reminder, user: User) -> Decision:
+        if parts.before_deciding is not None:
+            parts.before_deciding(user)
+        return reminders.decide(
+            store, parts.catalog, parts.links, reminder, user, now, parts.window
+        )
+
+    return decide
 
 
 def _settle(
