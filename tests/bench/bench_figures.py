@@ -51,6 +51,45 @@ def test_every_figures_markup_and_stylesheet_together(capsys: object) -> None:
     print(f"  the stylesheet alone: brotli {kb(compressed(css)[0])}, gzip {kb(compressed(css)[1])}")
 
 
+#: Parts of the markup, each measured by leaving it out of the whole library.
+MARKUP_PARTS = {
+    "path data": re.compile(r' d="[^"]*"'),
+    "transforms": re.compile(r' transform="[^"]*"'),
+    "props": re.compile(r'<path class="p-[^"]*" d="[^"]*"/>'),
+    "view boxes": re.compile(r' viewBox="[^"]*"'),
+    "spoken labels": re.compile(r' aria-label="[^"]*"'),
+}
+NUMBER = re.compile(r"-?[\d.]+")
+
+
+def bare_numbers(text: str) -> bytes:
+    """Every number in `text`, one space apart, with nothing around them."""
+    return " ".join(NUMBER.findall(text)).encode()
+
+
+def test_where_the_figures_bytes_go() -> None:
+    catalog = load_catalog()
+    css = library_stylesheet(catalog)
+    markup = "".join(figure_svg(f) for f in catalog.figures.values())
+    whole = compressed((css + markup).encode())
+    print("\nFigures: what each part costs, compressed with the rest (brotli / gzip)")
+    for name, part in MARKUP_PARTS.items():
+        less = compressed((css + part.sub("", markup)).encode())
+        print(f"  {name:<14}{kb(whole[0] - less[0])} / {kb(whole[1] - less[1])}")
+    lines = css.splitlines(keepends=True)
+    frames = "".join(line for line in lines if line.startswith(".x-"))
+    shared = "".join(line for line in lines if not line.startswith(".x-"))
+    less = compressed((shared + markup).encode())
+    print(f"  {'keyframes':<14}{kb(whole[0] - less[0])} / {kb(whole[1] - less[1])}")
+    # The least any drawing of these poses at whole units can weigh here: the labels, and the
+    # bare numbers of every still key pose and keyframe, with no markup around them.
+    labels = "".join(f.label for f in catalog.figures.values()).encode()
+    stills = "".join(figure_svg(f, animated=False, label=" ") for f in catalog.figures.values())
+    floor = compressed(labels + bare_numbers(stills) + b" " + bare_numbers(frames))
+    print(f"  labels and bare numbers of the key poses and keyframes alone:"
+          f" {kb(floor[0])} / {kb(floor[1])}")  # fmt: skip
+
+
 def served(client: FlaskClient, url: str) -> bytes:
     return client.get(url).get_data()
 
