@@ -27,8 +27,8 @@ from tests.bench.seed import seed
 from tests.conftest import TEST_NOW, TEST_TODAY, make_app
 from tests.worst_account import WorstAccount, worst_account
 from webapp import extensions
-from webapp.services import data_export, data_import, plans, reminders
-from webapp.services.progress import RECORDS, streak_records
+from webapp.services import data_export, data_import, derived, plans, reminders
+from webapp.services.progress import streak_records
 from webapp.store.models import Reminder, User
 from webapp.store.training import TrainingStore
 
@@ -42,8 +42,7 @@ def cold_ms(action: Callable[[], object]) -> tuple[float, float]:
     action()
     walls, cpus = [], []
     for _ in range(RUNS):
-        plans.PLANS.clear()
-        RECORDS.clear()
+        derived.forget_all()
         wall, cpu = time.perf_counter(), time.process_time()
         action()
         walls.append(time.perf_counter() - wall)
@@ -215,8 +214,7 @@ def cpu_ms(action: Callable[[], object], runs: int = 3) -> tuple[float, object]:
 
 def cached_mb(app: Flask, worst: WorstAccount) -> float:
     """What Today leaves in the per-process caches for the worst account, in megabytes."""
-    plans.PLANS.clear()
-    RECORDS.clear()
+    derived.forget_all()
     store: TrainingStore = app.extensions["hipday"].store
     user = store.user(worst.user_id)
     assert user is not None

@@ -16,7 +16,7 @@ from routines.catalog.load import load_catalog
 from tests.conftest import TEST_TODAY
 from tests.integration.conftest import Visitor
 from webapp.presenters.calendar_feed import PAST
-from webapp.services import plans
+from webapp.services import derived, plans
 from webapp.store.models import Completion, ProgramVersion
 from webapp.store.training import TrainingStore
 
@@ -135,7 +135,7 @@ def test_progress_offers_the_exercises_of_the_charts_weeks(visitor: Visitor) -> 
 
 
 def test_the_plan_cache_keeps_weeks_of_plans_not_a_count_of_them() -> None:
-    kept: plans.Recent[str, str] = plans.Recent(size=100)
+    kept: derived.Recent[str, str] = derived.Recent(size=100)
     built: list[str] = []
 
     def build(name: str) -> str:

@@ -49,6 +49,9 @@ class FakeTrainingStore(FakeHipChecks):
     def user(self, user_id: int) -> User | None:
         return self.users.get(user_id)
 
+    def data_version(self, user_id: int) -> int | None:
+        return None  # lists have no triggers: every read builds afresh
+
     def set_time_zone(self, user: User, time_zone: str, auto: bool | None = None) -> None:
         user.time_zone = time_zone
         if auto is not None:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import secrets
-import threading
-import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Generic, TypeVar
 
 from routines.bounds import MOST_PLAN_EVENTS, MOST_PROGRAM_VERSIONS
 from routines.catalog.model import Catalog, Equipment, Goal
@@ -24,6 +20,7 @@ from routines.plan.model import (
     Program,
 )
 from routines.precautions import Precaution
+from webapp.services.derived import Found, Recent, kept
 from webapp.services.precautions import answers_of
 from webapp.store.models import PlanEvent, ProgramVersion, User
 from webapp.store.training import SessionFacts, TrainingStore
@@ -170,61 +167,6 @@ def history_for(
     )
 
 
-Key = TypeVar("Key", bound=Hashable)
-Value = TypeVar("Value")
-
-
-class Recent(Generic[Key, Value]):
-    """The values built last, by everything they are built from, the least recently used dropped.
-
-    For pure functions only: a value found here is the value building it again would give.
-    Part of a key may be the `id()` of an object (the catalog a plan was built from, the plan a
-    streak was walked on): the entry refers to that object weakly and counts only while that
-    very object lives, so a reused id finds nothing and the cache keeps no object alive. Values
-    are shared between requests, so they must be immutable; the lock keeps threads (the
-    scheduler's) from tangling the order. Each value weighs what its caller says (a plan, its
-    weeks), and the weights kept add up to at most `size`, so a few huge values can't fill a
-    worker's memory where many small ones fit.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.values: OrderedDict[Key, tuple[Callable[[], object], Value, int]] = OrderedDict()
-        self.weight = 0
-        self.lock = threading.Lock()
-
-    def get(
-        self, key: Key, held: object | None, build: Callable[[], Value], weight: int = 1
-    ) -> Value:
-        with self.lock:
-            found = self.values.get(key)
-            if found is not None and found[0]() is held:
-                self.values.move_to_end(key)
-                return found[1]
-        value = build()
-        with self.lock:
-            self._drop(key)
-            self.values[key] = (_nothing if held is None else weakref.ref(held), value, weight)
-            self.weight += weight
-            while self.weight > self.size and len(self.values) > 1:
-                self._drop(next(iter(self.values)))
-        return value
-
-    def _drop(self, key: Key) -> None:
-        gone = self.values.pop(key, None)
-        if gone is not None:
-            self.weight -= gone[2]
-
-    def clear(self) -> None:
-        with self.lock:
-            self.values.clear()
-            self.weight = 0
-
-
-def _nothing() -> None:
-    return None
-
-
 #: Plans by catalog, today, weeks, the programs in force and the history. `build_plan` depends
 #: on nothing else, so a new session, skip, move, vacation or setting is a new key.
 PLANS: Recent[tuple[int, date, int, tuple[tuple[date, Program], ...], History], Plan] = Recent(
@@ -246,8 +188,33 @@ def plan_for(
     Every version's plan is built from the program's start, so the plan follows only the newest
     versions whose plans add up to `MOST_PLAN_WEEKS`: the days before the oldest it follows
     take that one's settings. `sessions` are the user's `store.session_facts` when the caller
-    has already read them.
+    has already read them. While the user's data version stands, the plan built last is kept
+    (`derived.kept`) and nothing of the history is read.
     """
+
+    def build() -> Plan | None:
+        return _built_plan(store, catalog, user, today, weeks_ahead, sessions)
+
+    return kept(KEPT_PLANS, store, catalog, user, today, weeks_ahead, build, _weeks_of)
+
+
+def _weeks_of(plan: Plan | None) -> int:
+    return len(plan.weeks) if plan else 1
+
+
+#: Plans by data version (see `plan_for`), weighed in weeks like `PLANS`.
+KEPT_PLANS: Recent[Found, Plan | None] = Recent(PLAN_CACHE_WEEKS)
+
+
+def _built_plan(
+    store: TrainingStore,
+    catalog: Catalog,
+    user: User,
+    today: date,
+    weeks_ahead: int,
+    sessions: Sequence[SessionFacts] | None,
+) -> Plan | None:
+    """`plan_for`'s plan, from the history read now (a plan of the same history is reused)."""
     versions = store.program_versions(user.id or 0)
     if not versions:
         return None

@@ -13,7 +13,8 @@ from routines.heatmap import Point, weekly_best
 from routines.plan.model import Plan, Week
 from routines.session import session_minutes
 from routines.streaks import Logged, Record, plan_schedule, record
-from webapp.services.plans import PLAN_CACHE_WEEKS, Recent, plan_for
+from webapp.services.derived import Found, Recent, kept
+from webapp.services.plans import PLAN_CACHE_WEEKS, plan_for
 from webapp.store.models import Completion, User
 from webapp.store.training import SessionFacts, TrainingStore
 
@@ -104,13 +105,27 @@ def standing(
 ) -> Standing:
     """The plan and the streak records, from the user's sessions read once for both.
 
-    `sessions` are the user's `store.session_facts` when the caller has read them.
+    `sessions` are the user's `store.session_facts` when the caller has read them. While the
+    user's data version stands, the standing built last is kept (`derived.kept`) and nothing
+    of the history is read.
     """
-    if sessions is None:
-        sessions = store.session_facts(user.id or 0)
-    plan = plan_for(store, catalog, user, today, sessions=sessions)
-    record, current_if_done_today = streak_records(store, user.id or 0, plan, today, sessions)
-    return Standing(today, plan, record, current_if_done_today)
+
+    def build() -> Standing:
+        facts = store.session_facts(user.id or 0) if sessions is None else sessions
+        plan = plan_for(store, catalog, user, today, sessions=facts)
+        record, current_if_done_today = streak_records(store, user.id or 0, plan, today, facts)
+        return Standing(today, plan, record, current_if_done_today)
+
+    return kept(STANDINGS, store, catalog, user, today, None, build, _weight)
+
+
+def _weight(standing: Standing) -> int:
+    """A standing weighs its plan's weeks (shared with `plans.KEPT_PLANS`) and its record."""
+    return len(standing.plan.weeks) if standing.plan else 1
+
+
+#: Standings by data version, weighed in weeks like the plans.
+STANDINGS: Recent[Found, Standing] = Recent(PLAN_CACHE_WEEKS)
 
 
 @dataclass(frozen=True)

@@ -248,3 +248,18 @@ class HipCheckRecord(SQLModel, table=True):
     plank_left: int | None = None
     plank_on_knees: bool = False
     pelvis_level: bool | None = None
+
+
+class DataVersion(SQLModel, table=True):
+    """A number that grows with every change to what a user's pages are derived from.
+
+    Database triggers (migration 0011) keep it: a row is made with its user, and any insert,
+    update or delete of the user's sessions, plan changes, program versions or hip checks, or a
+    change of their precautions or time zone, adds one in the same transaction, whatever code
+    made the change (a page, an import, a restore, a console). What is derived from history is
+    kept under this number (`webapp/services/derived.py`), so one indexed read says whether it
+    is still true. No row (a database built without the migrations) means nothing is kept.
+    """
+
+    user_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    version: int = 0

@@ -15,7 +15,7 @@ from sqlmodel import col, func, select
 
 from webapp.store.data_rows import DataRows
 from webapp.store.hip_check_rows import HipCheckRows
-from webapp.store.models import Completion, CompletionExercise, User
+from webapp.store.models import Completion, CompletionExercise, DataVersion, User
 from webapp.store.plan_rows import PlanRows
 
 
@@ -53,6 +53,15 @@ class TrainingStore(PlanRows, DataRows, HipCheckRows):
     def user(self, user_id: int) -> User | None:
         with self._session() as session:
             return session.get(User, user_id)
+
+    def data_version(self, user_id: int) -> int | None:
+        """The user's data version (see `DataVersion`); None when the database keeps none."""
+        with self._session() as session:
+            query = select_columns(col(DataVersion.version)).where(
+                col(DataVersion.user_id) == user_id
+            )
+            found: int | None = session.execute(query).scalar_one_or_none()
+            return found
 
     def set_time_zone(self, user: User, time_zone: str, auto: bool | None = None) -> None:
         """Set the user's time zone, and (when `auto` is given) whether it follows the phone."""
