@@ -9,6 +9,8 @@ test_sweep.py.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from webapp.scheduler.sweep import LEASE, SweepReport
 from webapp.services import notifications, reminders
 from webapp.services.notifications import Reached
 from webapp.store.reminders import Claim
+from webapp.store.sweep_rows import DueBatch
 
 # Sent once
 
@@ -82,17 +85,19 @@ def _lose_the_race(
     monkeypatch: pytest.MonkeyPatch, loser: Hipday, winner: Hipday
 ) -> list[SweepReport]:
     """Let `winner` sweep between the moment `loser` reads the due reminders and claims them;
-    the winner's report."""
-    read = loser.reminders.due
+    the winner's report. The loser reads them without holding them (on PostgreSQL a batch is
+    locked until claimed), as when it claims a decision begun in an earlier round."""
+    store = loser.reminders
     won: list[SweepReport] = []
 
-    def due(now: datetime, limit: int, **options: Any) -> list[Any]:
-        found = read(now, limit, **options)
+    @contextmanager
+    def due_batch(now: datetime, limit: int, **options: Any) -> Iterator[DueBatch]:
+        found = store.due(now, limit, **options)
         if not won:
             won.append(winner.sweep(now))
-        return found
+        yield DueBatch(found, store.claim)
 
-    monkeypatch.setattr(loser.reminders, "due", due)
+    monkeypatch.setattr(store, "due_batch", due_batch)
     return won
 
 

@@ -103,13 +103,8 @@ def sweep(parts: SweepParts, now: datetime, *, alone: bool = False) -> SweepRepo
     deciding = parts.decisions
     try:
         for _ in range(1000):  # each round moves what it sees past `now`; the bound is a safeguard
-            due = parts.reminders.due(now, BATCH, skip=deciding.busy())
-            report.due += len(due)
-            deciding.start(due, _decider(parts, due, now))
-            ended = deciding.ended()  # with any decided since the last sweep
-            if not due and not ended:
+            if not _round(parts, now, report):
                 break
-            _settle(parts, ended, now, report)
     finally:
         deciding.close()
     report.deciding = len(deciding.busy())
@@ -140,15 +135,28 @@ def _decider(
     return decide
 
 
-def _settle(
-    parts: SweepParts, ended: Sequence[Decided[Decision]], now: datetime, report: SweepReport
-) -> None:
-    """Claim the reminders whose decisions ended, and send them together."""
-    claims = [_claim(decided, now, parts.window, report) for decided in ended]
-    won = parts.reminders.claim(claims, now)
+def _round(parts: SweepParts, now: datetime, report: SweepReport) -> bool:
+    """Decide, claim and send one batch; False when nothing was due or decided.
+
+    The batch's own claims are made while it is held (on PostgreSQL, locked from other
+    schedulers); those of decisions begun in earlier rounds or sweeps, after it is let go, so
+    this scheduler never waits on a row while holding others.
+    """
+    deciding = parts.decisions
+    with parts.reminders.due_batch(now, BATCH, skip=deciding.busy()) as batch:
+        report.due += len(batch.due)
+        deciding.start(batch.due, _decider(parts, batch.due, now))
+        ended = deciding.ended()  # with any decided since the last round
+        if not batch.due and not ended:
+            return False
+        claims = [_claim(decided, now, parts.window, report) for decided in ended]
+        held = {reminder.id for reminder, _ in batch.due}
+        won = batch.claim([c for c in claims if c.reminder_id in held], now)
+    won += parts.reminders.claim([c for c in claims if c.reminder_id not in held], now)
     report.claimed += len(won)
     whose = {d.reminder.id or 0: (d.user, d.reminder.kind) for d in ended}
     _deliver(parts, won, whose, report)
+    return True
 
 
 def _claim(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
-from webapp.store.db import Queries
-from webapp.store.models import PushSubscription, Reminder, ReminderDelivery, ReminderPush, User
+from webapp.store.models import PushSubscription, Reminder, User
+from webapp.store.sweep_rows import Claim as Claim
+from webapp.store.sweep_rows import SweepRows
 
 #: Reminders go to at most this many devices of one account; an 11th replaces the one that has
 #: gone longest without a push (a guest could otherwise subscribe hundreds, and each reminder
@@ -39,19 +39,8 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class Claim:
-    """What the scheduler decided for one due reminder: move it on, and maybe send `payload`."""
-
-    reminder_id: int
-    due: datetime  # the fire instant stored on the reminder, which the claim must still find
-    next_fire: datetime | None
-    payload: str | None  # None: nothing to send (quiet, or too late)
-    moment: datetime | None = None  # the slot the send is for, when not `due` (after downtime)
-
-
-class ReminderStore(Queries):
-    """Reminder settings, push subscriptions and the scheduler's claims."""
+class ReminderStore(SweepRows):
+    """Reminder settings and push subscriptions; with `SweepRows`, the scheduler's claims."""
 
     # Settings
 
@@ -213,152 +202,3 @@ class ReminderStore(Queries):
                 .values(last_sent_at=when)
             )
             session.commit()
-
-    # The scheduler
-
-    def due(
-        self, now: datetime, limit: int, skip: Collection[int] = ()
-    ) -> list[tuple[Reminder, User]]:
-        """Enabled reminders whose next fire is at or before `now`, the most overdue first;
-        `skip` names reminders not to return (those still being decided)."""
-        with self._session() as session:
-            query = (
-                select(Reminder, User)
-                .join(User, col(User.id) == Reminder.user_id)
-                .where(col(Reminder.next_fire_utc) <= now, col(Reminder.enabled).is_(True))
-                .order_by(col(Reminder.next_fire_utc), col(Reminder.id))
-                .limit(limit)
-            )
-            if skip:
-                query = query.where(col(Reminder.id).not_in(list(skip)))
-            return [(reminder, user) for reminder, user in session.exec(query).all()]
-
-    def claim(self, claims: Sequence[Claim], now: datetime) -> list[ReminderDelivery]:
-        """Move each reminder on from its due instant, in one transaction; returns the sends won.
-
-        The update only matches while `next_fire_utc` is still the instant this scheduler saw,
-        so when two schedulers race, each reminder is claimed by one of them and sent once.
-        A claimed send is written down (status "sending") in the same transaction, so a
-        scheduler that dies before sending leaves it for the next one to finish.
-        """
-        deliveries: list[ReminderDelivery] = []
-        with self._session() as session:
-            for claim in claims:
-                moved = session.exec(
-                    update(Reminder)
-                    .where(
-                        col(Reminder.id) == claim.reminder_id,
-                        col(Reminder.next_fire_utc) == claim.due,
-                    )
-                    .values(next_fire_utc=claim.next_fire)
-                )
-                if moved.rowcount != 1 or claim.payload is None:
-                    continue
-                delivery = ReminderDelivery(
-                    reminder_id=claim.reminder_id,
-                    due_utc=claim.moment or claim.due,
-                    claimed_at=now,
-                    payload=claim.payload,
-                )
-                session.add(delivery)
-                deliveries.append(delivery)
-            session.commit()
-        return deliveries
-
-    def unfinished(self, claimed_before: datetime, due_after: datetime) -> list[ReminderDelivery]:
-        """Deliveries a scheduler claimed but never finished (it died), still worth sending."""
-        with self._session() as session:
-            query = select(ReminderDelivery).where(
-                ReminderDelivery.status == "sending",
-                col(ReminderDelivery.claimed_at) < claimed_before,
-                col(ReminderDelivery.due_utc) >= due_after,
-            )
-            return list(session.exec(query).all())
-
-    def reclaim(self, delivery: ReminderDelivery, now: datetime) -> bool:
-        """Take over an unfinished delivery; only one scheduler wins it."""
-        with self._session() as session:
-            won = session.exec(
-                update(ReminderDelivery)
-                .where(
-                    col(ReminderDelivery.id) == delivery.id,
-                    col(ReminderDelivery.claimed_at) == delivery.claimed_at,
-                    col(ReminderDelivery.status) == "sending",
-                )
-                .values(claimed_at=now)
-            )
-            session.commit()
-        if won.rowcount == 1:
-            delivery.claimed_at = now
-        return bool(won.rowcount == 1)
-
-    def abandon(self, claimed_before: datetime, due_before: datetime) -> int:
-        """Give up unfinished deliveries that are now too late to be worth sending."""
-        with self._session() as session:
-            done = session.exec(
-                update(ReminderDelivery)
-                .where(
-                    col(ReminderDelivery.status) == "sending",
-                    col(ReminderDelivery.claimed_at) < claimed_before,
-                    col(ReminderDelivery.due_utc) < due_before,
-                )
-                .values(status="failed", detail="too late after the scheduler stopped")
-            )
-            session.commit()
-            return int(done.rowcount)
-
-    def record_pushes(self, pushes: Sequence[tuple[int, int, str]], when: datetime) -> None:
-        """Write down how pushes went, (delivery id, subscription id, outcome), in one commit."""
-        if not pushes:
-            return
-        rows = [
-            {"delivery_id": d, "subscription_id": s, "outcome": outcome, "at": when}
-            for d, s, outcome in pushes
-        ]
-        with self.engine.begin() as connection:
-            connection.execute(insert(ReminderPush), rows)
-
-    def pushed(self, delivery_ids: Sequence[int]) -> dict[int, dict[int, str]]:
-        """The devices each delivery was already pushed to: {delivery: {subscription: outcome}}."""
-        found: dict[int, dict[int, str]] = {}
-        with self._session() as session:
-            for start in range(0, len(delivery_ids), 500):
-                chunk = delivery_ids[start : start + 500]
-                query = select(ReminderPush).where(col(ReminderPush.delivery_id).in_(chunk))
-                for row in session.exec(query):
-                    found.setdefault(row.delivery_id, {})[row.subscription_id] = row.outcome
-        return found
-
-    def finish(self, outcomes: Sequence[tuple[int, str, str]]) -> None:
-        """Record how each delivery went: (delivery id, status, detail)."""
-        if not outcomes:
-            return
-        with self._session() as session:
-            for delivery_id, status, detail in outcomes:
-                session.exec(
-                    update(ReminderDelivery)
-                    .where(col(ReminderDelivery.id) == delivery_id)
-                    .values(status=status, detail=detail[:200])
-                )
-            session.commit()
-
-    def deliveries(self, reminder_id: int) -> Sequence[ReminderDelivery]:
-        with self._session() as session:
-            query = (
-                select(ReminderDelivery)
-                .where(ReminderDelivery.reminder_id == reminder_id)
-                .order_by(col(ReminderDelivery.due_utc))
-            )
-            return session.exec(query).all()
-
-    def prune(self, before: datetime) -> int:
-        """Forget finished deliveries older than `before`."""
-        with self._session() as session:
-            gone = session.exec(
-                delete(ReminderDelivery).where(
-                    col(ReminderDelivery.due_utc) < before,
-                    col(ReminderDelivery.status) != "sending",
-                )
-            )
-            session.commit()
-            return int(gone.rowcount)
