@@ -17,6 +17,7 @@ other side's is left out. The wrapper group `fm` flips the whole figure for the 
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -44,18 +45,38 @@ def svg(
 ) -> Markup:
     """The figure in its key pose (or keyframe `frame`, still); `animated` adds the joint groups
     the stylesheet moves. `data` becomes data- attributes (what the player script needs)."""
-    drawing = Drawing.of(figure)
     animated = animated and frame is None
-    pose = figure.key if frame is None else frame
-    body = _animated(drawing) if animated else still(drawing, pose)
-    alternate = " a" if drawing.alternates() else ""
-    moving = f"m{alternate} x-{short_name(figure.slug)}" if animated else ""
+    view_box, body, moving = _drawn(figure, animated, figure.key if frame is None else frame)
     names = " ".join(c for c in ("fig", moving, css_class) if c)
     extra = "".join(f' data-{key}="{escape(value)}"' for key, value in (data or {}).items())
     return Markup(
-        f'<svg class="{names}" viewBox="{drawing.view_box()}" role="img"'
+        f'<svg class="{names}" viewBox="{view_box}" role="img"'
         f' aria-label="{escape(label)}"{extra}><g class="fm">{body}</g></svg>'
     )
+
+
+#: Drawings made, by figure, motion and pose: a page shows up to a few dozen figures and the
+#: library is fixed, so each is drawn once per process. A figure is held weakly (its id alone
+#: could be reused by another figure once it is gone).
+_DRAWN: dict[tuple[int, bool, int], tuple[weakref.ref[Figure], tuple[str, str, str]]] = {}
+MOST_DRAWN = 4096
+
+
+def _drawn(figure: Figure, animated: bool, pose: int) -> tuple[str, str, str]:
+    """The figure's view box, its body (moving, or still in `pose`) and its motion classes."""
+    key = (id(figure), animated, pose)
+    found = _DRAWN.get(key)
+    if found is not None and found[0]() is figure:
+        return found[1]
+    drawing = Drawing.of(figure)
+    body = _animated(drawing) if animated else still(drawing, pose)
+    alternate = " a" if drawing.alternates() else ""
+    moving = f"m{alternate} x-{short_name(figure.slug)}" if animated else ""
+    drawn = (drawing.view_box(), body, moving)
+    if len(_DRAWN) >= MOST_DRAWN:
+        _DRAWN.clear()
+    _DRAWN[key] = (weakref.ref(figure), drawn)
+    return drawn
 
 
 # --- still drawings: absolute polylines ------------------------------------------------------
