@@ -15,7 +15,6 @@ from routines.plan.model import (
     DayKind,
     DayStatus,
     PlannedDay,
-    ends_with_strength,
     strength_happens,
 )
 from routines.plan.state import Builder
@@ -32,7 +31,7 @@ def apply_history(
         else PlannedDay(d, k)
         for d, k in kinds
     ]
-    strength_before = ends_with_strength(builder.weeks)
+    strength_before = builder.strength_last
     for move in builder.moves.get(index, ()):
         _move(days, move, strength_before)
     days = [_with_status(builder, day) for day in days]

@@ -20,7 +20,7 @@ from routines.plan.model import (
     Plan,
     Program,
     Week,
-    ends_with_strength,
+    strength_happens,
 )
 from routines.plan.state import (
     FOUNDATION_WEEKS,
@@ -42,11 +42,16 @@ def build_plan(
     """The plan's first `weeks` weeks from the program start, bent by what has happened."""
     builder = Builder(program, history, catalog, today)
     for index in range(weeks):
-        start = program.start + index * WEEK
-        week, shape = _build_week(builder, index, start)
-        builder.weeks.append(week)
-        _after_week(builder, week, shape)
+        builder.weeks.append(build_week(builder, index))
     return Plan(program, tuple(builder.weeks))
+
+
+def build_week(builder: Builder, index: int) -> Week:
+    """Plan week `index` from where `builder` stands, then move the builder past it."""
+    week, shape = _build_week(builder, index, builder.program.start + index * WEEK)
+    _after_week(builder, week, shape)
+    builder.strength_last = strength_happens(week.days[-1])
+    return week
 
 
 def _build_week(builder: Builder, index: int, start: date) -> tuple[Week, Loading]:
@@ -88,12 +93,12 @@ def _after_week(builder: Builder, week: Week, shape: Loading) -> None:
         return
     away = still_away(builder, week.first_day)
     if away and builder.empty_weeks == 0:
-        builder.before_break = replace(builder.position)
+        builder.before_break = builder.position
     builder.empty_weeks = builder.empty_weeks + 1 if away else 0
     pain = week_index(builder.program, week.first_day) in builder.trigger_weeks
     _advance(builder, week, shape, pain)
     if builder.empty_weeks >= LONG_BREAK_WEEKS:
-        builder.position = replace(builder.before_break)
+        builder.position = builder.before_break
         builder.welcome_back = True
     elif not away:
         builder.welcome_back = False
@@ -103,17 +108,20 @@ def _advance(builder: Builder, week: Week, shape: Loading, pain: bool) -> None:
     """Move the program one week on; pain holds the dosage where this week had it."""
     position = builder.position
     if week.deload:
-        position.loading_since_deload = 0
-        if pain:
-            position.level = min(position.level, shape.level)
+        level = min(position.level, shape.level) if pain else position.level
+        position = replace(position, loading_since_deload=0, level=level)
     else:
-        position.loading_since_deload += 1
-        position.last_loading = shape
-        position.rotation += 1
-        position.level += 0 if pain else 1
-    position.program_week += 1
+        position = replace(
+            position,
+            loading_since_deload=position.loading_since_deload + 1,
+            last_loading=shape,
+            rotation=position.rotation + 1,
+            level=position.level + (0 if pain else 1),
+        )
+    position = replace(position, program_week=position.program_week + 1)
     if builder.phase_of(position.program_week)[1] == 1:
-        position.level = 0
+        position = replace(position, level=0)
+    builder.position = position
 
 
 def _deload(builder: Builder, index: int) -> tuple[bool, str | None]:
@@ -146,7 +154,7 @@ def _day_kinds(builder: Builder, start: date, phase: Phase, cap: int) -> list[tu
     target = min(cap, _strength_target(program, phase, len(sessions)))
     if gentle_only(program.precautions):
         target = 0  # strength days become gentle mobility days
-    yesterday_strength = ends_with_strength(builder.weeks)
+    yesterday_strength = builder.strength_last
     kinds: list[tuple[date, DayKind]] = []
     strength = 0
     for day in dates:

@@ -110,6 +110,11 @@ class History:
     def _session_days(self) -> list[date]:
         return sorted(self._done_kinds)
 
+    @property
+    def vacation_spans(self) -> tuple[list[date], list[date]]:
+        """The vacations merged where they overlap or touch: sorted first days, last days."""
+        return self._vacation_spans
+
     @cached_property
     def _vacation_spans(self) -> tuple[list[date], list[date]]:
         """The vacations merged where they overlap, as sorted first days and last days."""

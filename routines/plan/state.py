@@ -39,7 +39,7 @@ class Dosing:
     easier: bool = False  # a trigger asks for easier variants today
 
 
-@dataclass
+@dataclass(frozen=True)
 class Position:
     """Where the program stands: which program week, and how far dosage has grown."""
 
@@ -63,7 +63,8 @@ class Builder:
     empty_weeks: int = 0
     before_break: Position = field(default_factory=Position)
     welcome_back: bool = False
-    answered: int = 0
+    answered: int = 0  # triggers answered so far: those before the last eased strength day
+    strength_last: bool = False  # the last day built holds a strength session that happens
     eased: set[int] = field(default_factory=set)
     candidates: dict[DayKind, list[Routine]] = field(default_factory=dict)
     dosed: dict[tuple[str, Dosing], tuple[Routine, int]] = field(default_factory=dict)
