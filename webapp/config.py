@@ -103,6 +103,9 @@ def _reminders() -> dict[str, Any]:
         # webapp/scheduler/decisions.py.
         "REMINDER_DECIDE_WORKERS": 4,
         "REMINDER_DECIDE_SECONDS": 5.0,
+        # On PostgreSQL, several scheduler processes share each sweep (HIPDAY_SCHEDULERS_SHARE=1);
+        # otherwise a second one waits for the first to stop. See webapp/scheduler/locks.py.
+        "SCHEDULERS_SHARE": os.environ.get("HIPDAY_SCHEDULERS_SHARE", "") in ("1", "true", "yes"),
         # Tests only: called with each user before their reminder is decided, to make an
         # account fail or stall on purpose.
         "TEST_BEFORE_DECIDING": None,

@@ -146,3 +146,40 @@ def test_a_scheduler_whose_lock_connection_dropped_knows_it_lost_the_lock(
     assert not lock.held()
     assert "lock connection dropped" in caplog.text
     other.release()
+
+
+def test_schedulers_sharing_the_sweep_on_postgresql_all_hold_the_lock_and_know_they_share(
+    postgres_app: Flask,
+) -> None:
+    engine = postgres_app.extensions["hipday"].store.engine
+    first, second = AdvisoryLock(engine, shared=True), AdvisoryLock(engine, shared=True)
+    first.acquire()
+    assert first.exclusive, "alone until a second one starts"
+    second.acquire()  # does not wait
+    try:
+        assert first.held() and second.held()
+        assert not first.exclusive and not second.exclusive
+    finally:
+        second.release()
+    assert first.exclusive
+    first.release()
+
+
+def test_a_scheduler_that_runs_alone_waits_for_those_sharing_the_sweep(
+    postgres_app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = postgres_app.extensions["hipday"].store.engine
+    sharing, alone = AdvisoryLock(engine, shared=True), AdvisoryLock(engine)
+    second_waits_then_takes_over(sharing, alone, caplog)
+    alone.release()
+
+
+def test_sharing_the_sweep_on_sqlite_keeps_one_scheduler(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    sqlite = make_engine(f"sqlite:///{tmp_path / 'hipday.sqlite3'}?timeout=1")
+    try:
+        assert isinstance(scheduler_lock(sqlite, shared=True), FileLock)
+    finally:
+        sqlite.dispose()
+    assert "only on PostgreSQL" in caplog.text

@@ -3,6 +3,12 @@
 A PostgreSQL advisory lock on a connection of its own, or an exclusive lock on a file next to
 the SQLite database; a second scheduler started by mistake says so in its log and waits until
 the first stops, then takes over.
+
+On PostgreSQL several schedulers may share the sweep instead (`SCHEDULERS_SHARE`): each holds
+the advisory lock in shared mode, and their sweeps take different batches of due reminders
+(`FOR UPDATE SKIP LOCKED`, webapp/store/sweep_rows.py). Shared-mode schedulers and one that
+wants to run alone still wait for each other. SQLite keeps its one scheduler: it has one
+writer at a time, so a second sweeping process would only queue behind the first.
 """
 
 from __future__ import annotations
@@ -33,14 +39,20 @@ WAITING = (
     "Another Hipday scheduler is running on this database; this one waits until it stops (%s)."
 )
 TAKING_OVER = "The other scheduler stopped: this one takes over."
+#: How many sessions hold the scheduler's advisory lock (a bigint key is split in two).
+HOLDERS = (
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+    " AND classid = :high AND objid = :low AND objsubid = 1"
+)
 
 
 class SchedulerLock(Protocol):
     """Held by the one scheduler sending reminders; a second one waits in `acquire`."""
 
-    #: True when holding it means no other scheduler can be sending, so this one may finish
-    #: every unfinished send at once.
-    exclusive: bool
+    @property
+    def exclusive(self) -> bool:
+        """True when no other scheduler can be sending now, so this one may finish every
+        unfinished send at once."""
 
     def acquire(self) -> None:
         """Take the lock, waiting (and saying so in the log) while another scheduler has it."""
@@ -110,12 +122,11 @@ class AdvisoryLock:
     """A PostgreSQL session advisory lock, on a connection of its own kept open while it runs.
 
     PostgreSQL releases it when that connection ends, however the process ends. If the
-    connection drops, the lock is gone too: `held()` notices before the next sweep.
+    connection drops, the lock is gone too: `held()` notices before the next sweep. `shared`:
+    held in shared mode, by each of several schedulers sharing the sweep.
     """
 
-    exclusive = True
-
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, shared: bool = False) -> None:
         options: dict[str, Any] = {}
         if engine.url.get_driver_name() in ("psycopg", "psycopg2"):
             options["connect_args"] = {"connect_timeout": 10, "keepalives": 1} | {
@@ -125,6 +136,19 @@ class AdvisoryLock:
             engine.url, poolclass=NullPool, isolation_level="AUTOCOMMIT", **options
         )
         self.connection: Connection | None = None
+        self.shared = shared
+        self._mode = "_shared" if shared else ""
+
+    @property
+    def exclusive(self) -> bool:
+        """Alone: holding it exclusively, or the only one of the schedulers sharing it."""
+        if not self.shared:
+            return True
+        if self.connection is None:
+            return False
+        key = {"low": ADVISORY_KEY & 0xFFFFFFFF, "high": ADVISORY_KEY >> 32}
+        holders = self.connection.execute(text(HOLDERS), key).scalar()
+        return holders == 1
 
     def acquire(self) -> None:
         waited = False
@@ -138,11 +162,12 @@ class AdvisoryLock:
                 for name, value in KEEPALIVE.items():  # the server's end of the connection
                     connection.execute(text(f"SET tcp_keepalives_{name} = {value}"))
                 key = {"key": ADVISORY_KEY}
-                if not connection.execute(text("SELECT pg_try_advisory_lock(:key)"), key).scalar():
+                tried = text(f"SELECT pg_try_advisory_lock{self._mode}(:key)")
+                if not connection.execute(tried, key).scalar():
                     if not waited:
                         log.info(WAITING, "PostgreSQL advisory lock")
                         waited = True
-                    connection.execute(text("SELECT pg_advisory_lock(:key)"), key)
+                    connection.execute(text(f"SELECT pg_advisory_lock{self._mode}(:key)"), key)
             except DBAPIError as error:
                 connection.close()
                 self._pause(error)
@@ -199,12 +224,15 @@ class NoLock:
         pass
 
 
-def scheduler_lock(engine: Engine) -> SchedulerLock:
-    """The lock that keeps a second scheduler on this database waiting."""
+def scheduler_lock(engine: Engine, shared: bool = False) -> SchedulerLock:
+    """The lock that keeps a second scheduler on this database waiting; with `shared`, on
+    PostgreSQL, the lock several schedulers sharing the sweep hold together."""
     url = engine.url
     backend = url.get_backend_name()
     if backend == "postgresql":
-        return AdvisoryLock(engine)
+        return AdvisoryLock(engine, shared=shared)
+    if shared:
+        log.warning("schedulers share the sweep only on PostgreSQL: this one runs alone")
     if backend == "sqlite":
         database = url.database or ""
         if database in ("", ":memory:"):

@@ -3,7 +3,8 @@
 Run it once per deployment (`flask --app webapp scheduler`), never inside web workers. Only one
 runs at a time: it holds a lock for as long as it lives (webapp/scheduler/locks.py), and a
 second one started by mistake says so in its log and waits until the first stops, then takes
-over. This module is the one part of the scheduler that reads the app: it hands each sweep
+over; on PostgreSQL, `SCHEDULERS_SHARE` lets several share each sweep instead. This module is
+the one part of the scheduler that reads the app: it hands each sweep
 (webapp/scheduler/sweep.py) its stores, catalog, sender, links and clock. Reminders missed by
 downtime are sent late, once, within the catch-up window; older ones are skipped.
 """
@@ -77,7 +78,7 @@ def run(app: Flask, *, once: bool = False) -> None:
 
     It first takes the scheduler lock, waiting while another scheduler holds it.
     """
-    lock = scheduler_lock(extensions.store().engine)
+    lock = scheduler_lock(extensions.store().engine, shared=app.config["SCHEDULERS_SHARE"])
     lock.acquire()
     try:
         if once:
