@@ -7,20 +7,29 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.bench.load_open import OpenLoop
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
-USERS = int(os.environ.get("BENCH_LOAD_USERS", "1000"))
+SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "40"))
+USERS = int(os.environ.get("BENCH_LOAD_USERS", "300"))
 CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "50"))
-RATIO_SECONDS = int(os.environ.get("BENCH_LOAD_RATIO_SECONDS", str(min(20, SECONDS))))
+RATIO_SECONDS = int(os.environ.get("BENCH_LOAD_RATIO_SECONDS", str(min(15, SECONDS))))
+#: The open-loop run of Today, at this share of the Today-alone capacity just measured.
+OPEN_SECONDS = int(os.environ.get("BENCH_LOAD_OPEN_SECONDS", str(min(15, SECONDS))))
+OPEN_SHARE = 0.5
+#: The issue's targets: Today alone against /healthz alone, and each worker's memory growth.
+RATIO_TARGET = 0.33
+RSS_GROWTH_TARGET_MIB = 20.0
 WORKERS = os.cpu_count() or 1
 ROUTES = ("Today", "player", "Plan", "Progress", "completion")
 MINIMAL = "minimal (/healthz)"
 #: The locust runs, one after the other on the same server, and their length in seconds.
 SCENARIOS = {"mix": SECONDS, "today": RATIO_SECONDS, "minimal": RATIO_SECONDS}
 TICKS = os.sysconf("SC_CLK_TCK")
-#: Seeding, starting the server and stopping it, on top of the three locust runs.
-TIMEOUT = SECONDS + 2 * RATIO_SECONDS + 900
+#: Importing, starting the server and stopping it, on top of the three locust runs and the
+#: open-loop one.
+TIMEOUT = SECONDS + 2 * RATIO_SECONDS + OPEN_SECONDS + 900
 
 
 @dataclass(frozen=True)
@@ -77,12 +86,21 @@ class Report:
     phases: dict[str, Phase] = field(default_factory=dict)
     rss_before_mib: list[float] = field(default_factory=list)
     rss_after_mib: list[float] = field(default_factory=list)
+    rss_end_mib: dict[int, float] = field(default_factory=dict)  # after every run, by worker
+    rss_start_mib: dict[int, float] = field(default_factory=dict)  # before any, by worker
+    open_loop: OpenLoop | None = None
     load_before: str = ""
     load_after: str = ""
 
     @property
     def errors(self) -> int:
-        return sum(phase.errors for phase in self.phases.values())
+        opened = self.open_loop.errors if self.open_loop else 0
+        return sum(phase.errors for phase in self.phases.values()) + opened
+
+    def rss_growth_mib(self) -> dict[int, float]:
+        """Each worker's resident memory growth from before the first run to after the last."""
+        return {pid: self.rss_end_mib[pid] - mib for pid, mib in self.rss_start_mib.items()
+                if pid in self.rss_end_mib}  # fmt: skip
 
     @property
     def ratio(self) -> float:

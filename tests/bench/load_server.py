@@ -1,4 +1,4 @@
-"""The load bench's server: a seeded SQLite or PostgreSQL database, served as `make run` does."""
+"""The load bench's server: a database of imported accounts, served as `make run` does."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, make_url, text
 
-from routines.catalog.load import load_catalog
+from tests.bench.accounts import export_document, import_account
 from tests.bench.load_report import BIN, ROOT, TICKS, USERS, WORKERS
-from tests.bench.seed import Seeded, seed
+from tests.bench.seed import Seeded
 from tests.conftest import TEST_VAPID_KEY
 from webapp import create_app
 from webapp.store.db import make_engine, migrate
@@ -60,19 +60,39 @@ class Database:
 
 
 def prepare(url: str) -> tuple[Seeded, float]:
-    """Migrate and seed the database; the seed's summary and how long seeding took."""
+    """Migrate the database and import USERS accounts a year in; their summary and how long
+    importing took."""
     engine = make_engine(url)
     try:
         migrate(engine)
         started = time.perf_counter()
-        seeded = seed(engine, load_catalog(), USERS, datetime.now(UTC).date())
+        imported = import_accounts(url, USERS)
         if engine.dialect.name == "postgresql":
             with engine.connect() as connection:  # what autovacuum does soon after on a server
                 connection.execute(text("ANALYZE"))
                 connection.commit()
-        return seeded, time.perf_counter() - started
+        return imported, time.perf_counter() - started
     finally:
         engine.dispose()
+
+
+def import_accounts(url: str, users: int) -> Seeded:
+    """`users` accounts, each a year into its program today (the server's clock is the real
+    one), each from an export file of its own imported as the "Import" button does."""
+    app = create_app(
+        {"SECRET_KEY": "bench-import", "DATABASE_URL": url, "VAPID_PRIVATE_KEY": TEST_VAPID_KEY}
+    )
+    catalog, today = app.extensions["hipday"].catalog, datetime.now(UTC).date()
+    user_ids, sessions, exercises = [], 0, 0
+    try:
+        for number in range(users):
+            document = export_document(365, today, catalog, seed=number)
+            user_ids.append(import_account(app, document).user_id)
+            sessions += len(document["sessions"])
+            exercises += sum(len(s["exercises"]) for s in document["sessions"])
+    finally:
+        app.extensions["hipday"].store.engine.dispose()
+    return Seeded(tuple(user_ids), sessions, exercises)
 
 
 def cookies(url: str, secret: str, user_ids: tuple[int, ...], path: Path) -> Path:
@@ -164,11 +184,15 @@ class Server:
 
     def rss_mib(self) -> list[float]:
         """Each worker's resident memory (VmRSS), in MiB."""
-        sizes = []
+        return list(self.rss_by_worker().values())
+
+    def rss_by_worker(self) -> dict[int, float]:
+        """Each worker's resident memory (VmRSS) in MiB, by its process id."""
+        sizes = {}
         for pid in self.worker_pids():
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    sizes.append(int(line.split()[1]) / 1024)
+                    sizes[pid] = int(line.split()[1]) / 1024
         return sizes
 
     def stop(self) -> None:
