@@ -29,6 +29,7 @@ from routines.streaks import (
     safe_today,
 )
 from webapp.presenters.labels import MARK_LABELS
+from webapp.services.derived import Recent
 from webapp.services.progress import Standing
 
 #: Days before today a waiting session can still move the streak on the phone. One waiting
@@ -71,10 +72,19 @@ def snapshot(
     }
 
 
+#: Snapshots by the standing they were taken of: a standing is kept while the user's data stand
+#: (`derived.kept`), and so is its snapshot, which the pages only read.
+SNAPSHOTS: Recent[int, dict[str, Any]] = Recent(1024)
+
+
 def of(standing: Standing) -> dict[str, Any]:
     """The snapshot of where the user stands, for Today and Progress."""
-    schedule = plan_schedule(standing.plan)
-    return snapshot(standing.record, schedule, standing.today, standing.week, MARK_LABELS)
+
+    def take() -> dict[str, Any]:
+        schedule = plan_schedule(standing.plan)
+        return snapshot(standing.record, schedule, standing.today, standing.week, MARK_LABELS)
+
+    return SNAPSHOTS.get(id(standing), standing, take)
 
 
 def sentences(today: date) -> dict[str, str]:
