@@ -3,18 +3,20 @@ today holds, the days a session may move to, and each kind of day's name.
 
 A user's settings change over time; each change is a program version in force from its day on.
 The past keeps the settings it had, so the plan of any day is the plan of the version in force
-on it: `spliced_plan` takes each day from that version's plan.
+on it: `spliced_plan` takes each day from that version's plan. `spliced_build` does the same
+building each version on from the checkpoints an earlier call kept (`checkpoint.py`), keyed by
+the version's program, so a new setting or a session rebuilds only from the weeks it touches.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from routines.bounds import MOST_PLAN_WEEKS
 from routines.catalog.model import Catalog
-from routines.plan.build import build_plan
+from routines.plan.checkpoint import Built, build_plan_from
 from routines.plan.history import History
 from routines.plan.model import DayKind, DayStatus, Plan, PlannedDay, Program
 
@@ -44,12 +46,36 @@ def spliced_plan(
     Every version's plan runs from the same start; each is built only as far as its last day
     in force, and settings that come back are built once.
     """
+    return spliced_build(in_force, history, catalog, today, weeks)[0]
+
+
+def spliced_build(
+    in_force: InForce,
+    history: History,
+    catalog: Catalog,
+    today: date,
+    weeks: int,
+    kept: Mapping[Program, Built] | None = None,
+) -> tuple[Plan, dict[Program, Built]]:
+    """`spliced_plan`, each version's plan built on from its checkpoints in `kept` (an earlier
+    answer's builds, for this catalog); the builds to keep for the next call come back too."""
     in_force_today = in_force[_in_force_on(in_force, today)][1]
     reach = {in_force_today: weeks}
     for (_, program), read in zip(in_force, _weeks_read(in_force, today, weeks), strict=True):
         if read > 0:
             reach[program] = max(reach[program], read) if program in reach else read
-    plans = {p: build_plan(p, history, catalog, today, n) for p, n in reach.items()}
+    kept = kept or {}
+    builds = {
+        p: build_plan_from(p, history, catalog, today, n, kept.get(p)) for p, n in reach.items()
+    }
+    plans = {program: built.plan for program, built in builds.items()}
+    return _spliced(in_force, plans, in_force_today, today), builds
+
+
+def _spliced(
+    in_force: InForce, plans: Mapping[Program, Plan], in_force_today: Program, today: date
+) -> Plan:
+    """Each day of the plan from the plan of the version in force on it."""
     current = plans[in_force_today]
     if len(plans) == 1:
         return current

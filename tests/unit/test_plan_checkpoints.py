@@ -6,14 +6,17 @@ check, today moving on), week for week.
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from routines.figures.body import Side
 from routines.plan.build import build_plan
+from routines.plan.calendar import spliced_build, spliced_plan
 from routines.plan.checkpoint import (
     Built,
     Checkpoint,
@@ -25,6 +28,7 @@ from routines.plan.checkpoint import (
 from routines.plan.history import Checked, Done, History, Move
 from routines.plan.model import DayKind, Program
 from tests.unit.plan_helpers import CATALOG, FAST, KINDS, situations
+from tests.unit.test_plan_calendar import some_versions
 
 WEEKS = 10
 SCORES = st.none() | st.integers(0, 10)
@@ -138,3 +142,29 @@ def test_checkpoints_read_back_from_json_resume_the_plan_where_they_stood() -> N
     resumed = build_plan_from(program, logged, CATALOG, today, 12, kept)
     assert resume_week(kept, program, history_digests(program, logged, 12), today) == 8
     assert resumed.plan == build_plan(program, logged, CATALOG, today, 12)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_spliced_plan_built_on_from_kept_builds_is_the_spliced_plan_built_afresh(
+    seed: int,
+) -> None:
+    rng = random.Random(seed)
+    start = date(2024, 1, 1) + timedelta(days=rng.randrange(0, 300))
+    today = start + timedelta(days=rng.randrange(10, 300))
+    done = tuple(
+        Done(start + timedelta(days=n), rng.choice(KINDS), rng.choice([None, 5, 9]))
+        for n in range((today - start).days)
+        if rng.random() < 0.6
+    )
+    history = History(done=done)
+    in_force = some_versions(rng, start, today)
+    weeks = weeks_to(in_force[0][1], today)
+    _, kept = spliced_build(in_force, history, CATALOG, today, weeks)
+    later = today + timedelta(days=rng.randrange(0, 9))
+    logged = replace(history, done=(*done, Done(later, DayKind.MOBILITY, 4, 7)))
+    newest = in_force[-1][1]
+    changed = [*in_force, (max(later, in_force[-1][0]), replace(newest, deload_every=3))]
+    for versions in (in_force, changed):
+        weeks = weeks_to(in_force[0][1], later)
+        plan, _ = spliced_build(versions, logged, CATALOG, later, weeks, kept)
+        assert plan == spliced_plan(versions, logged, CATALOG, later, weeks)
