@@ -12,12 +12,14 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from routines.catalog.load import load_catalog
 from routines.catalog.model import Equipment, Goal
 from routines.figures.body import Side
 from routines.plan.build import build_plan
+from routines.plan.checkpoint import Built, build_plan_from
 from routines.plan.history import Checked, Done, History, Move, triggers
 from routines.plan.model import DayKind, Experience, Program
 from routines.session import estimated_minutes
@@ -36,15 +38,19 @@ PROGRAM = Program(
 )
 
 
-def two_years_of_history(seed: int = 2024) -> History:
+def lived_history(seed: int = 2024, program: Program = PROGRAM) -> History:
     """Most planned sessions done, a desk or pre-run extra on many other days, some pain, and
     a hip check on each day the plan asked for one, every other one finding a lagging side."""
     rng = random.Random(seed)
+    start, lived = program.start, (TODAY - program.start).days
     vacations = tuple(
         (first, first + timedelta(days=rng.randint(6, 13)))
-        for first in (START + timedelta(days=rng.randint(60, 680)) for _ in range(3))
+        for first in (
+            start + timedelta(days=rng.randint(60, lived - 48)) for _ in range(lived // 240)
+        )
     )
-    planned = build_plan(PROGRAM, History(vacations=vacations), CATALOG, START, WEEKS)
+    weeks = (TODAY - start).days // 7 + 1 + AHEAD
+    planned = build_plan(program, History(vacations=vacations), CATALOG, start, weeks)
     done: list[Done] = []
     skips: set[date] = set()
     moves: list[Move] = []
@@ -73,7 +79,7 @@ def two_years_of_history(seed: int = 2024) -> History:
 
 
 CATALOG = load_catalog()
-HISTORY = two_years_of_history()
+HISTORY = lived_history()
 
 
 def fresh_history() -> History:
@@ -135,4 +141,46 @@ def test_build_time_of_a_plan_with_two_years_of_history() -> None:
     print(
         f"  build_plan, session-minutes cache warm  {warm_ms:8.2f} ms"
         f"   ×{warm_ms / catalog_ms:5.2f} load_catalog()"
+    )
+
+
+def weeks_on(program: Program) -> int:
+    """The weeks a page asks for: from the program start to 16 weeks after this week."""
+    return (TODAY - program.start).days // 7 + 1 + AHEAD
+
+
+def test_building_on_from_a_checkpoint_against_a_full_build() -> None:
+    print(f"\nPlan checkpoints, median of {RUNS} runs (today {TODAY}, {AHEAD} weeks ahead):")
+    for years in (2, 5):
+        program = replace(PROGRAM, start=TODAY - timedelta(weeks=52 * years))
+        _print_checkpoint_costs(program, lived_history(2024, program), years)
+
+
+def _print_checkpoint_costs(program: Program, history: History, years: int) -> None:
+    """One week built on from a checkpoint, a session logged today and a full build."""
+    weeks = weeks_on(program)
+    kept = build_plan_from(program, history, CATALOG, TODAY, weeks)
+    short = build_plan_from(program, history, CATALOG, TODAY, weeks - 1)
+    logged = replace(history, done=(*history.done, Done(TODAY, DayKind.MOBILITY, effort=5)))
+    full_ms = median_ms(lambda: build_plan(program, _fresh(history), CATALOG, TODAY, weeks))
+    week_ms = median_ms(lambda: _resume(program, _fresh(history), weeks, short))
+    today_ms = median_ms(lambda: _resume(program, _fresh(logged), weeks, kept))
+    print(
+        f"  {years} years, {len(history.done)} done, {weeks} weeks:"
+        f" full build {full_ms:6.2f} ms,"
+        f" the last week from its checkpoint {week_ms:5.2f} ms,"
+        f" a session logged today {today_ms:5.2f} ms"
+        f" = ×{today_ms / week_ms:4.1f} one week (target ≤ ×2), ×{full_ms / week_ms:5.1f} for the"
+        " full build"
+    )
+
+
+def _resume(program: Program, history: History, weeks: int, kept: Built) -> Built:
+    return build_plan_from(program, history, CATALOG, TODAY, weeks, kept)
+
+
+def _fresh(history: History) -> History:
+    """An equal History with none of its lookups worked out yet, as a request would have."""
+    return History(
+        history.done, history.skips, history.moves, history.vacations, history.hip_checks
     )
