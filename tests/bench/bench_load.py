@@ -199,6 +199,24 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         admin.dispose()
 
 
+def run_every_phase(
+    server: Server, database: Database, report: Report, cookie_file: Path, folder: Path
+) -> None:
+    """The locust runs one after the other, then the open loop at half Today alone's rate,
+    with the workers' memory before, after the mix and at the end."""
+    accounts = json.loads(cookie_file.read_text())
+    server.wait_ready(accounts[0])
+    report.rss_before_mib, report.load_before = server.rss_mib(), load_average()
+    report.rss_start_mib = server.rss_by_worker()
+    for scenario, seconds in SCENARIOS.items():
+        report.phases[scenario] = measured(server, database, scenario, seconds, cookie_file, folder)
+        if scenario == "mix":
+            report.rss_after_mib, report.load_after = server.rss_mib(), load_average()
+    rate = OPEN_SHARE * report.phases["today"].row("Today").rps
+    report.open_loop = open_loop(server.base, accounts, rate, OPEN_SECONDS)
+    report.rss_end_mib = server.rss_by_worker()
+
+
 @pytest.mark.timeout(TIMEOUT)
 def test_load(database: Database, tmp_path: Path) -> None:
     started = time.perf_counter()
@@ -211,20 +229,7 @@ def test_load(database: Database, tmp_path: Path) -> None:
     )  # fmt: skip
     server = Server(database.url, secret, tmp_path)
     try:
-        server.wait_ready(json.loads(cookie_file.read_text())[0])
-        report.rss_before_mib, report.load_before = server.rss_mib(), load_average()
-        report.rss_start_mib = server.rss_by_worker()
-        for scenario, seconds in SCENARIOS.items():
-            report.phases[scenario] = measured(
-                server, database, scenario, seconds, cookie_file, tmp_path
-            )
-            if scenario == "mix":
-                report.rss_after_mib, report.load_after = server.rss_mib(), load_average()
-        rate = OPEN_SHARE * report.phases["today"].row("Today").rps
-        report.open_loop = open_loop(
-            server.base, json.loads(cookie_file.read_text()), rate, OPEN_SECONDS
-        )
-        report.rss_end_mib = server.rss_by_worker()
+        run_every_phase(server, database, report, cookie_file, tmp_path)
         logged = server.errors_logged()
     finally:
         server.stop()
