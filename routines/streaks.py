@@ -17,18 +17,27 @@ the bank is full count towards nothing, so a session added late can never cost a
 
 Days are the user's local dates: a session counts on the date it ended in the time zone the
 phone was in, however late it reaches the server. Without a plan, every day expects a session.
+
+A record is extended, not re-walked, after a change: `extended(earlier, logged, schedule, today,
+same_before)` keeps the days of `earlier` before `same_before` (the first day whose sessions or
+schedule changed: `first_difference` for sessions, `first_schedule_difference` for plans; None
+when nothing changed but today) and walks only from there, and comes out equal to `record`.
+It never keeps a day from the earlier record's today on, nor from the new today on: their marks
+(pending or missed) depend on today. Each `Day` carries the whole walk up to it (`streak`,
+`freezes`, `kept`, `longest`, `freezes_spent`), so going on from a day costs nothing.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from routines.bounds import EARLIEST_DATE, latest_session_day
+from routines.plan.compare import first_changed_day
 from routines.plan.model import DayStatus, Plan, PlannedDay, Week
 
 DAYS_PER_FREEZE = 7
@@ -84,6 +93,8 @@ class Day:
     streak: int
     freezes: int
     kept: int = 0
+    longest: int = 0  # the longest streak up to and including this day
+    freezes_spent: int = 0  # freezes spent up to and including this day
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,9 @@ class Record:
     freezes_spent: int
     total_sessions: int
     total_minutes: int
+    #: The today it was walked to (None when made by hand): the days from it on are not kept
+    #: by `extended`. Not compared: the days already say what today made of them.
+    today: date | None = field(default=None, compare=False)
 
     def on(self, day: date) -> Day | None:
         """The record of `day`, None outside the history."""
@@ -167,33 +181,104 @@ def record(
     Days outside the limits of `routines.bounds` (rows saved before they were enforced) are
     left out of the walk, so it never runs past `date` or for millions of days.
     """
-    sessions = list(logged)
-    first, last_allowed = EARLIEST_DATE, latest_session_day(today)
-    count = Counter(s.day for s in sessions if first <= s.day <= last_allowed)
-    minutes: Counter[date] = Counter()
-    for session in sessions:
-        minutes[session.day] += session.minutes
-    since = max(since, first) if since is not None else None
-    starts = [d for d in (min(count, default=None), since) if d is not None]
-    if not starts:
-        return Record((), 0, 0, 0, 0, 0, 0)
-    last = max([today, *count])
-    walk = _Walk()
-    days = []
-    day = min(starts)
-    while day <= last:
-        mark = walk.step(_mark(day, count[day] > 0, schedule(day), today))
-        days.append(Day(day, mark, count[day], minutes[day], walk.run, walk.bank, walk.kept))
-        day += DAY
-    return Record(
-        days=tuple(days),
-        current=walk.run,
-        longest=walk.longest,
-        freezes=walk.bank,
-        freezes_spent=walk.spent,
-        total_sessions=len(sessions),
-        total_minutes=sum(s.minutes for s in sessions),
-    )
+    tally = _Tally(list(logged), today)
+    start = tally.start(since)
+    if start is None:
+        return tally.record((), _Walk(), today)
+    return tally.walk_on((), _Walk(), start, schedule, today)
+
+
+def extended(
+    earlier: Record,
+    logged: Iterable[Logged],
+    schedule: Schedule,
+    today: date,
+    same_before: date | None,
+    since: date | None = None,
+) -> Record:
+    """`record(logged, schedule, today, since)`, walking only the days from `same_before` on.
+
+    The caller promises that the sessions and the schedule of every day before `same_before`
+    (of every day, when None) are what they were when `earlier` was walked; `logged` is every
+    session, as for `record`. Days from the earlier record's today on, or from `today` on, are
+    walked again whatever the promise, since today decides whether they are pending or missed.
+    """
+    tally = _Tally(list(logged), today)
+    start = tally.start(since)
+    if start is None:
+        return tally.record((), _Walk(), today)
+    kept = _kept(earlier, start, today if same_before is None else min(same_before, today))
+    if not kept:
+        return tally.walk_on((), _Walk(), start, schedule, today)
+    return tally.walk_on(kept, _Walk.after(kept[-1]), kept[-1].day + DAY, schedule, today)
+
+
+def _kept(earlier: Record, start: date, before: date) -> tuple[Day, ...]:
+    """The days of `earlier` a walk from `start` keeps: those before `before` and its today."""
+    if earlier.today is None or not earlier.days or earlier.days[0].day != start:
+        return ()  # a walk that starts elsewhere shares no day's streak with this one
+    return earlier.days[: max(0, (min(before, earlier.today) - start).days)]
+
+
+def first_difference(old: Iterable[Logged], new: Iterable[Logged]) -> date | None:
+    """The first day whose sessions (their number or minutes) differ; None when none do."""
+    before = Counter((s.day, s.minutes) for s in old)
+    after = Counter((s.day, s.minutes) for s in new)
+    return min((day for day, _ in (before - after) | (after - before)), default=None)
+
+
+def first_schedule_difference(old: Plan | None, new: Plan | None) -> date | None:
+    """The first day the two plans ask something different of the streak; None when none.
+
+    A day inside one plan and outside the other counts as different, even when both ask for a
+    session: the answer may come early, never late.
+    """
+    return first_changed_day(old, new, lambda a, b: expected(a) is expected(b))
+
+
+class _Tally:
+    """The sessions of each day and the totals, as a walk reads them."""
+
+    def __init__(self, sessions: list[Logged], today: date) -> None:
+        first, last_allowed = EARLIEST_DATE, latest_session_day(today)
+        self.count = Counter(s.day for s in sessions if first <= s.day <= last_allowed)
+        self.minutes: Counter[date] = Counter()
+        for session in sessions:
+            self.minutes[session.day] += session.minutes
+        self.sessions = len(sessions)
+        self.total_minutes = sum(s.minutes for s in sessions)
+        self.last = max([today, *self.count])
+
+    def start(self, since: date | None) -> date | None:
+        """The first day of the walk: the first session's, or `since` if earlier."""
+        since = max(since, EARLIEST_DATE) if since is not None else None
+        starts = [d for d in (min(self.count, default=None), since) if d is not None]
+        return min(starts) if starts else None
+
+    def walk_on(
+        self, kept: tuple[Day, ...], walk: _Walk, day: date, schedule: Schedule, today: date
+    ) -> Record:
+        """The days `kept`, then every day from `day` to the last, walked on from `walk`."""
+        days = []
+        while day <= self.last:
+            count = self.count[day]
+            mark = walk.step(_mark(day, count > 0, schedule(day), today))
+            days.append(walk.day(day, mark, count, self.minutes[day]))
+            day += DAY
+        return self.record(kept + tuple(days), walk, today)
+
+    def record(self, days: tuple[Day, ...], walk: _Walk, today: date) -> Record:
+        """The record of `days`, with the walk's figures after the last of them."""
+        return Record(
+            days,
+            walk.run,
+            walk.longest,
+            walk.bank,
+            walk.spent,
+            self.sessions,
+            self.total_minutes,
+            today,
+        )
 
 
 def _mark(day: date, done: bool, expect: Expect, today: date) -> Mark:
@@ -216,6 +301,20 @@ class _Walk:
         self.bank = 0
         self.spent = 0
         self.longest = 0
+
+    @classmethod
+    def after(cls, day: Day) -> _Walk:
+        """The walk as it stood at the end of `day`."""
+        walk = cls()
+        walk.run, walk.kept, walk.bank = day.streak, day.kept, day.freezes
+        walk.spent, walk.longest = day.freezes_spent, day.longest
+        return walk
+
+    def day(self, day: date, mark: Mark, sessions: int, minutes: int) -> Day:
+        """The record of `day`, with the walk as it stands after it."""
+        return Day(
+            day, mark, sessions, minutes, self.run, self.bank, self.kept, self.longest, self.spent
+        )
 
     def step(self, mark: Mark) -> Mark:
         """Walk on one day with `mark`; the mark it ends with (frozen when a freeze saves it)."""

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from routines.plan.model import DayKind
+from routines.plan.model import DayKind, DayStatus, Phase, Plan, PlannedDay, Program, Week
 from routines.streaks import (
     Expect,
     Logged,
@@ -129,3 +129,29 @@ def misses(draw: st.DrawFn) -> tuple[Story, int]:
     n = draw(st.integers(0, len(story.done) - 2))
     schedule, done = story.schedule, story.done
     return Story(schedule[:n] + "S" + schedule[n + 1 :], done[:n] + "." + done[n + 1 :]), n
+
+
+def week_of(index: int, letters: str) -> Week:
+    """Plan week `index` from D0, its seven days written one letter a day (S . v)."""
+    days = tuple(
+        PlannedDay(
+            nth(index * 7 + n),
+            DayKind.REST if letter == "." else DayKind.STRENGTH,
+            status=DayStatus.VACATION if letter == "v" else DayStatus.PLANNED,
+        )
+        for n, letter in enumerate(letters)
+    )
+    return Week(index, Phase.FOUNDATION, index + 1, 1, False, days)
+
+
+def plan_of(letters: str, weeks: dict[int, Week] | None = None) -> Plan:
+    """A plan from D0 written one letter a day (padded with sessions to whole weeks); the
+    weeks in `weeks` are used as they are, as a plan rebuilt from a checkpoint keeps them."""
+    letters = letters.ljust(-(-len(letters) // 7) * 7, "S")
+    kept = weeks or {}
+    return Plan(
+        Program(D0),
+        tuple(
+            kept.get(n) or week_of(n, letters[n * 7 : n * 7 + 7]) for n in range(len(letters) // 7)
+        ),
+    )
