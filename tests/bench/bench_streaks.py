@@ -5,6 +5,11 @@ Progress and Today recompute the streak record from every session on each reques
 vacations, against a real plan (`plan_schedule` of a plan built from a program started five
 years ago) and against no plan at all (`every_day`). The plan is built once, outside the timing;
 the calendar is the 26-week heatmap plus the current month, drawn from a record.
+
+After one more session today, the record is extended from the earlier one (`extended`) instead:
+only today is walked again. Its figures sit next to a full walk for one and five years of that
+history, with what finding the first changed day costs (`first_difference` over the sessions,
+`first_schedule_difference` over a plan rebuilt from this week's checkpoint).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 
 from routines.catalog.load import load_catalog
@@ -20,8 +26,18 @@ from routines.catalog.model import Equipment, Goal
 from routines.heatmap import heatmap, month
 from routines.plan.build import build_plan
 from routines.plan.history import Done, History
-from routines.plan.model import Experience, Program
-from routines.streaks import Logged, Mark, Record, every_day, plan_schedule, record
+from routines.plan.model import Experience, Plan, Program
+from routines.streaks import (
+    Logged,
+    Mark,
+    Record,
+    every_day,
+    extended,
+    first_difference,
+    first_schedule_difference,
+    plan_schedule,
+    record,
+)
 
 RUNS = 30
 TODAY = date(2026, 11, 23)
@@ -139,3 +155,43 @@ def test_streak_and_calendar_time_for_five_years_of_daily_history() -> None:
     print(f"  record, plan_schedule               {record_ms:8.2f} ms")
     print(f"  record, every_day                   {every_day_ms:8.2f} ms")
     print(f"  heatmap (26 weeks) + current month  {calendar_ms:8.2f} ms")
+
+
+def last_years(years: int) -> list[Logged]:
+    """The sessions of the last `years` years of the five."""
+    first = TODAY - timedelta(days=round(365.25 * years) - 1)
+    return [s for s in LOGGED if s.day >= first]
+
+
+def rebuilt_this_week(plan: Plan) -> Plan:
+    """The plan as a rebuild from this week's checkpoint gives it: earlier weeks shared, the
+    rest new objects with the same days."""
+    this_week = (TODAY - plan.weeks[0].first_day).days // 7
+    fresh = tuple(replace(week, days=tuple(week.days)) for week in plan.weeks[this_week:])
+    return Plan(plan.program, plan.weeks[:this_week] + fresh)
+
+
+def test_streak_extended_after_one_session_today_against_a_full_walk() -> None:
+    print(f"\nStreak record after one more session today, median of {RUNS} runs:")
+    new_plan = rebuilt_this_week(PLAN)
+    changed = median_ms(lambda: first_schedule_difference(PLAN, new_plan))
+    for years in (1, 5):
+        logged = last_years(years)
+        earlier = record(logged, SCHEDULE, TODAY)
+        more = [*logged, Logged(TODAY, 20)]
+        same = first_difference(logged, more)
+        assert same == TODAY and first_schedule_difference(PLAN, new_plan) is None
+        want = record(more, SCHEDULE, TODAY)
+        assert extended(earlier, more, SCHEDULE, TODAY, same) == want
+        full_ms = median_ms(lambda: record(more, SCHEDULE, TODAY))  # noqa: B023
+        extend_ms = median_ms(lambda: extended(earlier, more, SCHEDULE, TODAY, same))  # noqa: B023
+        diff_ms = median_ms(lambda: first_difference(logged, more))  # noqa: B023
+        tomorrow = TODAY + timedelta(days=1)
+        next_day_ms = median_ms(lambda: extended(want, more, SCHEDULE, tomorrow, None))  # noqa: B023
+        print(
+            f"  {years} year{'s' if years > 1 else ' '} ({len(want.days)} days, {len(more)} "
+            f"sessions): full walk {full_ms:6.2f} ms, extended {extend_ms:5.2f} ms "
+            f"({full_ms / extend_ms:4.1f}x less), first_difference {diff_ms:5.2f} ms, "
+            f"a day later with no change {next_day_ms:5.2f} ms"
+        )
+    print(f"  first_schedule_difference, this week's plan rebuilt: {changed:5.3f} ms")
