@@ -42,6 +42,7 @@ class Write:
     removed: tuple[int, ...]  # positions in the sessions logged so far
     days_on: int
     schedule: str | None  # the whole new schedule, one letter a day from D0; None: unchanged
+    since: date | None  # where the walk is asked to start from now on
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class History:
         gone = set(write.removed)
         kept = tuple(s for n, s in enumerate(self.logged) if n not in gone)
         schedule = self.schedule if write.schedule is None else write.schedule
-        return History(schedule, kept + write.added, self.today + write.days_on, self.since)
+        return History(schedule, kept + write.added, self.today + write.days_on, write.since)
 
 
 def expect_at(schedule: str, n: int) -> Expect:
@@ -97,7 +98,8 @@ def histories(draw: st.DrawFn) -> History:
 @st.composite
 def writes(draw: st.DrawFn, history: History) -> Write:
     """Sessions added on random days (today and the past most of all), some removed, today
-    moving on 0–10 days, and now and then the schedule changed from a random day on."""
+    moving on 0–10 days, now and then the schedule changed from a random day on, and sometimes
+    the walk asked to start elsewhere."""
     days_on = draw(st.integers(0, 10))
     today = history.today + days_on
     on_day = st.one_of(st.just(today), st.integers(-5, today), st.integers(today, today + 4))
@@ -109,7 +111,8 @@ def writes(draw: st.DrawFn, history: History) -> Write:
         change = draw(st.integers(0, len(history.schedule) + 10))
         tail = draw(st.text(alphabet="S.v", max_size=40))
         schedule = history.schedule.ljust(change, "S")[:change] + tail
-    return Write(tuple(added), tuple(removed), days_on, schedule)
+    since = draw(st.sampled_from([history.since, history.since, None, D0, nth(-2)]))
+    return Write(tuple(added), tuple(removed), days_on, schedule, since)
 
 
 @st.composite
@@ -156,10 +159,10 @@ def test_an_extended_record_equals_the_record_walked_from_scratch(
 def test_a_caller_promising_no_change_while_today_moves_on_still_gets_todays_marks(
     history: History, days_on: int
 ) -> None:
-    later = history.after(Write((), (), days_on, None))
-    schedule = schedule_of(history.schedule)
-    got = extended(history.record(), history.logged, schedule, nth(later.today), None)
-    assert_same_record(got, record(history.logged, schedule, nth(later.today)))
+    later = history.after(Write((), (), days_on, None, history.since))
+    schedule, today = schedule_of(history.schedule), nth(later.today)
+    got = extended(history.record(), history.logged, schedule, today, None, history.since)
+    assert_same_record(got, later.record())
 
 
 @given(histories(), st.data())
