@@ -26,6 +26,7 @@ from routines.reminder_rules import too_late
 from webapp.push.recording import RecordingSender
 from webapp.push.sender import Outcome, Push, Result
 from webapp.scheduler.decisions import Decided, Decisions
+from webapp.scheduler.sending import Sending
 from webapp.services import reminders
 from webapp.services.reminders import TOO_LATE, Decision, Links
 from webapp.store.due_rows import DueRows
@@ -100,13 +101,14 @@ def sweep(parts: SweepParts, now: datetime, *, alone: bool = False) -> SweepRepo
     """
     report = SweepReport()
     _resume(parts, now, report, timedelta(0) if alone else LEASE)
-    deciding = parts.decisions
+    deciding, sending = parts.decisions, Sending()
     try:
         for _ in range(1000):  # each round moves what it sees past `now`; the bound is a safeguard
-            if not _round(parts, now, report):
+            if not _round(parts, now, report, sending):
                 break
     finally:
         deciding.close()
+        sending.finish()
     report.deciding = len(deciding.busy())
     if report.deciding:
         log.warning(
@@ -135,8 +137,9 @@ def _decider(
     return decide
 
 
-def _round(parts: SweepParts, now: datetime, report: SweepReport) -> bool:
-    """Decide, claim and send one batch; False when nothing was due or decided.
+def _round(parts: SweepParts, now: datetime, report: SweepReport, sending: Sending) -> bool:
+    """Decide and claim one batch, and hand it to `sending`; False when nothing was due or
+    decided.
 
     The batch's own claims are made while it is held (on PostgreSQL, locked from other
     schedulers); those of decisions begun in earlier rounds or sweeps, after it is let go, so
@@ -155,7 +158,7 @@ def _round(parts: SweepParts, now: datetime, report: SweepReport) -> bool:
     won += parts.reminders.claim([c for c in claims if c.reminder_id not in held], now)
     report.claimed += len(won)
     whose = {d.reminder.id or 0: (d.user, d.reminder.kind) for d in ended}
-    _deliver(parts, won, whose, report)
+    sending.start(lambda: _deliver(parts, won, whose, report))
     return True
 
 

@@ -1,11 +1,12 @@
 """What deciding a batch of due reminders reads, each table read once for the whole batch.
 
 A sweep decides hundreds of users at a time. Asked one by one, each decision read the user's
-program versions, plan events, sessions, hip checks and the day's completions: five queries a
-user, most of a 10,000-reminder sweep. `DueRows.read` reads those rows for all the batch's users
-in a few queries; it is a `TrainingStore` whose reads of those users answer from what it read,
-so `services.reminders.decide` runs unchanged on it and decides exactly as it does on the
-database. Any other read (another user, a day outside the batch's days) goes to the database.
+data version, program versions, plan events, sessions, hip checks and the day's completions:
+six queries a user, most of a 10,000-reminder sweep. `DueRows.read` reads those rows for all
+the batch's users in a few queries; it is a `TrainingStore` whose reads of those users answer
+from what it read, so `services.reminders.decide` runs unchanged on it and decides exactly as
+it does on the database. Any other read (another user, a day outside the batch's days) goes to
+the database.
 """
 
 from __future__ import annotations
@@ -21,7 +22,13 @@ from sqlmodel import Session, col, select
 
 from routines.hip_check import HipCheck
 from webapp.store.hip_check_rows import HIP_CHECKS_READ, check_of
-from webapp.store.models import Completion, HipCheckRecord, PlanEvent, ProgramVersion
+from webapp.store.models import (
+    Completion,
+    DataVersion,
+    HipCheckRecord,
+    PlanEvent,
+    ProgramVersion,
+)
 from webapp.store.training import SessionFacts, TrainingStore, _moment
 
 #: Users per query: well inside every database's limit on bound parameters.
@@ -43,6 +50,7 @@ class DueRows(TrainingStore):
         self._facts: dict[int, list[SessionFacts]] = {}
         self._checks: dict[int, list[HipCheck]] = {}
         self._on_day: dict[tuple[int, date], list[Completion]] = {}
+        self._data_versions: dict[int, int] = {}
 
     @classmethod
     def read(cls, engine: Engine, user_ids: Collection[int], around: date) -> DueRows:
@@ -55,6 +63,11 @@ class DueRows(TrainingStore):
         return rows
 
     def _read_chunk(self, session: Session, ids: list[int]) -> None:
+        # The data versions first: a write landing between these reads then only makes a
+        # kept plan be built again, never keeps older rows under a newer version.
+        versions_now = select(DataVersion).where(col(DataVersion.user_id).in_(ids))
+        for row in session.exec(versions_now):
+            self._data_versions[row.user_id] = row.version
         versions = select(ProgramVersion).where(col(ProgramVersion.user_id).in_(ids))
         order = (col(ProgramVersion.effective_from), col(ProgramVersion.id))
         for version in session.exec(versions.order_by(*order)):
@@ -93,6 +106,11 @@ class DueRows(TrainingStore):
                 theirs.append(row)
         for user_id, rows in newest.items():
             self._checks[user_id] = [check_of(row) for row in reversed(rows)]
+
+    def data_version(self, user_id: int) -> int | None:
+        if user_id not in self.users:
+            return super().data_version(user_id)
+        return self._data_versions.get(user_id)
 
     def program_versions(self, user_id: int) -> Sequence[ProgramVersion]:
         if user_id not in self.users:
