@@ -6,6 +6,7 @@ The sender's waits between attempts are recorded instead of slept, so retries co
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -131,6 +132,26 @@ def test_each_push_service_gets_claims_signed_for_its_own_origin(
             assert {p.claims["aud"] for p in pushes} == {service.url}
             assert [p.json() for p in pushes] == [MESSAGE] * 3
             assert service.rejected == []
+
+
+def test_one_push_services_pushes_share_a_signed_token_for_five_minutes(
+    push_service: MockPushService, vapid: Vapid02
+) -> None:
+    """Signing costs as much as encrypting: a busy minute signs once per push service."""
+    moments = [time.time()]
+    sender = Sender(vapid, SUBJECT, insecure_endpoints=True, now=lambda: moments[0])
+    try:
+        devices = [push_service.subscribe() for _ in range(3)]
+        for device, later in zip(devices, (299, 2, 0), strict=True):
+            assert sender.send(push_to(device)).outcome is Outcome.SENT
+            moments[0] += later
+    finally:
+        sender.close()
+
+    first, second, third = (p.claims["exp"] for p in push_service.wait_for(3))
+    assert first == second, "the token signed 299 s ago is used again"
+    assert third == first + 301, "after five minutes a new one is signed"
+    assert push_service.rejected == []
 
 
 # Refusals, throttling and failures
