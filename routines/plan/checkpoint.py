@@ -20,13 +20,22 @@ When a checkpoint stays valid. Building week j, from where the program stands, r
 
 So the state at the start of week k, and every read of the history before week k, depends on
 the history before week k's first day and on `min(today, that day)`, and on nothing else but
-the program and the catalog. A checkpoint stores a digest of the first (what was done, skipped,
-moved by source week, the vacations' days clipped to before week k, the hip checks) and the
-second (`seen_today`), and stays valid while both read the same. A session logged in the
-current week keeps every checkpoint up to this week's; one added late in an old week drops
-those after that week; today moving into the next week keeps the checkpoints of wholly past
-weeks. The caller keeps the catalog the same (the library is fixed per deployment); the program
-is compared by its own digest.
+the program and the catalog. A checkpoint stores a digest of the first (`before`: what was done,
+skipped, moved by source week, the vacations' days clipped to before week k, the hip checks)
+and the second (`seen_today`), and stays valid while both read the same (`still_valid`). A
+session logged in the current week keeps every checkpoint up to this week's; one added late in
+an old week drops those after that week; today moving into the next week keeps the checkpoints
+of wholly past weeks. The caller keeps the catalog the same (the library is fixed per
+deployment); the program is compared by its own digest.
+
+The weeks after a change often come out as they were: a session logged today changes this
+week, and the program stands where it stood by next week. So a build also stops at the first
+week boundary where it is back on the kept build's track and takes the kept weeks from there:
+the same state, the same `today`, the same history from that day on (`after`), and the same
+reads of the days before it (`carry`: the last pain or effort trigger, whether the last strength
+session was very hard, the side the last hip check found lagging). Triggers are counted by
+whether one waits unanswered (`pending`), not by their number, so an added trigger before
+the boundary does not keep the build off the track.
 
 The weeks already built are not in the checkpoint: the caller keeps them (`Built` holds the plan
 and its checkpoints together), so a checkpoint is plain data with a `to_json`/`from_json` round
@@ -35,16 +44,16 @@ trip.
 
 from __future__ import annotations
 
-import hashlib
-from bisect import bisect_right
-from collections.abc import Iterator, Mapping
-from dataclasses import asdict, dataclass
+from bisect import bisect_left
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from routines.catalog.model import Catalog
 from routines.plan.build import build_week
+from routines.plan.digests import Marks, history_marks, program_digest
 from routines.plan.history import History
-from routines.plan.model import DAY, WEEK, Phase, Plan, Program
+from routines.plan.model import WEEK, Phase, Plan, Program
 from routines.plan.state import Builder, Loading, Position
 
 
@@ -57,10 +66,12 @@ class Checkpoint:
     before_break: Position
     empty_weeks: int
     welcome_back: bool
-    answered: int
+    pending: bool  # a trigger before this week waits for a strength day to answer it
     strength_last: bool
     seen_today: date  # today as the weeks before read it: never after this week's first day
-    history: str  # digest of the history before this week's first day
+    before: str  # digest of the history before this week's first day
+    after: str  # digest of the history from this week's first day on
+    carry: str  # what the weeks from here read of the days before
     program: str  # digest of the program
 
     def to_json(self) -> dict[str, object]:
@@ -81,20 +92,24 @@ class Checkpoint:
             before_break=_position(data["before_break"]),
             empty_weeks=_int(data["empty_weeks"]),
             welcome_back=bool(data["welcome_back"]),
-            answered=_int(data["answered"]),
+            pending=bool(data["pending"]),
             strength_last=bool(data["strength_last"]),
             seen_today=date.fromisoformat(str(data["seen_today"])),
-            history=str(data["history"]),
+            before=str(data["before"]),
+            after=str(data["after"]),
+            carry=str(data["carry"]),
             program=str(data["program"]),
         )
 
 
 @dataclass(frozen=True)
 class Built:
-    """A plan and the checkpoint at the start of each of its weeks, and one after the last."""
+    """A plan, the checkpoint at the start of each of its weeks and one after the last, and
+    the day it was built for."""
 
     plan: Plan
     checkpoints: tuple[Checkpoint, ...]
+    today: date
 
 
 def build_plan_from(
@@ -106,40 +121,74 @@ def build_plan_from(
     kept: Built | None = None,
 ) -> Built:
     """The same plan `build_plan` gives, built on from the newest of `kept`'s checkpoints that is
-    still valid (from the start when none is); `kept` is an earlier answer for this catalog."""
-    digests = history_digests(program, history, weeks)
-    resume = resume_week(kept, program, digests, today) if kept else 0
+    still valid (from the start when none is), and taking `kept`'s weeks again from where the
+    build is back on their track; `kept` is an earlier answer for this catalog."""
+    marks = history_marks(program, history, weeks)
+    resume = resume_week(kept, program, marks, today) if kept else 0
     builder = Builder(program, history, catalog, today)
-    checkpoints = []
+    checkpoints: list[Checkpoint] = []
     if kept is not None and resume > 0:
-        restore(builder, kept.checkpoints[resume])
-        builder.weeks = list(kept.plan.weeks[:resume])
-        checkpoints = list(kept.checkpoints[:resume])
-    for index in range(resume, weeks):
-        checkpoints.append(snapshot(builder, index, digests[index]))
+        _take(builder, checkpoints, kept, marks, 0, resume)
+    index = resume
+    while index < weeks:
+        checkpoint = snapshot(builder, index, marks[index])
+        if kept is not None and index > resume and _on_track(kept, checkpoint, today):
+            index = min(weeks, len(kept.plan.weeks))
+            _take(builder, checkpoints, kept, marks, checkpoint.week, index)
+            continue
+        checkpoints.append(checkpoint)
         builder.weeks.append(build_week(builder, index))
-    checkpoints.append(snapshot(builder, weeks, digests[weeks]))
-    return Built(Plan(program, tuple(builder.weeks)), tuple(checkpoints))
+        index += 1
+    checkpoints.append(snapshot(builder, weeks, marks[weeks]))
+    return Built(Plan(program, tuple(builder.weeks)), tuple(checkpoints), today)
 
 
-def resume_week(kept: Built, program: Program, digests: list[str], today: date) -> int:
-    """The newest week of `kept` whose checkpoint still holds for these history digests and
-    `today` (0: start over)."""
+def _take(
+    builder: Builder,
+    checkpoints: list[Checkpoint],
+    kept: Built,
+    marks: list[Marks],
+    first: int,
+    last: int,
+) -> None:
+    """Take `kept`'s weeks `first` to `last` (exclusive) and stand where its week `last` starts;
+    the checkpoints taken get the new history's digests of the days before and after them."""
+    taken = [
+        replace(c, before=marks[c.week].before, after=marks[c.week].after)
+        for c in kept.checkpoints[first:last]
+    ]
+    checkpoints[first:] = taken
+    builder.weeks[first:] = kept.plan.weeks[first:last]
+    restore(builder, kept.checkpoints[last])
+
+
+def _on_track(kept: Built, checkpoint: Checkpoint, today: date) -> bool:
+    """Whether the build stands where `kept`'s stood at this week, with everything after it
+    read the same, so the kept weeks from here on are the ones it would build."""
+    week = checkpoint.week
+    if kept.today != today or week >= len(kept.checkpoints) or week > len(kept.plan.weeks):
+        return False
+    return replace(kept.checkpoints[week], before=checkpoint.before) == checkpoint
+
+
+def resume_week(kept: Built, program: Program, marks: list[Marks], today: date) -> int:
+    """The newest week of `kept` whose checkpoint still holds for the history these marks
+    were taken of, and `today` (0: start over)."""
     if kept.plan.program != program:
         return 0
-    newest = min(len(kept.checkpoints), len(digests), len(kept.plan.weeks) + 1) - 1
+    newest = min(len(kept.checkpoints), len(marks), len(kept.plan.weeks) + 1) - 1
     for week in range(newest, 0, -1):
-        if still_valid(kept.checkpoints[week], program, digests[week], today):
+        if still_valid(kept.checkpoints[week], program, marks[week].before, today):
             return week
     return 0
 
 
-def still_valid(checkpoint: Checkpoint, program: Program, digest: str, today: date) -> bool:
-    """Whether a build with this program, history digest (before the checkpoint's week) and
+def still_valid(checkpoint: Checkpoint, program: Program, before: str, today: date) -> bool:
+    """Whether a build with this program, history digest (`before` the checkpoint's week) and
     `today` reaches the checkpoint's state, so it may build on from it."""
     first_day = program.start + checkpoint.week * WEEK
     return (
-        checkpoint.history == digest
+        checkpoint.before == before
         and checkpoint.seen_today == min(today, first_day)
         and checkpoint.program == program_digest(program)
     )
@@ -149,102 +198,46 @@ def first_changed_week(
     program: Program, old: History, new: History, old_today: date, new_today: date, weeks: int
 ) -> int:
     """The first plan week (from 0) whose build may differ between the two; `weeks` if none."""
-    old_digests = history_digests(program, old, weeks)
-    new_digests = history_digests(program, new, weeks)
-    changed = next((k - 1 for k in range(weeks + 1) if old_digests[k] != new_digests[k]), weeks)
+    olds = history_marks(program, old, weeks)
+    news = history_marks(program, new, weeks)
+    changed = next((k - 1 for k in range(weeks + 1) if olds[k].before != news[k].before), weeks)
     if old_today != new_today:
-        changed = min(changed, max(0, (min(old_today, new_today) - program.start).days // 7))
+        changed = min(changed, (min(old_today, new_today) - program.start).days // 7)
     return max(0, changed)
 
 
-def snapshot(builder: Builder, week: int, digest: str) -> Checkpoint:
+def snapshot(builder: Builder, week: int, marks: Marks) -> Checkpoint:
     """The builder's state at the start of plan week `week`."""
     first_day = builder.program.start + week * WEEK
+    waiting = bisect_left(builder.trigger_days, first_day)
     return Checkpoint(
         week,
         builder.position,
         builder.before_break,
         builder.empty_weeks,
         builder.welcome_back,
-        builder.answered,
+        builder.answered < waiting,
         builder.strength_last,
         min(builder.today, first_day),
-        digest,
+        marks.before,
+        marks.after,
+        marks.carry,
         program_digest(builder.program),
     )
 
 
 def restore(builder: Builder, checkpoint: Checkpoint) -> None:
     """Put `builder` where the checkpoint's build stood."""
+    first_day = builder.program.start + checkpoint.week * WEEK
+    waiting = bisect_left(builder.trigger_days, first_day)
     builder.position = checkpoint.position
     builder.before_break = checkpoint.before_break
     builder.empty_weeks = checkpoint.empty_weeks
     builder.welcome_back = checkpoint.welcome_back
-    builder.answered = checkpoint.answered
+    # Only whether a trigger waits matters: every strength day from here counts at least
+    # `waiting` triggers before it.
+    builder.answered = waiting - 1 if checkpoint.pending else waiting
     builder.strength_last = checkpoint.strength_last
-
-
-def program_digest(program: Program) -> str:
-    """A digest of the program that is the same in every process (no set order in it)."""
-    text = "|".join(
-        (
-            program.start.isoformat(),
-            program.goal.value,
-            ",".join(str(d) for d in sorted(program.session_days)),
-            program.experience.value,
-            ",".join(sorted(e.value for e in program.equipment)),
-            str(program.deload_every),
-            ",".join(sorted(p.value for p in program.precautions)),
-        )
-    )
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
-
-
-def history_digests(program: Program, history: History, weeks: int) -> list[str]:
-    """The digest of what `history` holds before the first day of each week 0..`weeks`."""
-    events = sorted(_events(program, history), key=_first)
-    firsts, lasts = history.vacation_spans
-    running = hashlib.blake2b(digest_size=12)
-    digests = []
-    taken = 0
-    for week in range(weeks + 1):
-        first_day = program.start + week * WEEK
-        while taken < len(events) and events[taken][0] < first_day:
-            running.update(events[taken][1])
-            taken += 1
-        digest = running.copy()
-        straddling = bisect_right(firsts, first_day - DAY) - 1
-        if straddling >= 0 and lasts[straddling] >= first_day:
-            digest.update(b"v" + _days(firsts[straddling], first_day - DAY))
-        digests.append(digest.hexdigest())
-    return digests
-
-
-def _events(program: Program, history: History) -> Iterator[tuple[date, bytes]]:
-    """What the history holds, each with the day from which the plan reads it, in the order
-    a build reads them (stable by that day)."""
-    for done in history.done:
-        kind = done.kind.value if done.kind else "-"
-        yield done.day, f"d{done.day.toordinal()}{kind}{done.effort}/{done.pain};".encode()
-    for skipped in sorted(history.skips):
-        yield skipped, f"k{skipped.toordinal()};".encode()
-    for move in history.moves:
-        # A move is read in its source's week, in the order the history lists them.
-        week_start = program.start + (move.source - program.start).days // 7 * WEEK
-        yield week_start, f"m{move.source.toordinal()}>{move.target.toordinal()};".encode()
-    for check in history.hip_checks:
-        side = check.lagging.value if check.lagging else "-"
-        yield check.day, f"c{check.day.toordinal()}{side};".encode()
-    for first, last in zip(*history.vacation_spans, strict=True):
-        yield last, b"v" + _days(first, last)
-
-
-def _days(first: date, last: date) -> bytes:
-    return f"{first.toordinal()}-{last.toordinal()};".encode()
-
-
-def _first(event: tuple[date, bytes]) -> date:
-    return event[0]
 
 
 def _position_json(position: Position) -> dict[str, object]:

@@ -10,7 +10,8 @@ import pytest
 
 from routines.figures.body import Side
 from routines.plan.build import build_plan
-from routines.plan.checkpoint import build_plan_from, history_digests, resume_week
+from routines.plan.checkpoint import build_plan_from, resume_week
+from routines.plan.digests import history_marks
 from routines.plan.history import Checked, Done, History, Move
 from routines.plan.model import DayKind, Program
 from tests.unit.plan_helpers import CATALOG, lifter
@@ -65,7 +66,7 @@ def test_a_write_keeps_every_checkpoint_up_to_the_week_it_lands_in(
     written: History, today: date, kept_up_to: int
 ) -> None:
     kept = build_plan_from(PROGRAM, HISTORY, CATALOG, TODAY, WEEKS)
-    digests = history_digests(PROGRAM, written, WEEKS)
+    digests = history_marks(PROGRAM, written, WEEKS)
     assert resume_week(kept, PROGRAM, digests, today) == kept_up_to
     resumed = build_plan_from(PROGRAM, written, CATALOG, today, WEEKS, kept)
     assert resumed.plan == build_plan(PROGRAM, written, CATALOG, today, WEEKS)
@@ -74,7 +75,7 @@ def test_a_write_keeps_every_checkpoint_up_to_the_week_it_lands_in(
 def test_a_changed_program_keeps_no_checkpoint() -> None:
     kept = build_plan_from(PROGRAM, HISTORY, CATALOG, TODAY, WEEKS)
     changed = replace(PROGRAM, session_days=(0, 2, 5))
-    digests = history_digests(changed, HISTORY, WEEKS)
+    digests = history_marks(changed, HISTORY, WEEKS)
     assert resume_week(kept, changed, digests, TODAY) == 0
 
 
@@ -87,6 +88,17 @@ def test_a_plan_resumed_after_a_sunday_strength_day_keeps_monday_free_of_strengt
     assert kept.checkpoints[3].strength_last
     logged = History((*sunday, Done(today, DayKind.MOBILITY)), vacations=away)
     resumed = build_plan_from(program, logged, CATALOG, today, 6, kept)
-    assert resume_week(kept, program, history_digests(program, logged, 6), today) == 3
+    assert resume_week(kept, program, history_marks(program, logged, 6), today) == 3
     assert resumed.plan == build_plan(program, logged, CATALOG, today, 6)
     assert resumed.plan.weeks[3].days[0].kind is DayKind.MOBILITY
+
+
+def test_a_very_hard_session_before_a_week_keeps_the_next_weeks_from_being_reused() -> None:
+    sunday = day_in(8, 6)
+    lifts = (Done(day_in(8, 0), DayKind.STRENGTH, 5), Done(day_in(9, 0), DayKind.STRENGTH, 10))
+    before = replace(HISTORY, done=(*HISTORY.done, *lifts))
+    kept = build_plan_from(PROGRAM, before, CATALOG, sunday, WEEKS)
+    hard = replace(before, done=(*before.done, Done(day_in(8, 5), DayKind.STRENGTH, 10)))
+    resumed = build_plan_from(PROGRAM, hard, CATALOG, sunday, WEEKS, kept)
+    assert resumed.plan == build_plan(PROGRAM, hard, CATALOG, sunday, WEEKS)
+    assert resumed.plan.weeks[9:] != kept.plan.weeks[9:]

@@ -22,9 +22,9 @@ from routines.plan.checkpoint import (
     Checkpoint,
     build_plan_from,
     first_changed_week,
-    history_digests,
     resume_week,
 )
+from routines.plan.digests import history_marks
 from routines.plan.history import Checked, Done, History, Move
 from routines.plan.model import DayKind, Program
 from tests.unit.plan_helpers import CATALOG, FAST, KINDS, situations
@@ -138,9 +138,9 @@ def test_checkpoints_read_back_from_json_resume_the_plan_where_they_stood() -> N
         Checkpoint.from_json(json.loads(json.dumps(c.to_json()))) for c in built.checkpoints
     )
     logged = replace(history, done=(*history.done, Done(today, DayKind.MOBILITY)))
-    kept = Built(built.plan, read)
+    kept = Built(built.plan, read, today)
     resumed = build_plan_from(program, logged, CATALOG, today, 12, kept)
-    assert resume_week(kept, program, history_digests(program, logged, 12), today) == 8
+    assert resume_week(kept, program, history_marks(program, logged, 12), today) == 8
     assert resumed.plan == build_plan(program, logged, CATALOG, today, 12)
 
 
