@@ -19,12 +19,17 @@ Days are the user's local dates: a session counts on the date it ended in the ti
 phone was in, however late it reaches the server. Without a plan, every day expects a session.
 
 A record is extended, not re-walked, after a change: `extended(earlier, logged, schedule, today,
-same_before)` keeps the days of `earlier` before `same_before` (the first day whose sessions or
-schedule changed: `first_difference` for sessions, `first_schedule_difference` for plans; None
-when nothing changed but today) and walks only from there, and comes out equal to `record`.
-It never keeps a day from the earlier record's today on, nor from the new today on: their marks
-(pending or missed) depend on today. Each `Day` carries the whole walk up to it (`streak`,
-`freezes`, `kept`, `longest`, `freezes_spent`), so going on from a day costs nothing.
+same_before)` keeps the days of `earlier` before `same_before` and walks only from there, and
+comes out equal to `record(logged, schedule, today)`. `same_before` is the first day whose
+sessions or schedule changed (`first_change` of the old and new sessions and plans; None when
+nothing changed but today); a day too early only costs time. It never keeps a day from the
+earlier record's today on, nor from the new today on: their marks (pending or missed) depend on
+today. Each `Day` carries the whole walk up to it (`streak`, `freezes`, `kept`, `longest`,
+`freezes_spent`), so going on from any day costs nothing. For example:
+
+    now = extended(kept, logged, plan_schedule(plan), today,
+                   first_change(kept_logged, logged, kept_plan, plan))
+    if_done_today = extended(now, [*logged, Logged(today)], plan_schedule(plan), today, today)
 """
 
 from __future__ import annotations
@@ -203,13 +208,13 @@ def extended(
     session, as for `record`. Days from the earlier record's today on, or from `today` on, are
     walked again whatever the promise, since today decides whether they are pending or missed.
     """
-    tally = _Tally(list(logged), today)
+    sessions = list(logged)
+    limit = today if same_before is None else min(same_before, today)
+    tally = _Tally(sessions, today, min(limit, earlier.today or EARLIEST_DATE))
     start = tally.start(since)
-    if start is None:
-        return tally.record((), _Walk(), today)
-    kept = _kept(earlier, start, today if same_before is None else min(same_before, today))
-    if not kept:
-        return tally.walk_on((), _Walk(), start, schedule, today)
+    kept = _kept(earlier, start, limit) if start is not None else ()
+    if not kept:  # nothing to go on from: walk it all, with every session tallied
+        return record(sessions, schedule, today, since)
     return tally.walk_on(kept, _Walk.after(kept[-1]), kept[-1].day + DAY, schedule, today)
 
 
@@ -222,9 +227,23 @@ def _kept(earlier: Record, start: date, before: date) -> tuple[Day, ...]:
 
 def first_difference(old: Iterable[Logged], new: Iterable[Logged]) -> date | None:
     """The first day whose sessions (their number or minutes) differ; None when none do."""
-    before = Counter((s.day, s.minutes) for s in old)
-    after = Counter((s.day, s.minutes) for s in new)
-    return min((day for day, _ in (before - after) | (after - before)), default=None)
+    before = Counter([(s.day, s.minutes) for s in old])
+    after = Counter([(s.day, s.minutes) for s in new])
+    # The sessions (and how often each) found on one side only, compared as sets, in C.
+    changed = before.items() ^ after.items()
+    return min((session[0] for session, _ in changed), default=None)
+
+
+def first_change(
+    old_logged: Iterable[Logged],
+    new_logged: Iterable[Logged],
+    old_plan: Plan | None,
+    new_plan: Plan | None,
+) -> date | None:
+    """The first day whose sessions or planned streak differ: `same_before` for `extended`."""
+    sessions = first_difference(old_logged, new_logged)
+    planned = first_schedule_difference(old_plan, new_plan)
+    return min((day for day in (sessions, planned) if day is not None), default=None)
 
 
 def first_schedule_difference(old: Plan | None, new: Plan | None) -> date | None:
@@ -239,20 +258,28 @@ def first_schedule_difference(old: Plan | None, new: Plan | None) -> date | None
 class _Tally:
     """The sessions of each day and the totals, as a walk reads them."""
 
-    def __init__(self, sessions: list[Logged], today: date) -> None:
+    def __init__(
+        self, sessions: list[Logged], today: date, walked_from: date = EARLIEST_DATE
+    ) -> None:
+        """Tally `sessions` for a walk to `today` that walks no day before `walked_from`."""
         first, last_allowed = EARLIEST_DATE, latest_session_day(today)
-        self.count = Counter(s.day for s in sessions if first <= s.day <= last_allowed)
+        total = len(sessions), sum(s.minutes for s in sessions)
+        counted = [s.day for s in sessions if first <= s.day <= last_allowed]
+        self.first = min(counted, default=None)
+        if walked_from > first:  # an extension: the days before are kept, not tallied again
+            counted = [day for day in counted if day >= walked_from]
+            sessions = [s for s in sessions if s.day >= walked_from]
+        self.count = Counter(counted)
         self.minutes: Counter[date] = Counter()
         for session in sessions:
             self.minutes[session.day] += session.minutes
-        self.sessions = len(sessions)
-        self.total_minutes = sum(s.minutes for s in sessions)
+        self.sessions, self.total_minutes = total
         self.last = max([today, *self.count])
 
     def start(self, since: date | None) -> date | None:
         """The first day of the walk: the first session's, or `since` if earlier."""
         since = max(since, EARLIEST_DATE) if since is not None else None
-        starts = [d for d in (min(self.count, default=None), since) if d is not None]
+        starts = [d for d in (self.first, since) if d is not None]
         return min(starts) if starts else None
 
     def walk_on(
@@ -269,16 +296,8 @@ class _Tally:
 
     def record(self, days: tuple[Day, ...], walk: _Walk, today: date) -> Record:
         """The record of `days`, with the walk's figures after the last of them."""
-        return Record(
-            days,
-            walk.run,
-            walk.longest,
-            walk.bank,
-            walk.spent,
-            self.sessions,
-            self.total_minutes,
-            today,
-        )
+        figures = (walk.run, walk.longest, walk.bank, walk.spent)
+        return Record(days, *figures, self.sessions, self.total_minutes, today)
 
 
 def _mark(day: date, done: bool, expect: Expect, today: date) -> Mark:

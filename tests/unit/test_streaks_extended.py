@@ -15,8 +15,8 @@ from routines.streaks import (
     Record,
     Schedule,
     extended,
+    first_change,
     first_difference,
-    first_schedule_difference,
     plan_schedule,
     record,
 )
@@ -177,16 +177,12 @@ def test_an_extended_record_equals_the_full_one_when_a_plan_is_rebuilt_from_a_we
     shared = {n: week for n, week in enumerate(old_plan.weeks) if n < changed_from}
     new_plan = plan_of(later.schedule, shared if write.schedule is None else None)
     today = nth(later.today)
-    firsts = (
-        first_difference(history.logged, later.logged),
-        first_schedule_difference(old_plan, new_plan),
-    )
     kept = extended(
         record(history.logged, plan_schedule(old_plan), nth(history.today), history.since),
         later.logged,
         plan_schedule(new_plan),
         today,
-        min((day for day in firsts if day is not None), default=None),
+        first_change(history.logged, later.logged, old_plan, new_plan),
         history.since,
     )
     assert_same_record(kept, record(later.logged, plan_schedule(new_plan), today, history.since))
@@ -281,3 +277,22 @@ def test_first_difference_is_the_first_day_whose_sessions_changed(
         return [Logged(nth(n), minutes) for n, minutes in sessions]
 
     assert first_difference(logged(old), logged(new)) == (None if want is None else nth(want))
+
+
+@pytest.mark.parametrize(
+    ("sessions_on", "plan", "want"),
+    [
+        pytest.param(None, "SS.S.S." * 2, None, id="nothing changed"),
+        pytest.param(9, "SS.S.S." * 2, 9, id="a session added"),
+        pytest.param(None, "SS.S.S." + "SS.SSS.", 11, id="a rest day became a session day"),
+        pytest.param(12, "SS.S.S." + "SS.SSS.", 11, id="the earlier of the two"),
+        pytest.param(3, "SS.S.S." + "SS.SSS.", 3, id="the session first"),
+    ],
+)  # fmt: skip
+def test_first_change_is_the_earlier_of_a_changed_session_and_a_changed_plan_day(
+    sessions_on: int | None, plan: str, want: int | None
+) -> None:
+    logged = logged_of("x.x.x.x")
+    more = logged if sessions_on is None else [*logged, Logged(nth(sessions_on), 10)]
+    found = first_change(logged, more, plan_of("SS.S.S." * 2), plan_of(plan))
+    assert found == (None if want is None else nth(want))
