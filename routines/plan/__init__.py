@@ -27,6 +27,11 @@ Import each name from the module that holds it:
   set of rotation work on the side the latest check found lagging (`with_extra_sets`);
 - `variants`: walks along easier and harder variants (`shift_variant`, `longest_variant_walk`);
 - `state`: the state one `build_plan` call carries from week to week;
+- `checkpoint`: that state at each week boundary (`Checkpoint`, plain data with a JSON round
+  trip), and `build_plan_from`, which builds on from the newest still-valid checkpoint of an
+  earlier `Built` and takes its weeks back where the build rejoins them; its docstring says
+  exactly which history and which `today` each week reads;
+- `digests`: what each week boundary reads of the history, as short digests;
 - `calendar`: the plan as the calendar reads it (`spliced_plan`, `today_in_plan`,
   `move_targets`, `day_label`).
 """
