@@ -61,21 +61,33 @@ class Recent(Generic[Key, Value]):
         build: Callable[[], Value],
         weight: int | Callable[[Value], int] = 1,
     ) -> Value:
+        """The value kept under `key`, else the one `build` makes, kept from now on."""
         with self.lock:
             found = self.values.get(key)
             if found is not None and found[0]() is held:
                 self.values.move_to_end(key)
                 return found[1]
         value = build()
-        if callable(weight):
-            weight = weight(value)
+        self.put(key, held, value, weight(value) if callable(weight) else weight)
+        return value
+
+    def peek(self, key: Key, held: object | None) -> Value | None:
+        """The value kept under `key`, or None; nothing is built."""
+        with self.lock:
+            found = self.values.get(key)
+            if found is None or found[0]() is not held:
+                return None
+            self.values.move_to_end(key)
+            return found[1]
+
+    def put(self, key: Key, held: object | None, value: Value, weight: int) -> None:
+        """Keep `value` under `key`, dropping the least recently used beyond `size`."""
         with self.lock:
             self._drop(key)
             self.values[key] = (_nothing if held is None else weakref.ref(held), value, weight)
             self.weight += weight
             while self.weight > self.size and len(self.values) > 1:
                 self._drop(next(iter(self.values)))
-        return value
 
     def _drop(self, key: Key) -> None:
         gone = self.values.pop(key, None)

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from routines.bounds import MOST_PLAN_EVENTS, MOST_PROGRAM_VERSIONS
 from routines.catalog.model import Catalog, Equipment, Goal
 from routines.hip_check import lagging_side
-from routines.plan.calendar import first_followed, move_targets, spliced_plan
+from routines.plan.calendar import first_followed, move_targets, spliced_build
+from routines.plan.checkpoint import Built
 from routines.plan.history import Checked, Done, History, Move
 from routines.plan.model import (
     DAY_KIND_OF_ROUTINE,
@@ -167,11 +168,12 @@ def history_for(
     )
 
 
-#: Plans by catalog, today, weeks, the programs in force and the history. `build_plan` depends
-#: on nothing else, so a new session, skip, move, vacation or setting is a new key.
-PLANS: Recent[tuple[int, date, int, tuple[tuple[date, Program], ...], History], Plan] = Recent(
-    PLAN_CACHE_WEEKS
-)
+#: Each user's plan builds with their week checkpoints, the last made in this process, by catalog
+#: and user. After a change, the next build goes on from the newest checkpoint the change left
+#: valid (`routines/plan/checkpoint.py` says when one is), so a session logged today rebuilds
+#: a week or two, not years. The builds are only a head start: whatever they hold, the plan is
+#: the one a build from nothing gives.
+BUILDS: Recent[tuple[int, int], dict[Program, Built]] = Recent(PLAN_CACHE_WEEKS)
 
 
 def plan_for(
@@ -202,7 +204,7 @@ def _weeks_of(plan: Plan | None) -> int:
     return len(plan.weeks) if plan else 1
 
 
-#: Plans by data version (see `plan_for`), weighed in weeks like `PLANS`.
+#: Plans by data version (see `plan_for`), weighed in weeks like `BUILDS`.
 KEPT_PLANS: Recent[Found, Plan | None] = Recent(PLAN_CACHE_WEEKS)
 
 
@@ -214,7 +216,7 @@ def _built_plan(
     weeks_ahead: int,
     sessions: Sequence[SessionFacts] | None,
 ) -> Plan | None:
-    """`plan_for`'s plan, from the history read now (a plan of the same history is reused)."""
+    """`plan_for`'s plan, from the history read now, built on from the user's kept checkpoints."""
     versions = store.program_versions(user.id or 0)
     if not versions:
         return None
@@ -228,10 +230,12 @@ def _built_plan(
     )
     in_force = in_force[first_followed(in_force, today, weeks) :]
 
-    def build() -> Plan:
-        return spliced_plan(in_force, history, catalog, today, weeks)
-
-    return PLANS.get((id(catalog), today, weeks, in_force, history), catalog, build, weeks)
+    key = (id(catalog), user.id or 0)
+    plan, builds = spliced_build(
+        in_force, history, catalog, today, weeks, BUILDS.peek(key, catalog)
+    )
+    BUILDS.put(key, catalog, builds, sum(len(b.plan.weeks) for b in builds.values()))
+    return plan
 
 
 def skip_day(store: TrainingStore, user: User, plan: Plan, day: date, today: date) -> str | None:

@@ -56,7 +56,7 @@ def streak_records(
 
     The second figure lets a phone that finished a session offline show it before it syncs.
     `sessions` are the user's `store.session_facts` when the caller has read them. Plans are
-    shared between requests (`programs.PLANS`), so a plan's records are kept with it: the same
+    shared between requests (`plans.KEPT_PLANS`), so a plan's records are kept with it: the same
     plan, day and sessions give the same record.
     """
     logged = tuple(_logged(store, user_id, sessions))
