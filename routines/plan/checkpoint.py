@@ -83,6 +83,14 @@ class Checkpoint:
             "seen_today": self.seen_today.isoformat(),
         }
 
+    def marked(self, marks: Marks) -> Checkpoint:
+        """This checkpoint with the digests of another history before and after its week."""
+        return Checkpoint(
+            self.week, self.position, self.before_break, self.empty_weeks, self.welcome_back,
+            self.pending, self.strength_last, self.seen_today, marks.before, marks.after,
+            self.carry, self.program,
+        )  # fmt: skip
+
     @classmethod
     def from_json(cls, data: Mapping[str, object]) -> Checkpoint:
         """The checkpoint `to_json` wrote."""
@@ -153,10 +161,7 @@ def _take(
 ) -> None:
     """Take `kept`'s weeks `first` to `last` (exclusive) and stand where its week `last` starts;
     the checkpoints taken get the new history's digests of the days before and after them."""
-    taken = [
-        replace(c, before=marks[c.week].before, after=marks[c.week].after)
-        for c in kept.checkpoints[first:last]
-    ]
+    taken = [c.marked(marks[c.week]) for c in kept.checkpoints[first:last]]
     checkpoints[first:] = taken
     builder.weeks[first:] = kept.plan.weeks[first:last]
     restore(builder, kept.checkpoints[last])
