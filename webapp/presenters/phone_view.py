@@ -108,14 +108,19 @@ def _sessions_on(record: Record, day: date) -> int:
 
 def _state_before(record: Record, first: date) -> dict[str, int]:
     """The walk's state at the end of the day before `first`: all zero before any history."""
-    earlier = [day for day in record.days if day.day < first]
-    last = earlier[-1] if earlier else None
+    days = record.days
+    if not days or days[0].day >= first:
+        last = None
+    elif days[-1].day < first:
+        last = days[-1]
+    else:
+        last = record.on(first - timedelta(days=1))
     return {
         "run": last.streak if last else 0,
         "kept": last.kept if last else 0,
         "bank": last.freezes if last else 0,
-        "spent": sum(day.mark is Mark.FROZEN for day in earlier),
-        "longest": max((day.streak for day in earlier), default=0),
+        "spent": last.freezes_spent if last else 0,
+        "longest": last.longest if last else 0,
     }
 
 

@@ -12,7 +12,7 @@ from routines.dosage import UNITS, DosageKind
 from routines.heatmap import Point, weekly_best
 from routines.plan.model import Plan, Week
 from routines.session import session_minutes
-from routines.streaks import Logged, Record, plan_schedule, record
+from routines.streaks import Logged, Record, extended, first_change, plan_schedule, record
 from webapp.services.derived import Found, Recent, kept
 from webapp.services.plans import PLAN_CACHE_WEEKS, plan_for
 from webapp.store.models import Completion, User
@@ -40,9 +40,20 @@ def streak_record(store: TrainingStore, user_id: int, plan: Plan | None, today: 
     return record(_logged(store, user_id), plan_schedule(plan), today)
 
 
-#: Streak records by plan, today and sessions, for as long as their plan is among the recent ones;
-#: a record weighs its days in weeks, as a plan does.
-RECORDS: Recent[tuple[int, date, tuple[Logged, ...]], tuple[Record, int]] = Recent(PLAN_CACHE_WEEKS)
+@dataclass(frozen=True)
+class Walked:
+    """A user's streak record, with the sessions and the plan it was walked on."""
+
+    logged: tuple[Logged, ...]
+    plan: Plan | None
+    record: Record
+
+
+#: Each user's streak record walked last in this process. After a change, the next record goes
+#: on from it, walking only the days from the first whose sessions or planned day changed
+#: (`routines.streaks.extended`); it is only a head start: the record is the one a full walk
+#: gives. A record weighs its days in weeks, as a plan does.
+WALKED: Recent[int, Walked] = Recent(PLAN_CACHE_WEEKS)
 
 
 def streak_records(
@@ -55,28 +66,20 @@ def streak_records(
     """The streak record, and what the current streak becomes with a session today.
 
     The second figure lets a phone that finished a session offline show it before it syncs.
-    `sessions` are the user's `store.session_facts` when the caller has read them. Plans are
-    shared between requests (`plans.KEPT_PLANS`), so a plan's records are kept with it: the same
-    plan, day and sessions give the same record.
+    `sessions` are the user's `store.session_facts` when the caller has read them.
     """
     logged = tuple(_logged(store, user_id, sessions))
-    weeks = (today - min((s.day for s in logged), default=today)).days // 7 + 1
-    return RECORDS.get(
-        (id(plan), today, logged), plan, lambda: _records(logged, plan, today), max(1, weeks)
-    )
-
-
-def _records(logged: Sequence[Logged], plan: Plan | None, today: date) -> tuple[Record, int]:
-    """Both figures of `streak_records`, asking the plan about each day once.
-
-    When today already has a session, one more changes no day's mark: the current streak is
-    already the figure with today.
-    """
     schedule = cache(plan_schedule(plan))
-    now = record(logged, schedule, today)
+    earlier = WALKED.peek(user_id, None)
+    if earlier is None:
+        now = record(logged, schedule, today)
+    else:
+        changed = first_change(earlier.logged, logged, earlier.plan, plan)
+        now = extended(earlier.record, logged, schedule, today, changed)
+    WALKED.put(user_id, None, Walked(logged, plan, now), max(1, len(now.days) // 7))
     if any(session.day == today for session in logged):
-        return now, now.current
-    with_today = record([*logged, Logged(today)], schedule, today)
+        return now, now.current  # one more session today changes no day's mark
+    with_today = extended(now, [*logged, Logged(today)], schedule, today, today)
     return now, with_today.current
 
 
