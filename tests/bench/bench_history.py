@@ -2,8 +2,8 @@
 
 A new, a one-month, a one-year and a five-year user, each brought in through the import
 (`accounts.py`), on the app pinned at the tests' day. Each page's median of 200 requests is
-divided by the median of /healthz (no account, no database) measured just before it, and set
-next to the issue's targets. Then "a finished session": POSTing one finish for the five-year
+divided by the median of /healthz (no account, no database), asked in runs of 50 in a row with
+the accounts taking turns, and set next to the issue's targets. Then "a finished session": POSTing one finish for the five-year
 user and rendering Today after it, against the work of building one plan week. The figures are
 printed, never asserted. With `DATABASE_URL` set (`make test-postgres`'s URL), it runs on
 PostgreSQL; the table says which database it used.
@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from routines.plan.build import build_plan
 from tests.bench.accounts import AGES, Account, export_document, import_account
 from tests.bench.bench_plan import CATALOG, PROGRAM, TODAY, WEEKS, fresh_history
-from tests.bench.bench_render import REQUESTS, median_ms
+from tests.bench.bench_render import REQUESTS
 from tests.conftest import TEST_NOW, TEST_TODAY, make_app
 
 PAGES = {"Today": "/", "Progress": "/progress", "Plan": "/plan"}
@@ -36,6 +36,7 @@ FINISH_TARGET = 2.0
 #: Finishes POSTed for the five-year user: one local date keeps at most 24 sessions.
 FINISHES = 20
 PLAN_RUNS = 15
+WARM_UP, BLOCK = 5, 50
 
 
 def verdict(value: float, most: float) -> str:
@@ -49,20 +50,45 @@ def signed_in(app: Flask, user_id: int) -> FlaskClient:
     return client
 
 
-def ratios(client: FlaskClient) -> dict[str, float]:
-    """/healthz's median in ms, then each page's median as a multiple of it."""
-    minimal = median_ms(client, "/healthz")
-    return {"/healthz": minimal} | {
-        page: median_ms(client, url) / minimal for page, url in PAGES.items()
-    }
+def ratios(clients: dict[str, FlaskClient]) -> dict[str, dict[str, float]]:
+    """Each account's /healthz median in ms, then each page's median as a multiple of it.
+
+    Each page is asked in runs of BLOCK requests in a row, as `bench_render.median_ms` asks
+    them; the accounts take turns by run, so what else the machine does weighs on each alike.
+    """
+    urls = {"/healthz": "/healthz", **PAGES}
+    timings: dict[str, dict[str, list[float]]] = {n: {p: [] for p in urls} for n in clients}
+    for _ in range(REQUESTS // BLOCK):
+        for name, client in clients.items():
+            for page, url in urls.items():
+                timings[name][page] += block(client, url)
+    found = {}
+    for name, pages in timings.items():
+        minimal = statistics.median(pages["/healthz"]) * 1000
+        found[name] = {"/healthz": minimal} | {
+            page: statistics.median(pages[page]) * 1000 / minimal for page in PAGES
+        }
+    return found
+
+
+def block(client: FlaskClient, url: str) -> list[float]:
+    """The seconds of BLOCK requests of `url` in a row, after WARM_UP untimed ones."""
+    timings = []
+    for turn in range(WARM_UP + BLOCK):
+        started = time.perf_counter()
+        response = client.get(url, headers={"Accept-Encoding": "identity"})
+        if turn >= WARM_UP:
+            timings.append(time.perf_counter() - started)
+        assert response.status_code == 200, (url, response.status_code)
+    return timings
 
 
 def render_table(
     database: str, accounts: dict[str, Account], found: dict[str, dict[str, float]]
 ) -> list[str]:
     lines = [
-        f"\nRender on {database}, in-process, median of {REQUESTS} requests, as a multiple of "
-        "/healthz measured just before (accounts made by import):",
+        f"\nRender on {database}, in-process, median of {REQUESTS} requests ({BLOCK} in a row, "
+        "accounts taking turns), as a multiple of /healthz (accounts made by import):",
         f"  {'account':<12}{'sessions':>9}{'/healthz ms':>13}" + "".join(f"{p:>11}" for p in PAGES),
     ]
     for name, figures in found.items():
@@ -157,7 +183,7 @@ def test_pages_cost_against_the_age_of_the_account(tmp_path: Path) -> None:
         name: import_account(app, export_document(days, TEST_TODAY, catalog, seed=days))
         for name, days in AGES.items()
     }
-    found = {name: ratios(signed_in(app, a.user_id)) for name, a in accounts.items()}
+    found = ratios({name: signed_in(app, a.user_id) for name, a in accounts.items()})
     post_ms, finish_ms = finished_session_ms(signed_in(app, accounts["five years"].user_id))
     lines = render_table(database, accounts, found) + target_lines(found)
     print("\n".join(lines + finish_lines(post_ms, finish_ms)))
