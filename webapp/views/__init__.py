@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
 from flask import Flask, Response, make_response, render_template
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 
 from routines.plan.calendar import day_label
 from routines.plan.model import DayKind
@@ -22,7 +24,8 @@ from webapp.presenters.labels import (
     completion_minutes,
     heatmap_summary,
 )
-from webapp.services import sessions
+from webapp.services import derived, sessions
+from webapp.services.derived import Found, Recent
 from webapp.web.guests import current_user
 
 
@@ -37,6 +40,38 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     else:
         html = render_template(template, **context)
     response = make_response(html, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+#: Pages' title and main block by the user's data version (`derived.kept`), weighed in KB.
+KEPT_PAGES: Recent[Found, tuple[str, Markup]] = Recent(16 * 1024)
+
+
+def render_kept(
+    template: str, asked: Hashable, context: Callable[[], dict[str, Any]], today: date
+) -> Response:
+    """The whole page, its title and main block rendered again only after the user's data
+    changed (or the day, or what `asked` holds: whatever else the block reads).
+
+    Only for a page whose main block reads nothing of the request or the session (no CSRF
+    token: each of the user's devices has its own) beyond what `asked` and the user's data hold.
+    """
+
+    def build() -> tuple[str, Markup]:
+        values = context()
+        title = render_block(template, "title", **values)
+        return title, Markup(render_block(template, "main", **values))
+
+    def weight(kept: tuple[str, Markup]) -> int:
+        return len(kept[1]) // 1024 + 1
+
+    store, catalog = extensions.store(), extensions.catalog()
+    user = current_user()
+    title, main = derived.kept(
+        KEPT_PAGES, store, catalog, user, today, (template, asked), build, weight
+    )
+    response = make_response(render_template("kept_page.html", title=title, main=main, today=today))
     response.vary.add("HX-Request")
     return response
 

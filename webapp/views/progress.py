@@ -7,6 +7,7 @@ gets as the page's named block and any other request as the whole page.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort
 from htmx_flask import request
@@ -16,7 +17,7 @@ from webapp.extensions import catalog, store
 from webapp.presenters.hip_checks import hips_view
 from webapp.presenters.progress_page import progress_context
 from webapp.services import hip_checks, progress
-from webapp.views import local_today, render
+from webapp.views import local_today, render, render_kept
 from webapp.web.guests import current_user
 
 bp = Blueprint("progress", __name__)
@@ -60,15 +61,22 @@ def exercise_chart() -> Response:
 def _progress_page(block: str | None = None) -> Response:
     """The Progress page for the month and exercise asked for, or its `block` for htmx."""
     user, today = current_user(), local_today()
-    standing = progress.standing(store(), catalog(), user, today)
     shown = _month(request.args.get("month"), today)
     asked = request.args.get("exercise", "")
-    pick = progress.pick_exercise(store(), catalog(), user.id or 0, asked, today)
-    history = progress.history_page(store(), user.id or 0, 1)
-    context = progress_context(standing, shown, pick, history)
-    context["hips"] = hips_view(hip_checks.recent_checks(store(), user))
-    context["hip_checks_charted"] = hip_checks.CHECKS_CHARTED
-    return render("pages/progress.html", block, **context)
+
+    def context() -> dict[str, Any]:
+        standing = progress.standing(store(), catalog(), user, today)
+        pick = progress.pick_exercise(store(), catalog(), user.id or 0, asked, today)
+        history = progress.history_page(store(), user.id or 0, 1)
+        values = progress_context(standing, shown, pick, history)
+        values["hips"] = hips_view(hip_checks.recent_checks(store(), user))
+        values["hip_checks_charted"] = hip_checks.CHECKS_CHARTED
+        return values
+
+    htmx = request.htmx
+    if (block and htmx and not htmx.boosted) or (asked and asked not in catalog().exercises):
+        return render("pages/progress.html", block, **context())
+    return render_kept("pages/progress.html", (shown, asked), context, today)
 
 
 @bp.get("/progress/history")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response
 
 from routines.plan.calendar import today_in_plan
@@ -10,7 +12,7 @@ from webapp.extensions import catalog, store
 from webapp.presenters import phone_view
 from webapp.presenters.today_card import today_card
 from webapp.services import precautions, progress, sessions
-from webapp.views import render
+from webapp.views import render_kept
 from webapp.web.guests import current_user
 
 bp = Blueprint("today", __name__)
@@ -21,14 +23,18 @@ def today() -> Response:
     """Today: the planned session first, then the pre-run warm-up and desk reset, then the rest."""
     user, now = current_user(), clock.now()
     today = sessions.local_today(user, now)
-    standing = progress.standing(store(), catalog(), user, today)
-    return render(
-        "pages/today.html",
-        advice=precautions.advice(catalog().routines.values(), catalog(), user),
-        view=sessions.today_view(store(), catalog(), user, now),
-        planned=today_card(today_in_plan(standing.plan, today)),
-        today=today,
-        record=standing.record,
-        current_if_done_today=standing.current_if_done_today,
-        phone=phone_view.of(standing),
-    )
+
+    def context() -> dict[str, Any]:
+        standing = progress.standing(store(), catalog(), user, today)
+        return {
+            "advice": precautions.advice(catalog().routines.values(), catalog(), user),
+            "view": sessions.today_view(store(), catalog(), user, now),
+            "planned": today_card(today_in_plan(standing.plan, today)),
+            "today": today,
+            "record": standing.record,
+            "current_if_done_today": standing.current_if_done_today,
+            "phone": phone_view.of(standing),
+        }
+
+    # The page offers a login to a guest: whether the user is one is all it reads of the row.
+    return render_kept("pages/today.html", user.secured_at is not None, context, today)

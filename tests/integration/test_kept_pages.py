@@ -1,0 +1,91 @@
+"""Today and Progress keep their rendered main block while the user's data stand: after every
+kind of write, the page served is the page rendered from nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from tests.conftest import TEST_NOW, TEST_TODAY
+from tests.integration.conftest import Visitor
+from tests.integration.ownership_accounts import _secure as secure
+from tests.integration.ownership_accounts import new_account
+from webapp.services import derived, plans
+from webapp.store.models import PlanEvent
+from webapp.store.training import TrainingStore
+
+PAGES = ("/", "/progress", f"/progress?month={TEST_TODAY - timedelta(days=40):%Y-%m}")
+
+
+#: The CSRF token in the page's htmx headers is signed afresh on each page; the rest must match.
+TOKEN = re.compile(r"hx-headers='[^']*'")
+
+
+def served(visitor: Visitor) -> list[str]:
+    return [TOKEN.sub("", visitor.get(url).get_data(as_text=True)) for url in PAGES]
+
+
+def fresh(visitor: Visitor) -> list[str]:
+    derived.forget_all()
+    return served(visitor)
+
+
+def moment(days_ago: int) -> dict[str, str]:
+    ended = TEST_NOW - timedelta(days=days_ago, minutes=5)
+    return {
+        "started_at": f"{ended - timedelta(minutes=7):%Y-%m-%dT%H:%M:%SZ}",
+        "ended_at": f"{ended:%Y-%m-%dT%H:%M:%SZ}",
+        "time_zone": "UTC",
+    }
+
+
+def sql(store: TrainingStore, statement: str, user_id: int) -> None:
+    with store.engine.begin() as connection:
+        connection.execute(text(statement), {"u": user_id})
+
+
+Write = Callable[[Visitor, TrainingStore, int], object]
+
+WRITES: dict[str, Write] = {
+    "a session today": lambda v, s, u: v.finish(**moment(0)),
+    "a session sent late for last week": lambda v, s, u: v.finish(**moment(8)),
+    "a day skipped": lambda v, s, u: s.add(
+        PlanEvent(user_id=u, kind="skip", day=TEST_TODAY + timedelta(days=2))
+    ),
+    "new settings": lambda v, s, u: plans.save_program(
+        s,
+        s.user(u),
+        plans.ProgramForm(goal="desk", days=["tue", "thu"]),
+        TEST_TODAY,  # type: ignore[arg-type]
+    ),
+    "precautions": lambda v, s, u: s.set_precautions(s.user(u), "pregnancy"),  # type: ignore[arg-type]
+    "a session deleted": lambda v, s, u: sql(s, "DELETE FROM completion WHERE user_id = :u", u),
+}
+
+
+@pytest.mark.parametrize("kind", WRITES)
+def test_after_a_write_the_pages_served_are_the_pages_rendered_from_nothing(
+    app: Flask, visitor: Visitor, store: TrainingStore, kind: str
+) -> None:
+    user_id = visitor.account_id()
+    plans.save_program(store, store.user(user_id), plans.ProgramForm(), TEST_TODAY - timedelta(30))  # type: ignore[arg-type]
+    visitor.finish(**moment(3))
+    before = served(visitor)
+    assert served(visitor) == before, "unchanged data, the same pages"
+    WRITES[kind](visitor, store, user_id)
+    after = served(visitor)
+    assert after == fresh(visitor)
+    assert after != before, f"{kind} shows on Today or Progress"
+
+
+def test_a_guest_who_secures_the_account_is_no_longer_offered_a_login(app: Flask) -> None:
+    account = new_account(app, secured=False, with_plan=False)
+    offer = "Already have a plan on another device?"
+    assert offer in account.visitor.get("/").get_data(as_text=True)
+    secure(app, account)  # the account's own form: no write the data version counts
+    assert offer not in account.visitor.get("/").get_data(as_text=True)
