@@ -156,6 +156,7 @@ def due_users(mock_process: tuple[Any, ...]) -> tuple[Any, ...]:
     return app, url, pipe
 
 
+@pytest.mark.timeout(600)  # a loaded 2-core machine takes a minute or more
 def test_ten_thousand_reminders_due_in_one_minute(due_users: tuple[Any, ...]) -> None:
     app, url, pipe = due_users
     with app.app_context():
@@ -177,6 +178,7 @@ def test_ten_thousand_reminders_due_in_one_minute(due_users: tuple[Any, ...]) ->
     assert date(2026, 11, 23).weekday() == 0
 
 
+@pytest.mark.timeout(1200)  # three sweeps of 10,000
 def test_schedulers_sharing_the_sweep_on_postgresql(due_users: tuple[Any, ...]) -> None:
     if not ON_POSTGRES:
         pytest.skip('only on PostgreSQL: url=$(.ci/postgres) && DATABASE_URL="$url" make bench')
