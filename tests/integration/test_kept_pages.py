@@ -18,12 +18,15 @@ from tests.integration.ownership_accounts import new_account
 from webapp.services import derived, plans
 from webapp.store.models import PlanEvent
 from webapp.store.training import TrainingStore
+from webapp.views import TOKEN_SLOT
 
-PAGES = ("/", "/progress", f"/progress?month={TEST_TODAY - timedelta(days=40):%Y-%m}")
+PAGES = ("/", "/plan", "/progress", f"/progress?month={TEST_TODAY - timedelta(days=40):%Y-%m}")
 
 
-#: The CSRF token in the page's htmx headers is signed afresh on each page; the rest must match.
-TOKEN = re.compile(r"hx-headers='[^']*'")
+#: The CSRF token is signed afresh for each page (in the htmx headers and in each form); the rest
+#: must match.
+TOKEN = re.compile(r"hx-headers='[^']*'|name=\"csrf_token\" value=\"[^\"]*\"")
+FORM_TOKEN = re.compile(r'id="vacation-form".*?name="csrf_token" value="([^"]+)"', re.S)
 
 
 def served(visitor: Visitor) -> list[str]:
@@ -89,3 +92,18 @@ def test_a_guest_who_secures_the_account_is_no_longer_offered_a_login(app: Flask
     assert offer in account.visitor.get("/").get_data(as_text=True)
     secure(app, account)  # the account's own form: no write the data version counts
     assert offer not in account.visitor.get("/").get_data(as_text=True)
+
+
+def test_a_kept_plan_page_gives_each_visit_a_working_token_of_its_own(
+    visitor: Visitor, store: TrainingStore
+) -> None:
+    user_id = visitor.account_id()
+    plans.save_program(store, store.user(user_id), plans.ProgramForm(), TEST_TODAY)  # type: ignore[arg-type]
+    visitor.get("/plan")
+    kept = visitor.get("/plan").get_data(as_text=True)  # the main block kept from the first
+    token = FORM_TOKEN.search(kept)
+    assert token and token.group(1) != TOKEN_SLOT
+    first = TEST_TODAY + timedelta(days=10)
+    form = {"csrf_token": token.group(1), "first": f"{first}", "last": f"{first + timedelta(3)}"}
+    assert visitor.client.post("/plan/vacations", data=form).status_code == 303
+    assert f"{first:%-d %b %Y} –" in visitor.get("/plan").get_data(as_text=True)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, Response, make_response, render_template
+from flask_wtf.csrf import generate_csrf
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
 from markupsafe import Markup
@@ -46,6 +47,9 @@ def render(template: str, block: str | None = None, status: int = 200, **context
 
 #: Pages' title and main block by the user's data version (`derived.kept`), weighed in KB.
 KEPT_PAGES: Recent[Found, tuple[str, Markup]] = Recent(16 * 1024)
+#: What a kept block holds where its forms' CSRF token goes: each of the user's devices (each
+#: session) has its own token, put in as the block is served.
+TOKEN_SLOT = "csrf-token-of-this-session"
 
 
 def render_kept(
@@ -54,24 +58,25 @@ def render_kept(
     """The whole page, its title and main block rendered again only after the user's data
     changed (or the day, or what `asked` holds: whatever else the block reads).
 
-    Only for a page whose main block reads nothing of the request or the session (no CSRF
-    token: each of the user's devices has its own) beyond what `asked` and the user's data hold.
+    Only for a page whose main block reads nothing of the request or the session beyond what
+    `asked` and the user's data hold, and the CSRF token, which is put in afresh.
     """
 
     def build() -> tuple[str, Markup]:
-        values = context()
+        values = context() | {"csrf_token": lambda: TOKEN_SLOT}
         title = render_block(template, "title", **values)
         return title, Markup(render_block(template, "main", **values))
 
     def weight(kept: tuple[str, Markup]) -> int:
         return len(kept[1]) // 1024 + 1
 
-    store, catalog = extensions.store(), extensions.catalog()
-    user = current_user()
-    title, main = derived.kept(
-        KEPT_PAGES, store, catalog, user, today, (template, asked), build, weight
-    )
-    response = make_response(render_template("kept_page.html", title=title, main=main, today=today))
+    store, catalog, user = extensions.store(), extensions.catalog(), current_user()
+    found = (template, asked)
+    title, main = derived.kept(KEPT_PAGES, store, catalog, user, today, found, build, weight)
+    if TOKEN_SLOT in main:
+        main = main.replace(TOKEN_SLOT, generate_csrf())
+    page = render_template("kept_page.html", title=title, main=main, today=today)
+    response = make_response(page)
     response.vary.add("HX-Request")
     return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, url_for
 from htmx_flask import request
@@ -13,7 +14,7 @@ from webapp.extensions import catalog, store
 from webapp.presenters.labels import program_choices
 from webapp.presenters.plan_day import day_page
 from webapp.services import plans
-from webapp.views import local_today, render
+from webapp.views import local_today, render, render_kept
 from webapp.web.guests import current_user
 
 bp = Blueprint("plan", __name__)
@@ -74,18 +75,22 @@ def _plan_page(error: str | None = None, status: int = 200) -> Response:
         return _see_other("plan.onboarding")
     current = plan.week_of(today)
     index = current.index - 1 if current else 0
-    return render(
-        "pages/plan.html",
-        "vacation_form",
-        status,
-        plan=plan,
-        weeks=plan.weeks[max(0, index - 1) : index + 5],
-        current=current,
-        today=today,
-        vacations=plans.vacations(store(), current_user()),
-        error=error,
-        form=request.form,
-    )
+
+    def context() -> dict[str, Any]:
+        return {
+            "plan": plan,
+            "weeks": plan.weeks[max(0, index - 1) : index + 5],
+            "current": current,
+            "today": today,
+            "vacations": plans.vacations(store(), current_user()),
+            "error": error,
+            "form": request.form,
+        }
+
+    htmx = request.htmx
+    if error is None and request.method == "GET" and not (htmx and not htmx.boosted):
+        return render_kept("pages/plan.html", None, context, today)
+    return render("pages/plan.html", "vacation_form", status, **context())
 
 
 @bp.get("/plan/<day>")
