@@ -15,7 +15,7 @@ from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor
 from tests.integration.ownership_accounts import _secure as secure
 from tests.integration.ownership_accounts import new_account
-from webapp.services import derived, plans
+from webapp.services import plans
 from webapp.store.models import PlanEvent
 from webapp.store.training import TrainingStore
 from webapp.views import TOKEN_SLOT
@@ -34,8 +34,13 @@ def served(visitor: Visitor) -> list[str]:
 
 
 def fresh(visitor: Visitor) -> list[str]:
-    derived.forget_all()
-    return served(visitor)
+    """The pages as rendered whole from the template, nothing kept (`KEEP_PAGES` off)."""
+    app = visitor.client.application
+    app.config["KEEP_PAGES"] = False
+    try:
+        return served(visitor)
+    finally:
+        app.config["KEEP_PAGES"] = True
 
 
 def moment(days_ago: int) -> dict[str, str]:
@@ -79,6 +84,7 @@ def test_after_a_write_the_pages_served_are_the_pages_rendered_from_nothing(
     plans.save_program(store, store.user(user_id), plans.ProgramForm(), TEST_TODAY - timedelta(30))  # type: ignore[arg-type]
     visitor.finish(**moment(3))
     before = served(visitor)
+    assert before == fresh(visitor), "a kept page is the page rendered whole"
     assert served(visitor) == before, "unchanged data, the same pages"
     WRITES[kind](visitor, store, user_id)
     after = served(visitor)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
 
-from flask import Flask, Response, make_response, render_template
+from flask import Flask, Response, current_app, make_response, render_template
 from flask_wtf.csrf import generate_csrf
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
@@ -45,8 +45,10 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     return response
 
 
-#: Pages' title and main block by the user's data version (`derived.kept`), weighed in KB.
-KEPT_PAGES: Recent[Found, tuple[str, Markup]] = Recent(16 * 1024)
+#: The blocks of a page `render_kept` keeps (those it defines), with base.html around them.
+KEPT_BLOCKS = ("title", "head", "main", "scripts")
+#: Pages' blocks by the user's data version (`derived.kept`), weighed in KB.
+KEPT_PAGES: Recent[Found, dict[str, Markup]] = Recent(16 * 1024)
 #: What a kept block holds where its forms' CSRF token goes: each of the user's devices (each
 #: session) has its own token, put in as the block is served.
 TOKEN_SLOT = "csrf-token-of-this-session"
@@ -55,28 +57,34 @@ TOKEN_SLOT = "csrf-token-of-this-session"
 def render_kept(
     template: str, asked: Hashable, context: Callable[[], dict[str, Any]], today: date
 ) -> Response:
-    """The whole page, its title and main block rendered again only after the user's data
-    changed (or the day, or what `asked` holds: whatever else the block reads).
+    """The whole page, its blocks rendered again only after the user's data changed (or the
+    day, or what `asked` holds: whatever else the blocks read).
 
-    Only for a page whose main block reads nothing of the request or the session beyond what
+    Only for a page whose blocks read nothing of the request or the session beyond what
     `asked` and the user's data hold, and the CSRF token, which is put in afresh.
     """
 
-    def build() -> tuple[str, Markup]:
+    def build() -> dict[str, Markup]:
         values = context() | {"csrf_token": lambda: TOKEN_SLOT}
-        title = render_block(template, "title", **values)
-        return title, Markup(render_block(template, "main", **values))
+        defined = current_app.jinja_env.get_template(template).blocks
+        return {
+            name: Markup(render_block(template, name, **values))
+            for name in KEPT_BLOCKS
+            if name in defined
+        }
 
-    def weight(kept: tuple[str, Markup]) -> int:
-        return len(kept[1]) // 1024 + 1
+    if not current_app.config.get("KEEP_PAGES", True):
+        return render(template, **context())
+
+    def weight(blocks: dict[str, Markup]) -> int:
+        return sum(map(len, blocks.values())) // 1024 + 1
 
     store, catalog, user = extensions.store(), extensions.catalog(), current_user()
     found = (template, asked)
-    title, main = derived.kept(KEPT_PAGES, store, catalog, user, today, found, build, weight)
-    if TOKEN_SLOT in main:
-        main = main.replace(TOKEN_SLOT, generate_csrf())
-    page = render_template("kept_page.html", title=title, main=main, today=today)
-    response = make_response(page)
+    kept = derived.kept(KEPT_PAGES, store, catalog, user, today, found, build, weight)
+    token = generate_csrf()
+    blocks = {name: html.replace(TOKEN_SLOT, token) for name, html in kept.items()}
+    response = make_response(render_template("kept_page.html", blocks=blocks, today=today))
     response.vary.add("HX-Request")
     return response
 
