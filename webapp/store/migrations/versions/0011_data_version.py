@@ -66,6 +66,27 @@ def _sqlite_triggers() -> None:
 
 def _postgres_triggers() -> None:
     """Statement triggers with transition tables: an import of thousands of rows bumps once."""
+    _postgres_user_triggers()
+    for rows in ("new_rows", "old_rows"):
+        op.execute(
+            f"CREATE FUNCTION dataversion_bump_{rows}() RETURNS trigger LANGUAGE plpgsql AS $$"
+            f" BEGIN {BUMP} IN (SELECT DISTINCT user_id FROM {rows}); RETURN NULL; END $$"
+        )
+    for table in HISTORY:
+        for event, rows, transition in (
+            ("insert", "new_rows", "NEW TABLE AS new_rows"),
+            ("update", "new_rows", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+            ("delete", "old_rows", "OLD TABLE AS old_rows"),
+        ):
+            op.execute(
+                f"CREATE TRIGGER dataversion_{table}_{event} AFTER {event.upper()} ON {table}"
+                f" REFERENCING {transition} FOR EACH STATEMENT"
+                f" EXECUTE FUNCTION dataversion_bump_{rows}()"
+            )
+
+
+def _postgres_user_triggers() -> None:
+    """A user's row comes and goes with the user; their precautions or time zone bump it."""
     op.execute(
         "CREATE FUNCTION dataversion_user_insert() RETURNS trigger LANGUAGE plpgsql AS $$"
         " BEGIN INSERT INTO dataversion (user_id, version) VALUES (NEW.id, 0); RETURN NULL; END $$"
@@ -92,22 +113,6 @@ def _postgres_triggers() -> None:
         " OR OLD.time_zone IS DISTINCT FROM NEW.time_zone)"
         " EXECUTE FUNCTION dataversion_user_update()"
     )
-    for rows in ("new_rows", "old_rows"):
-        op.execute(
-            f"CREATE FUNCTION dataversion_bump_{rows}() RETURNS trigger LANGUAGE plpgsql AS $$"
-            f" BEGIN {BUMP} IN (SELECT DISTINCT user_id FROM {rows}); RETURN NULL; END $$"
-        )
-    for table in HISTORY:
-        for event, rows, transition in (
-            ("insert", "new_rows", "NEW TABLE AS new_rows"),
-            ("update", "new_rows", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-            ("delete", "old_rows", "OLD TABLE AS old_rows"),
-        ):
-            op.execute(
-                f"CREATE TRIGGER dataversion_{table}_{event} AFTER {event.upper()} ON {table}"
-                f" REFERENCING {transition} FOR EACH STATEMENT"
-                f" EXECUTE FUNCTION dataversion_bump_{rows}()"
-            )
 
 
 def downgrade() -> None:
