@@ -29,7 +29,7 @@ from webapp.store.models import (
     PlanEvent,
     ProgramVersion,
 )
-from webapp.store.training import SessionFacts, TrainingStore, _moment
+from webapp.store.training import SessionFacts, TrainingStore, driver_moment
 
 #: Users per query: well inside every database's limit on bound parameters.
 CHUNK = 500
@@ -160,6 +160,6 @@ def _session_facts(session: Session, ids: list[int]) -> list[tuple[int, SessionF
     )
     return [
         (user_id, SessionFacts(day, slug, effort, pain,
-                               (_moment(end) - _moment(begin)).total_seconds(), steps))
+                               (driver_moment(end) - driver_moment(begin)).total_seconds(), steps))
         for user_id, day, slug, effort, pain, begin, end, steps in session.execute(query).all()
     ]  # fmt: skip

@@ -34,7 +34,7 @@ class SessionFacts(NamedTuple):
     steps_done: int
 
 
-def _moment(value: datetime | str) -> datetime:
+def driver_moment(value: datetime | str) -> datetime:
     """A moment as the driver gave it: SQLite's text, or PostgreSQL's datetime."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
@@ -162,7 +162,12 @@ class TrainingStore(PlanRows, DataRows, HipCheckRows):
             rows = session.execute(query).all()
         return [
             SessionFacts(
-                day, slug, effort, pain, (_moment(end) - _moment(begin)).total_seconds(), steps
+                day,
+                slug,
+                effort,
+                pain,
+                (driver_moment(end) - driver_moment(begin)).total_seconds(),
+                steps,
             )  # fmt: skip
             for day, slug, effort, pain, begin, end, steps in rows
         ]
