@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
@@ -175,10 +175,12 @@ def test_any_value_in_any_field_is_kept_or_refused_in_words_never_a_server_error
 
     @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
     @given(field=st.sampled_from(fields), value=SCALARS)
+    @example(field="balance_left", value="\x00")  # garbled: the request checks refuse it first
     def post_one(field: str, value: str) -> None:
         form = {"csrf_token": token, **check_form(**{field: value})}
         response = visitor.client.post("/hip-check", data=form, headers=JSON)
-        assert response.status_code in (201, 422), (field, value, response.status_code)
+        expected = (400,) if "\x00" in value else (201, 422)
+        assert response.status_code in expected, (field, value, response.status_code)
         assert "error" in answer(response) or "id" in answer(response)
 
     post_one()
