@@ -21,7 +21,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from routines.catalog.model import Catalog
 from webapp.store.models import User
@@ -115,6 +115,14 @@ def _nothing() -> None:
 Found = tuple[int, int, int, date, str, str, Hashable]
 
 
+class Shelf(Protocol[Value]):
+    """Where kept values are shared with other processes (the database), by their key."""
+
+    def read(self, key: Found) -> Value | None: ...
+
+    def write(self, key: Found, value: Value) -> None: ...
+
+
 def kept(
     cache: Recent[Found, Value],
     store: TrainingStore,
@@ -124,13 +132,26 @@ def kept(
     asked: Hashable,
     build: Callable[[], Value],
     weight: Callable[[Value], int],
+    shelf: Shelf[Value] | None = None,
 ) -> Value:
     """The value `build` gives for this user and day, built again only after their data changed.
 
-    With no user row yet, or a database that keeps no version, it is built every time.
+    Not kept in this process yet, it is taken from `shelf` when that holds it, and a value
+    built here is put there too. With no user row yet, or a database that keeps no version, it
+    is built every time.
     """
     version = store.data_version(user.id) if user.id is not None else None
     if version is None:
         return build()
     key = (id(catalog), user.id or 0, version, today, user.precautions, user.time_zone, asked)
-    return cache.get(key, catalog, build, weight)
+    if shelf is None:
+        return cache.get(key, catalog, build, weight)
+
+    def shelved() -> Value:
+        found = shelf.read(key)
+        if found is None:
+            found = build()
+            shelf.write(key, found)
+        return found
+
+    return cache.get(key, catalog, shelved, weight)

@@ -19,6 +19,7 @@ from webapp.store.models import (
     Completion,
     CompletionExercise,
     HipCheckRecord,
+    KeptPage,
     Passkey,
     PlanEvent,
     ProgramVersion,
@@ -316,6 +317,7 @@ class DataRows(Queries):
                 PushSubscription,
                 SignIn,
                 Passkey,
+                KeptPage,
             )
             for table in tables:
                 session.exec(delete(table).where(col(table.user_id) == user_id))

@@ -263,3 +263,24 @@ class DataVersion(SQLModel, table=True):
 
     user_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     version: int = 0
+
+
+class KeptPage(SQLModel, table=True):
+    """A page's rendered blocks, kept for every web process under what they were rendered from.
+
+    One row per user and page (`webapp/views/shelf.py`): `key` is a digest of the code, the
+    library, the user's data version, the day and whatever else the page read, so a row whose
+    key differs from the one a request computes is simply not used, and is replaced. It is a
+    cache, never a source: deleting every row loses nothing. Rows go with their user (a guest
+    deleted for keeping nothing may have had a page kept).
+    """
+
+    user_id: int = Field(
+        primary_key=True,
+        foreign_key="user.id",
+        ondelete="CASCADE",
+        sa_column_kwargs={"autoincrement": False},
+    )
+    page: str = Field(primary_key=True, max_length=64)
+    key: str = Field(max_length=64)
+    blocks: bytes

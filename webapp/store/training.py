@@ -15,6 +15,7 @@ from sqlmodel import col, func, select
 
 from webapp.store.data_rows import DataRows
 from webapp.store.hip_check_rows import HipCheckRows
+from webapp.store.kept_rows import KeptRows
 from webapp.store.models import Completion, CompletionExercise, DataVersion, User
 from webapp.store.plan_rows import PlanRows
 
@@ -39,9 +40,9 @@ def driver_moment(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-class TrainingStore(PlanRows, DataRows, HipCheckRows):
-    """Users and sessions; with `PlanRows`, `DataRows` and `HipCheckRows`, their plans, whole
-    data and hip checks."""
+class TrainingStore(PlanRows, DataRows, HipCheckRows, KeptRows):
+    """Users and sessions; with `PlanRows`, `DataRows`, `HipCheckRows` and `KeptRows`, their
+    plans, whole data, hip checks and kept pages."""
 
     def create_guest(self) -> User:
         with self._session() as session:

@@ -27,6 +27,7 @@ from webapp.presenters.labels import (
 )
 from webapp.services import derived, sessions
 from webapp.services.derived import Found, Recent
+from webapp.views.shelf import PageShelf
 from webapp.web.guests import current_user
 
 
@@ -47,8 +48,9 @@ def render(template: str, block: str | None = None, status: int = 200, **context
 
 #: The blocks of a page `render_kept` keeps (those it defines), with base.html around them.
 KEPT_BLOCKS = ("title", "head", "main", "scripts")
-#: Pages' blocks by the user's data version (`derived.kept`), weighed in KB.
-KEPT_PAGES: Recent[Found, dict[str, Markup]] = Recent(16 * 1024)
+#: Pages' blocks by the user's data version (`derived.kept`), weighed in KB: the pages of the
+#: users this process served last. Every process finds the others' in the database (`shelf`).
+KEPT_PAGES: Recent[Found, dict[str, Markup]] = Recent(4 * 1024)
 #: What a kept block holds where its forms' CSRF token goes: each of the user's devices (each
 #: session) has its own token, put in as the block is served.
 TOKEN_SLOT = "csrf-token-of-this-session"
@@ -81,7 +83,8 @@ def render_kept(
 
     store, catalog, user = extensions.store(), extensions.catalog(), current_user()
     found = (template, asked)
-    kept = derived.kept(KEPT_PAGES, store, catalog, user, today, found, build, weight)
+    shelf = PageShelf(store, template)
+    kept = derived.kept(KEPT_PAGES, store, catalog, user, today, found, build, weight, shelf)
     token = generate_csrf()
     blocks = {name: html.replace(TOKEN_SLOT, token) for name, html in kept.items()}
     response = make_response(render_template("kept_page.html", blocks=blocks, today=today))
