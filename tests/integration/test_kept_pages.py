@@ -15,10 +15,11 @@ from tests.conftest import TEST_NOW, TEST_TODAY
 from tests.integration.conftest import Visitor
 from tests.integration.ownership_accounts import _secure as secure
 from tests.integration.ownership_accounts import new_account
+from webapp.clock import fixed_clock
 from webapp.services import plans
 from webapp.store.models import PlanEvent
 from webapp.store.training import TrainingStore
-from webapp.views import TOKEN_SLOT
+from webapp.views import MOMENT_SLOT, TOKEN_SLOT
 
 PAGES = ("/", "/plan", "/progress", f"/progress?month={TEST_TODAY - timedelta(days=40):%Y-%m}")
 
@@ -113,3 +114,28 @@ def test_a_kept_plan_page_gives_each_visit_a_working_token_of_its_own(
     form = {"csrf_token": token.group(1), "first": f"{first}", "last": f"{first + timedelta(3)}"}
     assert visitor.client.post("/plan/vacations", data=form).status_code == 303
     assert f"{first:%-d %b %Y} –" in visitor.get("/plan").get_data(as_text=True)
+
+
+def test_a_kept_page_says_the_moment_each_visit_is_served(
+    app: Flask, visitor: Visitor, store: TrainingStore
+) -> None:
+    plans.save_program(store, store.user(visitor.account_id()), plans.ProgramForm(), TEST_TODAY)  # type: ignore[arg-type]
+    visitor.get("/")
+    later = TEST_NOW + timedelta(minutes=10)
+    app.extensions["hipday.clock"] = fixed_clock(later)  # the same day, ten minutes on
+    page = visitor.get("/").get_data(as_text=True)
+    assert f'data-rendered-at="{later.isoformat(timespec="seconds")}"' in page
+    assert MOMENT_SLOT not in page and TOKEN_SLOT not in page
+
+
+def test_a_phone_that_stops_setting_the_time_zone_is_told_so_on_a_kept_page(
+    visitor: Visitor, store: TrainingStore
+) -> None:
+    user_id = visitor.account_id()
+    plans.save_program(store, store.user(user_id), plans.ProgramForm(), TEST_TODAY)  # type: ignore[arg-type]
+    user = store.user(user_id)
+    assert user is not None
+    store.set_time_zone(user, user.time_zone, auto=True)
+    assert 'data-time-zone-auto="1"' in visitor.get("/").get_data(as_text=True)
+    store.set_time_zone(user, user.time_zone, auto=False)  # no write the data version counts
+    assert 'data-time-zone-auto="0"' in visitor.get("/").get_data(as_text=True)

@@ -5,7 +5,6 @@ render, never the page."""
 
 from __future__ import annotations
 
-import json
 import logging
 import zlib
 from collections.abc import Iterator
@@ -24,6 +23,7 @@ from webapp.store.training import TrainingStore
 from webapp.views import shelf
 
 MARK = "<p>kept by the other process</p>"
+MAIN = '<main id="main" tabindex="-1">'
 
 
 @pytest.fixture
@@ -46,20 +46,19 @@ def same_account(visitor: Visitor, other: Flask) -> FlaskClient:
 
 def rows(store: TrainingStore) -> list[tuple[int, str, str, bytes]]:
     with store.engine.connect() as connection:
-        found = connection.execute(text("SELECT user_id, page, key, blocks FROM keptpage"))
+        found = connection.execute(text("SELECT user_id, page, key, html FROM keptpage"))
         return [(r[0], r[1], r[2], r[3]) for r in found]
 
 
 def mark_rows(store: TrainingStore) -> None:
-    """Put a mark in every kept main block, under the key it has: whoever serves the mark read
-    the row, and did not render the page."""
+    """Put a mark at the top of every kept page's main, under the key it has: whoever serves
+    the mark read the row, and did not render the page."""
     with store.engine.begin() as connection:
         for user_id, page, _, data in rows(store):
-            blocks = json.loads(zlib.decompress(data))
-            blocks["main"] = MARK + blocks["main"]
+            html = zlib.decompress(data).decode().replace(MAIN, MAIN + MARK, 1)
             connection.execute(
-                text("UPDATE keptpage SET blocks = :b WHERE user_id = :u AND page = :p"),
-                {"b": zlib.compress(json.dumps(blocks).encode()), "u": user_id, "p": page},
+                text("UPDATE keptpage SET html = :h WHERE user_id = :u AND page = :p"),
+                {"h": zlib.compress(html.encode()), "u": user_id, "p": page},
             )
 
 

@@ -52,6 +52,10 @@ class FakeTrainingStore(FakeHipChecks):
     def data_version(self, user_id: int) -> int | None:
         return None  # lists have no triggers: every read builds afresh
 
+    def user_and_version(self, user_id: int) -> tuple[User, int | None] | None:
+        user = self.users.get(user_id)
+        return None if user is None else (user, None)
+
     def set_time_zone(self, user: User, time_zone: str, auto: bool | None = None) -> None:
         user.time_zone = time_zone
         if auto is not None:

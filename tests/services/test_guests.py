@@ -47,12 +47,12 @@ def test_a_guests_cookie_opens_its_account_and_a_secured_one_needs_its_sign_in(
     store: FakeTrainingStore, account_store: FakeAccountStore
 ) -> None:
     guest = store.add_user()
-    assert accounts.device_user(store, account_store, {"user_id": guest.id}, NOW) is guest
+    assert accounts.device_user(store, account_store, {"user_id": guest.id}, NOW) == (guest, None)
     secured = store.add_user()
     cookie: dict[str, object] = {}
     account_store.secure(secured.id or 0, "ana@example.org", None)
     accounts.start_sign_in(account_store, secured, "password", accounts.Visit(cookie))
-    assert accounts.device_user(store, account_store, cookie, NOW) is secured
+    assert accounts.device_user(store, account_store, cookie, NOW) == (secured, None)
     account_store.end_other_sign_ins(secured.id or 0, keep_token_hash="")
     assert accounts.device_user(store, account_store, cookie, NOW) is None, "signed out elsewhere"
     assert accounts.device_user(store, account_store, {"user_id": 999}, NOW) is None

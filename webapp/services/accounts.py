@@ -140,19 +140,20 @@ def this_sign_in(cookie: Mapping[str, Any]) -> str:
 
 def device_user(
     store: TrainingStore, accounts: AccountStore, cookie: Mapping[str, Any], now: datetime
-) -> User | None:
-    """The account a device's cookie opens, without making one; None when it opens none.
+) -> tuple[User, int | None] | None:
+    """The account a device's cookie opens, without making one, with its data version read in
+    the same query (see `DataVersion`); None when it opens none.
 
     A guest account is its cookie. A secured account also needs this device's sign-in to
     stand: after logging out, or a password change elsewhere, the old cookie opens nothing.
     """
     user_id = cookie.get("user_id")
-    user = store.user(user_id) if isinstance(user_id, int) else None
-    if user is None or user.secured_at is None:
-        return user
+    found = store.user_and_version(user_id) if isinstance(user_id, int) else None
+    if found is None or found[0].secured_at is None:
+        return found
     token = cookie.get("sign_in")
-    if isinstance(token, str) and accounts.signed_in(user.id or 0, token_hash(token), now):
-        return user
+    if isinstance(token, str) and accounts.signed_in(found[0].id or 0, token_hash(token), now):
+        return found
     return None
 
 

@@ -133,14 +133,17 @@ def kept(
     build: Callable[[], Value],
     weight: Callable[[Value], int],
     shelf: Shelf[Value] | None = None,
+    version: int | None = None,
 ) -> Value:
     """The value `build` gives for this user and day, built again only after their data changed.
 
     Not kept in this process yet, it is taken from `shelf` when that holds it, and a value
-    built here is put there too. With no user row yet, or a database that keeps no version, it
-    is built every time.
+    built here is put there too. `version` is the user's data version when the caller read it
+    with their row, before anything it guards. With no user row yet, or a database that keeps
+    no version, the value is built every time.
     """
-    version = store.data_version(user.id) if user.id is not None else None
+    if version is None and user.id is not None:
+        version = store.data_version(user.id)
     if version is None:
         return build()
     key = (id(catalog), user.id or 0, version, today, user.precautions, user.time_zone, asked)

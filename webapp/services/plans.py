@@ -34,9 +34,12 @@ EQUIPMENT_CHOICES = (
 DEFAULT_PROGRAM_DAYS = (0, 2, 4)
 WEEKS_AHEAD = 8
 LONGEST_VACATION = timedelta(days=92)
-#: Weeks of plans kept per process, the most recently used: a visit asks for the same plan page
-#: after page. About 64 plans a year into their program, or 2 of the oldest Hipday takes.
-PLAN_CACHE_WEEKS = 64 * 60
+#: Weeks of plans each of the caches below keeps per process, the most recently used: a visit
+#: asks for the same plan page after page, and a finished session builds on from the last. About
+#: 16 plans a year into their program (a week of a plan and its checkpoint weighs about 2 KB):
+#: the pages are shared through the database (`webapp/views/shelf.py`), so a worker's memory
+#: needn't grow with its users. The oldest plan Hipday takes is kept alone.
+PLAN_CACHE_WEEKS = 16 * 64
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Queries for kept pages (`KeptPage`): a page's rendered blocks read and written by key.
+"""Queries for kept pages (`KeptPage`): a rendered page read and written by key.
 Part of the training store (`TrainingStore`)."""
 
 from __future__ import annotations
@@ -13,22 +13,22 @@ from webapp.store.models import KeptPage
 
 class KeptRows(Queries):
     def kept_page(self, user_id: int, page: str, key: str) -> bytes | None:
-        """The blocks kept for the user's `page` under `key`; None when the row holds another."""
-        query = select_columns(col(KeptPage.blocks)).where(
+        """The page kept as the user's `page` under `key`; None when the row holds another."""
+        query = select_columns(col(KeptPage.html)).where(
             col(KeptPage.user_id) == user_id, col(KeptPage.page) == page, col(KeptPage.key) == key
         )
         with self._session() as session:
             found: bytes | None = session.execute(query).scalar_one_or_none()
             return found
 
-    def keep_page(self, user_id: int, page: str, key: str, blocks: bytes) -> None:
-        """Keep `blocks` as the user's `page` under `key`, in place of whatever it held."""
+    def keep_page(self, user_id: int, page: str, key: str, html: bytes) -> None:
+        """Keep `html` as the user's `page` under `key`, in place of whatever it held."""
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        values = {"user_id": user_id, "page": page, "key": key, "blocks": blocks}
+        values = {"user_id": user_id, "page": page, "key": key, "html": html}
         statement = dialect.insert(KeptPage).values(values)
         statement = statement.on_conflict_do_update(
             index_elements=[col(KeptPage.user_id), col(KeptPage.page)],
-            set_={"key": statement.excluded.key, "blocks": statement.excluded.blocks},
+            set_={"key": statement.excluded.key, "html": statement.excluded.html},
         )
         with self._session() as session:
             session.execute(statement)

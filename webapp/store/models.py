@@ -266,7 +266,7 @@ class DataVersion(SQLModel, table=True):
 
 
 class KeptPage(SQLModel, table=True):
-    """A page's rendered blocks, kept for every web process under what they were rendered from.
+    """A rendered page, kept for every web process under what it was rendered from.
 
     One row per user and page (`webapp/views/shelf.py`): `key` is a digest of the code, the
     library, the user's data version, the day and whatever else the page read, so a row whose
@@ -283,4 +283,5 @@ class KeptPage(SQLModel, table=True):
     )
     page: str = Field(primary_key=True, max_length=64)
     key: str = Field(max_length=64)
-    blocks: bytes
+    #: The page, compressed with zlib.
+    html: bytes

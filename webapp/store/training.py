@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import String, type_coerce
+from sqlalchemy import String, bindparam, type_coerce
 from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
@@ -40,6 +40,14 @@ def driver_moment(value: datetime | str) -> datetime:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
+#: `TrainingStore.user_and_version`'s query, built once.
+USER_AND_VERSION = (
+    select(User, DataVersion.version)
+    .join(DataVersion, col(DataVersion.user_id) == col(User.id), isouter=True)
+    .where(col(User.id) == bindparam("user_id"))
+)
+
+
 class TrainingStore(PlanRows, DataRows, HipCheckRows, KeptRows):
     """Users and sessions; with `PlanRows`, `DataRows`, `HipCheckRows` and `KeptRows`, their
     plans, whole data, hip checks and kept pages."""
@@ -54,6 +62,13 @@ class TrainingStore(PlanRows, DataRows, HipCheckRows, KeptRows):
     def user(self, user_id: int) -> User | None:
         with self._session() as session:
             return session.get(User, user_id)
+
+    def user_and_version(self, user_id: int) -> tuple[User, int | None] | None:
+        """The user's row and their data version (see `DataVersion`), read together (each
+        request of a known visitor starts with this)."""
+        with self._session() as session:
+            found = session.exec(USER_AND_VERSION, params={"user_id": user_id}).first()
+            return None if found is None else (found[0], found[1])
 
     def data_version(self, user_id: int) -> int | None:
         """The user's data version (see `DataVersion`); None when the database keeps none."""

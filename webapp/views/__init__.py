@@ -28,7 +28,7 @@ from webapp.presenters.labels import (
 from webapp.services import derived, sessions
 from webapp.services.derived import Found, Recent
 from webapp.views.shelf import PageShelf
-from webapp.web.guests import current_user
+from webapp.web.guests import current_user, known_version
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
@@ -46,50 +46,52 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     return response
 
 
-#: The blocks of a page `render_kept` keeps (those it defines), with base.html around them.
-KEPT_BLOCKS = ("title", "head", "main", "scripts")
-#: Pages' blocks by the user's data version (`derived.kept`), weighed in KB: the pages of the
-#: users this process served last. Every process finds the others' in the database (`shelf`).
-KEPT_PAGES: Recent[Found, dict[str, Markup]] = Recent(4 * 1024)
-#: What a kept block holds where its forms' CSRF token goes: each of the user's devices (each
-#: session) has its own token, put in as the block is served.
+#: Pages by the user's data version (`derived.kept`), weighed in KB: the pages of the users this
+#: process served last. Every process finds the others' in the database (`shelf`).
+KEPT_PAGES: Recent[Found, Markup] = Recent(4 * 1024)
+#: What a kept page holds where its forms' CSRF token goes: each of the user's devices (each
+#: session) has its own token, put in as the page is served.
 TOKEN_SLOT = "csrf-token-of-this-session"
+#: What a kept page holds where the moment it is served goes (the phone's offline copy says how
+#: old it is).
+MOMENT_SLOT = "moment-this-page-is-served"
 
 
 def render_kept(
     template: str, asked: Hashable, context: Callable[[], dict[str, Any]], today: date
 ) -> Response:
-    """The whole page, its blocks rendered again only after the user's data changed (or the
-    day, or what `asked` holds: whatever else the blocks read).
+    """The whole page, rendered again only after the user's data changed (or the day, or what
+    `asked` holds: whatever else the page reads).
 
-    Only for a page whose blocks read nothing of the request or the session beyond what
-    `asked` and the user's data hold, and the CSRF token, which is put in afresh.
+    Only for a page that reads nothing of the request or the session beyond its endpoint, the
+    user's row (their time zone settings), what `asked` and the user's data hold, and the
+    CSRF token and the moment, which are put in afresh.
     """
-
-    def build() -> dict[str, Markup]:
-        values = context() | {"csrf_token": lambda: TOKEN_SLOT}
-        defined = current_app.jinja_env.get_template(template).blocks
-        return {
-            name: Markup(render_block(template, name, **values))
-            for name in KEPT_BLOCKS
-            if name in defined
-        }
-
     if not current_app.config.get("KEEP_PAGES", True):
         return render(template, **context())
 
-    def weight(blocks: dict[str, Markup]) -> int:
-        return sum(map(len, blocks.values())) // 1024 + 1
+    def build() -> Markup:
+        slots = {"csrf_token": lambda: TOKEN_SLOT, "rendered_at": lambda: MOMENT_SLOT}
+        return Markup(render_template(template, **(context() | slots)))
+
+    def weight(page: Markup) -> int:
+        return len(page) // 1024 + 1
 
     store, catalog, user = extensions.store(), extensions.catalog(), current_user()
-    found = (template, asked)
+    found = (template, request.endpoint, user.time_zone_auto, asked)
     shelf = PageShelf(store, template)
-    kept = derived.kept(KEPT_PAGES, store, catalog, user, today, found, build, weight, shelf)
-    token = generate_csrf()
-    blocks = {name: html.replace(TOKEN_SLOT, token) for name, html in kept.items()}
-    response = make_response(render_template("kept_page.html", blocks=blocks, today=today))
+    version = known_version(user)
+    page = derived.kept(
+        KEPT_PAGES, store, catalog, user, today, found, build, weight, shelf, version
+    )
+    html = page.replace(TOKEN_SLOT, generate_csrf()).replace(MOMENT_SLOT, _moment())
+    response = make_response(html)
     response.vary.add("HX-Request")
     return response
+
+
+def _moment() -> str:
+    return clock.now().isoformat(timespec="seconds")
 
 
 def routine_name(slug: str) -> str:
@@ -102,7 +104,7 @@ def init_app(app: Flask) -> None:
     """Words and figures every template may use."""
     app.jinja_env.globals.update(
         streak_line=safe_today,
-        rendered_at=lambda: clock.now().isoformat(timespec="seconds"),
+        rendered_at=_moment,
         heatmap_summary=heatmap_summary,
         mark_labels={mark.value: label for mark, label in MARK_LABELS.items()},
         routine_name=routine_name,

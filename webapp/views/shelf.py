@@ -1,13 +1,13 @@
-"""Kept pages shared by every web process: the rendered blocks of a page, in the database.
+"""Kept pages shared by every web process: a rendered page, in the database.
 
-`render_kept` keeps a page's blocks in its own process (`KEPT_PAGES`) under the user's data
+`render_kept` keeps a page in its own process (`KEPT_PAGES`) under the user's data
 version. A process that has not rendered them yet (another gunicorn worker, another machine, a
-worker just started) reads them from the `keptpage` row (`KeptPage`) instead of rendering them
-from the history; the process that renders them first writes them there. So a page is built
+worker just started) reads it from the `keptpage` row (`KeptPage`) instead of rendering it
+from the history; the process that renders it first writes it there. So a page is built
 once per change of the user's data and day, for every process together, and no process needs
 to hold many users' pages to be fast.
 
-A row's key is a digest of everything the blocks were rendered from: the code, templates,
+A row's key is a digest of everything the page was rendered from: the code, templates,
 static files and exercise library of this release (one digest per process), the app's push key
 and service worker salt, the user, their data version, the day, their precautions and time
 zone, and what the page asked for. A request whose digest differs (a new release, a write, a new
@@ -18,7 +18,6 @@ only source: losing the rows loses nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import zlib
 from functools import cache
@@ -72,23 +71,19 @@ class PageShelf:
         text = repr((release_digest(), _app_digest(), self.page, *shared))
         return hashlib.blake2b(text.encode(), digest_size=24).hexdigest()
 
-    def read(self, key: Found) -> dict[str, Markup] | None:
-        """The blocks kept under `key`, or None (also when the database can't be read)."""
+    def read(self, key: Found) -> Markup | None:
+        """The page kept under `key`, or None (also when the database can't be read)."""
         try:
             found = self.store.kept_page(key[1], self.page, self.digest(key))
         except SQLAlchemyError:
             log.warning("could not read the kept %s page", self.page, exc_info=True)
             return None
-        if found is None:
-            return None
-        blocks: dict[str, str] = json.loads(zlib.decompress(found))
-        return {name: Markup(html) for name, html in blocks.items()}
+        return None if found is None else Markup(zlib.decompress(found).decode())
 
-    def write(self, key: Found, blocks: dict[str, Markup]) -> None:
-        """Keep `blocks` under `key` for every process; a database too busy to take them only
+    def write(self, key: Found, page: Markup) -> None:
+        """Keep `page` under `key` for every process; a database too busy to take it only
         means another process renders the page once more."""
-        data = zlib.compress(json.dumps({n: str(html) for n, html in blocks.items()}).encode())
         try:
-            self.store.keep_page(key[1], self.page, self.digest(key), data)
+            self.store.keep_page(key[1], self.page, self.digest(key), zlib.compress(page.encode()))
         except SQLAlchemyError:
             log.warning("could not keep the %s page", self.page, exc_info=True)

@@ -165,8 +165,21 @@ def known_user() -> User | None:
 
     A guest account is its cookie. A secured account also needs this device's sign-in to
     stand: after logging out, or a password change elsewhere, the old cookie opens nothing.
+    The account's data version, read with it, is kept for `known_version`.
     """
-    return accounts.device_user(extensions.store(), extensions.account_store(), session, utc_now())
+    store = extensions.store()
+    found = accounts.device_user(store, extensions.account_store(), session, utc_now())
+    if found is None:
+        return None
+    user, g.data_version = found[0], (found[0].id, found[1])
+    return user
+
+
+def known_version(user: User) -> int | None:
+    """The user's data version as read with their row at the start of this request; None when
+    it wasn't (the caller reads it then)."""
+    read: tuple[int, int | None] | None = g.get("data_version")
+    return read[1] if read is not None and user.id is not None and read[0] == user.id else None
 
 
 def current_user() -> User:

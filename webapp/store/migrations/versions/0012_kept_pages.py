@@ -1,4 +1,4 @@
-"""kept pages: each user's rendered page blocks, shared by every web process
+"""kept pages: each user's rendered pages, shared by every web process
 
 Revision ID: 0012
 Revises: 0011
@@ -22,7 +22,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("page", sa.String(length=64), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
-        sa.Column("blocks", sa.LargeBinary(), nullable=False),
+        sa.Column("html", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", "page"),
     )
