@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from tests.conftest import TEST_NOW, TEST_TODAY, make_app
 from tests.integration.conftest import Visitor
-from webapp.services import plans
+from webapp.services import guests, plans
 from webapp.store.training import TrainingStore
 from webapp.views import shelf
 
@@ -140,3 +140,18 @@ def test_the_rows_go_with_their_user(visitor: Visitor, store: TrainingStore) -> 
     assert any(owner == user_id for owner, *_ in rows(store))
     assert store.delete_user(user_id)
     assert not any(owner == user_id for owner, *_ in rows(store))
+
+
+def test_the_daily_tidy_deletes_the_pages_no_day_can_use_again(
+    app: Flask, visitor: Visitor, store: TrainingStore
+) -> None:
+    user_id = with_plan(visitor, store)
+    visitor.get("/")
+    visitor.get("/plan")
+    guest_store = app.extensions["hipday"].guests
+    tomorrow = guests.prune(guest_store, store, TEST_TODAY + timedelta(days=1))
+    assert tomorrow.pages == 0, "a visitor west of UTC may still be on yesterday"
+    assert len([r for r in rows(store) if r[0] == user_id]) == 2
+    later = guests.prune(guest_store, store, TEST_TODAY + timedelta(days=2))
+    assert later.pages == 2 and rows(store) == []
+    assert MARK not in visitor.get("/").get_data(as_text=True)

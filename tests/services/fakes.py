@@ -52,6 +52,9 @@ class FakeTrainingStore(FakeHipChecks):
     def data_version(self, user_id: int) -> int | None:
         return None  # lists have no triggers: every read builds afresh
 
+    def forget_kept_pages(self, before: date) -> int:
+        return 0  # no version, so no page is kept
+
     def user_and_version(self, user_id: int) -> tuple[User, int | None] | None:
         user = self.users.get(user_id)
         return None if user is None else (user, None)

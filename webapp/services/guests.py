@@ -27,14 +27,19 @@ class Pruned:
 
     idle_and_empty: int
     lost: int
+    #: Kept pages no day can use again (`KeptPage`), deleted with the guests.
+    pages: int = 0
 
 
 def prune(guests: GuestStore, store: TrainingStore, today: date) -> Pruned:
-    """Delete guests with nothing kept unseen for 30 days, and any guest unseen for 401."""
+    """Delete guests with nothing kept unseen for 30 days, and any guest unseen for 401; and
+    every user's kept pages rendered before yesterday (a user's day is at most a day behind
+    UTC's, so no visit can use them again)."""
     idle = guests.delete_idle_empty(today - timedelta(days=IDLE_GUEST_DAYS))
     lost = [
         user_id
         for user_id in guests.unseen(today - timedelta(days=LOST_GUEST_DAYS))
         if store.delete_user(user_id)
     ]
-    return Pruned(idle_and_empty=idle, lost=len(lost))
+    pages = store.forget_kept_pages(today - timedelta(days=1))
+    return Pruned(idle_and_empty=idle, lost=len(lost), pages=pages)

@@ -283,5 +283,7 @@ class KeptPage(SQLModel, table=True):
     )
     page: str = Field(primary_key=True, max_length=64)
     key: str = Field(max_length=64)
+    #: The user's day it was rendered for: the daily tidy deletes rows no day can use again.
+    day: date = Field(index=True)
     #: The page, compressed with zlib.
     html: bytes

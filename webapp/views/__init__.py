@@ -49,6 +49,17 @@ def render(template: str, block: str | None = None, status: int = 200, **context
 #: Pages by the user's data version (`derived.kept`), weighed in KB: the pages of the users this
 #: process served last. Every process finds the others' in the database (`shelf`).
 KEPT_PAGES: Recent[Found, Markup] = Recent(4 * 1024)
+
+
+class Instead(Exception):
+    """A page's context can't be built, and `response` is the answer instead (a redirect):
+    raised by the context `render_kept` is given, nothing is kept."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
 #: What a kept page holds where its forms' CSRF token goes: each of the user's devices (each
 #: session) has its own token, put in as the page is served.
 TOKEN_SLOT = "csrf-token-of-this-session"

@@ -14,7 +14,7 @@ from webapp.extensions import catalog, store
 from webapp.presenters.labels import program_choices
 from webapp.presenters.plan_day import day_page
 from webapp.services import plans
-from webapp.views import local_today, render, render_kept
+from webapp.views import Instead, local_today, render, render_kept
 from webapp.web.guests import current_user
 
 bp = Blueprint("plan", __name__)
@@ -70,13 +70,13 @@ def overview() -> Response:
 
 def _plan_page(error: str | None = None, status: int = 200) -> Response:
     today = local_today()
-    plan = plans.plan_for(store(), catalog(), current_user(), today)
-    if plan is None:
-        return _see_other("plan.onboarding")
-    current = plan.week_of(today)
-    index = current.index - 1 if current else 0
 
     def context() -> dict[str, Any]:
+        plan = plans.plan_for(store(), catalog(), current_user(), today)
+        if plan is None:
+            raise Instead(_see_other("plan.onboarding"))
+        current = plan.week_of(today)
+        index = current.index - 1 if current else 0
         return {
             "plan": plan,
             "weeks": plan.weeks[max(0, index - 1) : index + 5],
@@ -88,9 +88,13 @@ def _plan_page(error: str | None = None, status: int = 200) -> Response:
         }
 
     htmx = request.htmx
-    if error is None and request.method == "GET" and not (htmx and not htmx.boosted):
-        return render_kept("pages/plan.html", None, context, today)
-    return render("pages/plan.html", "vacation_form", status, **context())
+    try:
+        if error is None and request.method == "GET" and not (htmx and not htmx.boosted):
+            return render_kept("pages/plan.html", None, context, today)
+        values = context()
+    except Instead as instead:
+        return instead.response
+    return render("pages/plan.html", "vacation_form", status, **values)
 
 
 @bp.get("/plan/<day>")

@@ -84,6 +84,7 @@ class PageShelf:
         """Keep `page` under `key` for every process; a database too busy to take it only
         means another process renders the page once more."""
         try:
-            self.store.keep_page(key[1], self.page, self.digest(key), zlib.compress(page.encode()))
+            html = zlib.compress(page.encode())
+            self.store.keep_page(key[1], self.page, self.digest(key), key[3], html)
         except SQLAlchemyError:
             log.warning("could not keep the %s page", self.page, exc_info=True)

@@ -211,7 +211,8 @@ def prune_command() -> None:
     pruned = prune(extensions.guest_store(), extensions.store(), _today())
     click.echo(
         f"Deleted {pruned.idle_and_empty} guest accounts with nothing saved, unseen for "
-        f"{IDLE_GUEST_DAYS} days, and {pruned.lost} unseen for {LOST_GUEST_DAYS} days."
+        f"{IDLE_GUEST_DAYS} days, and {pruned.lost} unseen for {LOST_GUEST_DAYS} days; and "
+        f"{pruned.pages} kept pages of days gone."
     )
 
 

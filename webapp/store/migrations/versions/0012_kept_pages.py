@@ -22,11 +22,14 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("page", sa.String(length=64), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
         sa.Column("html", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("user_id", "page"),
     )
+    op.create_index("ix_keptpage_day", "keptpage", ["day"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_keptpage_day", table_name="keptpage")
     op.drop_table("keptpage")
