@@ -75,8 +75,17 @@ class Queries:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        #: The engine for a read of one statement, which needs no transaction around it: it
+        #: saves PostgreSQL the BEGIN and ROLLBACK round trips (a statement sees one snapshot).
+        self.reader = engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def _one_read(self) -> Iterator[Session]:
+        """A session for one read statement, outside any transaction (see `reader`)."""
+        with Session(self.reader, expire_on_commit=False) as session:
             yield session

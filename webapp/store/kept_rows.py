@@ -20,7 +20,7 @@ class KeptRows(Queries):
         query = select_columns(col(KeptPage.html)).where(
             col(KeptPage.user_id) == user_id, col(KeptPage.page) == page, col(KeptPage.key) == key
         )
-        with self._session() as session:
+        with self._one_read() as session:
             found: bytes | None = session.execute(query).scalar_one_or_none()
             return found
 

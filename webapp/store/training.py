@@ -66,7 +66,7 @@ class TrainingStore(PlanRows, DataRows, HipCheckRows, KeptRows):
     def user_and_version(self, user_id: int) -> tuple[User, int | None] | None:
         """The user's row and their data version (see `DataVersion`), read together (each
         request of a known visitor starts with this)."""
-        with self._session() as session:
+        with self._one_read() as session:
             found = session.exec(USER_AND_VERSION, params={"user_id": user_id}).first()
             return None if found is None else (found[0], found[1])
 
