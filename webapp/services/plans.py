@@ -34,12 +34,13 @@ EQUIPMENT_CHOICES = (
 DEFAULT_PROGRAM_DAYS = (0, 2, 4)
 WEEKS_AHEAD = 8
 LONGEST_VACATION = timedelta(days=92)
-#: Weeks of plans each of the caches below keeps per process, the most recently used: a visit
-#: asks for the same plan page after page, and a finished session builds on from the last. About
-#: 16 plans a year into their program (a week of a plan and its checkpoint weighs about 2 KB):
-#: the pages are shared through the database (`webapp/views/shelf.py`), so a worker's memory
-#: needn't grow with its users. The oldest plan Hipday takes is kept alone.
-PLAN_CACHE_WEEKS = 16 * 64
+#: Weeks of plans each of the caches below keeps per process, the most recently used: the
+#: player and a finished session ask for the plan, and the page after a session builds on from
+#: the last build's checkpoints. About 40 plans a year into their program; a week of a plan and
+#: its checkpoints weighs about 5 KB. Pages are shared through the database
+#: (`webapp/views/shelf.py`) and need none of these. The load bench measured the trade between
+#: a worker's memory and its throughput (README, Benchmarks). The oldest plan is kept alone.
+PLAN_CACHE_WEEKS = 40 * 64
 
 
 @dataclass

@@ -52,8 +52,9 @@ class Walked:
 #: Each user's streak record walked last in this process. After a change, the next record goes
 #: on from it, walking only the days from the first whose sessions or planned day changed
 #: (`routines.streaks.extended`); it is only a head start: the record is the one a full walk
-#: gives. A record weighs its days in weeks, as a plan does.
-WALKED: Recent[int, Walked] = Recent(PLAN_CACHE_WEEKS)
+#: gives. A record weighs its days in weeks, as a plan does. Only the page after a write uses
+#: it (pages are kept), and a full walk costs far less than a plan, so few are kept.
+WALKED: Recent[int, Walked] = Recent(PLAN_CACHE_WEEKS // 8)
 
 
 def streak_records(
@@ -127,8 +128,9 @@ def _weight(standing: Standing) -> int:
     return len(standing.plan.weeks) if standing.plan else 1
 
 
-#: Standings by data version, weighed in weeks like the plans.
-STANDINGS: Recent[Found, Standing] = Recent(PLAN_CACHE_WEEKS)
+#: Standings by data version, weighed in weeks like the plans. A page kept in the database
+#: needs none, so few are kept.
+STANDINGS: Recent[Found, Standing] = Recent(PLAN_CACHE_WEEKS // 8)
 
 
 @dataclass(frozen=True)
