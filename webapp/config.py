@@ -72,8 +72,8 @@ def _web() -> dict[str, Any]:
         ],  # fmt: skip
         "COMPRESS_ALGORITHM": ["br", "gzip"],
         "SEND_FILE_MAX_AGE_DEFAULT": timedelta(hours=1),
-        # Today, Progress and the plan keep their rendered blocks under the user's data version
-        # (webapp/views: render_kept); tests turn it off to compare with the page rendered whole.
+        # Today, Progress and the plan keep their rendered page under the user's data version, in
+        # the database (webapp/views: render_kept); tests turn it off to compare with a render.
         "KEEP_PAGES": True,
         # How many reverse proxies in front set X-Forwarded-*; 0 trusts none of those headers.
         "PROXY_HOPS": int(os.environ.get("HIPDAY_PROXY_HOPS", "0")),
