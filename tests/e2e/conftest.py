@@ -91,22 +91,51 @@ class LiveServer:
         return self.url + path
 
 
-def buffered(app: WSGIApplication) -> WSGIApplication:
+class InFlight:
+    """How many requests the server is answering, to wait for them before closing the engine.
+
+    Werkzeug's request threads are daemons nobody joins: an engine disposed while one still
+    holds a connection leaves that connection to be garbage-collected open, which PostgreSQL's
+    driver reports as a ResourceWarning in whichever test runs then.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def __enter__(self) -> None:
+        with self.changed:
+            self.count += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_idle(self, seconds: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout=seconds)
+
+
+def buffered(app: WSGIApplication, flight: InFlight | None = None) -> WSGIApplication:
     """`app`, reading each response whole and closing it before the server sends it.
 
     Werkzeug's development server skips the response's close() when the browser resets the
     connection while it drains the request (a context closing while the service worker is still
     fetching icons), which leaks the open static file as a ResourceWarning in a later test.
+    Each request counts in `flight` (when given) until its response is closed.
     """
+    flight = flight or InFlight()
 
     def serve(environ: WSGIEnvironment, start_response: StartResponse) -> list[bytes]:
-        body = app(environ, start_response)
-        try:
-            return [b"".join(body)]
-        finally:
-            close = getattr(body, "close", None)
-            if close is not None:
-                close()
+        with flight:
+            body = app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
 
     return serve
 
@@ -115,7 +144,8 @@ def buffered(app: WSGIApplication) -> WSGIApplication:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app on a temporary database, served on 127.0.0.1 from a thread."""
     app = make_app(tmp_path_factory.mktemp("e2e-db"))
-    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
+    flight = InFlight()
+    server = make_server("127.0.0.1", 0, buffered(app, flight), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="hipday-e2e", daemon=True)
     thread.start()
     try:
@@ -124,6 +154,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+        flight.wait_idle(seconds=10)
         app.extensions["hipday"].store.engine.dispose()
 
 
