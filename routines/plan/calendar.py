@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from routines.bounds import MOST_PLAN_WEEKS
 from routines.catalog.model import Catalog
 from routines.plan.checkpoint import Built, build_plan_from
+from routines.plan.digests import history_marks
 from routines.plan.history import History
 from routines.plan.model import DayKind, DayStatus, Plan, PlannedDay, Program
 
@@ -65,8 +66,13 @@ def spliced_build(
         if read > 0:
             reach[program] = max(reach[program], read) if program in reach else read
     kept = kept or {}
+    # The marks read the program only for its start, so versions sharing one share them.
+    most = max(reach.values())
+    starts = {p.start: p for p in reach}
+    marks = {start: history_marks(p, history, most) for start, p in starts.items()}
     builds = {
-        p: build_plan_from(p, history, catalog, today, n, kept.get(p)) for p, n in reach.items()
+        p: build_plan_from(p, history, catalog, today, n, kept.get(p), marks[p.start])
+        for p, n in reach.items()
     }
     plans = {program: built.plan for program, built in builds.items()}
     return _spliced(in_force, plans, in_force_today, today), builds
@@ -80,12 +86,19 @@ def _spliced(
     if len(plans) == 1:
         return current
 
+    # By index, since a program hashes every field; a version never in force has no plan
+    # and is never asked for.
+    in_order = [plans.get(program, current) for _, program in in_force]
+
     def on(day: date) -> Plan:
-        return plans[in_force[_in_force_on(in_force, min(day, today))][1]]
+        return in_order[_in_force_on(in_force, min(day, today))]
 
     spliced = []
     for index, week in enumerate(current.weeks):
         source = on(week.first_day if week.first_day + timedelta(days=7) <= today else today)
+        if on(week.first_day) is source and on(week.days[-1].day) is source:
+            spliced.append(source.weeks[index])  # the whole week from one version
+            continue
         days = tuple(on(d.day).weeks[index].days[n] for n, d in enumerate(week.days))
         spliced.append(replace(source.weeks[index], days=days))
     return Plan(in_force[-1][1], tuple(spliced))

@@ -45,7 +45,7 @@ trip.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 
@@ -127,11 +127,18 @@ def build_plan_from(
     today: date,
     weeks: int,
     kept: Built | None = None,
+    marks: Sequence[Marks] | None = None,
 ) -> Built:
     """The same plan `build_plan` gives, built on from the newest of `kept`'s checkpoints that is
     still valid (from the start when none is), and taking `kept`'s weeks again from where the
-    build is back on their track; `kept` is an earlier answer for this catalog."""
-    marks = history_marks(program, history, weeks)
+    build is back on their track; `kept` is an earlier answer for this catalog.
+
+    `marks` are `history_marks` of this history for a program with this one's start, for at
+    least `weeks` weeks, when the caller has them: a week's marks don't depend on how many
+    weeks follow it.
+    """
+    if marks is None or len(marks) <= weeks:
+        marks = history_marks(program, history, weeks)
     resume = resume_week(kept, program, marks, today) if kept else 0
     builder = Builder(program, history, catalog, today)
     checkpoints: list[Checkpoint] = []
@@ -155,7 +162,7 @@ def _take(
     builder: Builder,
     checkpoints: list[Checkpoint],
     kept: Built,
-    marks: list[Marks],
+    marks: Sequence[Marks],
     first: int,
     last: int,
 ) -> None:
@@ -176,7 +183,7 @@ def _on_track(kept: Built, checkpoint: Checkpoint, today: date) -> bool:
     return replace(kept.checkpoints[week], before=checkpoint.before) == checkpoint
 
 
-def resume_week(kept: Built, program: Program, marks: list[Marks], today: date) -> int:
+def resume_week(kept: Built, program: Program, marks: Sequence[Marks], today: date) -> int:
     """The newest week of `kept` whose checkpoint still holds for the history these marks
     were taken of, and `today` (0: start over)."""
     if kept.plan.program != program:
