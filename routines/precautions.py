@@ -152,8 +152,10 @@ def gentle_only(precautions: Iterable[Precaution]) -> bool:
 def gentle_only_note(precautions: Iterable[Precaution]) -> str | None:
     """What a gentle-only plan says on each week and session day; None when the answers allow
     more than gentle mobility."""
-    answers = set(precautions)
-    rules = [RULES[p] for p in Precaution if p in answers and p in GENTLE_ONLY]
+    answers = GENTLE_ONLY.intersection(precautions)
+    if not answers:
+        return None  # most answers: a plan build asks on every day
+    rules = [RULES[p] for p in Precaution if p in answers]
     if not rules:
         return None
     because = " and ".join(rule.told_us for rule in rules)

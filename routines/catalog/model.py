@@ -7,6 +7,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from types import MappingProxyType
 
 from routines.dosage import Dosage, DosageKind
@@ -206,11 +207,59 @@ class Catalog:
         return self.routines.get(slug)
 
     def variants(self, exercise: Exercise) -> tuple[tuple[Exercise, ...], tuple[Exercise, ...]]:
-        """The easier and the harder variants of `exercise`."""
-        return (
-            tuple(self.exercises[s] for s in exercise.easier),
-            tuple(self.exercises[s] for s in exercise.harder),
-        )
+        """The easier and the harder variants of `exercise` (found once: a plan build asks
+        for them hundreds of times)."""
+        key = (exercise.easier, exercise.harder)
+        found = self._variants.get(key)
+        if found is None:
+            found = self._variants[key] = (
+                tuple(self.exercises[s] for s in exercise.easier),
+                tuple(self.exercises[s] for s in exercise.harder),
+            )
+        return found
+
+    @cached_property
+    def _variants(self) -> dict[tuple[tuple[str, ...], tuple[str, ...]], Variants]:
+        return {}
+
+    @cached_property
+    def longest_variant_walk(self) -> int | None:
+        """The most easier- or harder-variant links in a row; None when the links form a loop.
+
+        Every plan build reads it, so it is found once per catalog."""
+        longest = 0
+        for direction in (0, 1):
+            depth: dict[str, int] = {}
+            for slug in self.exercises:
+                found = _walk_depth(self, slug, direction, depth, set())
+                if found is None:
+                    return None
+                longest = max(longest, found)
+        return longest
+
+
+#: An exercise's easier and harder variants.
+Variants = tuple[tuple[Exercise, ...], tuple[Exercise, ...]]
+
+
+def _walk_depth(
+    catalog: Catalog, slug: str, direction: int, depth: dict[str, int], open_: set[str]
+) -> int | None:
+    """Links in the longest walk from `slug` one way; None on a loop (`open_`: the walk so far)."""
+    if slug in depth:
+        return depth[slug]
+    if slug in open_:
+        return None
+    open_.add(slug)
+    longest = 0
+    for variant in catalog.variants(catalog.exercises[slug])[direction]:
+        found = _walk_depth(catalog, variant.slug, direction, depth, open_)
+        if found is None:
+            return None
+        longest = max(longest, found + 1)
+    open_.discard(slug)
+    depth[slug] = longest
+    return longest
 
 
 class LibraryError(ValueError):

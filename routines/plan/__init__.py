@@ -25,7 +25,8 @@ Import each name from the module that holds it:
   `progression_caps`, `within_seed`);
 - `checks`: a hip check on the last mobility day of each phase (`with_hip_check`), and one more
   set of rotation work on the side the latest check found lagging (`with_extra_sets`);
-- `variants`: walks along easier and harder variants (`shift_variant`, `longest_variant_walk`);
+- `variants`: walks along easier and harder variants (`shift_variant`); the catalog knows the
+  longest walk (`Catalog.longest_variant_walk`);
 - `state`: the state one `build_plan` call carries from week to week;
 - `checkpoint`: that state at each week boundary (`Checkpoint`, plain data with a JSON round
   trip), and `build_plan_from`, which builds on from the newest still-valid checkpoint of an

@@ -3,14 +3,16 @@ and the library's lookups worked out once."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from routines.catalog.model import Catalog, Prescription, Routine
+from routines.catalog.model import Catalog, Equipment, Goal, Prescription, Routine
 from routines.plan.history import History, Move, Trigger
 from routines.plan.model import DayKind, Experience, Phase, Program, Week
-from routines.plan.variants import longest_variant_walk
+from routines.precautions import Precaution
 
 FOUNDATION_WEEKS = {Experience.NEW: 6, Experience.SOME: 5, Experience.TRAINED: 4}
 STRENGTHENING_WEEKS = {Experience.NEW: 6, Experience.SOME: 7, Experience.TRAINED: 8}
@@ -51,6 +53,46 @@ class Position:
 
 
 @dataclass
+class Choices:
+    """What a build works out from the library and the program's goal, kit and precautions
+    alone, never from the history or the day: each kind's candidate routines, and the
+    routines and exercises at each dosing. Builds with the same three share them."""
+
+    candidates: dict[DayKind, list[Routine]] = field(default_factory=dict)
+    dosed: dict[tuple[str, Dosing], tuple[Routine, int]] = field(default_factory=dict)
+    easings: dict[tuple[str, Dosing], bool] = field(default_factory=dict)
+    variants: dict[tuple[str, int, int, bool, bool, bool], Prescription] = field(
+        default_factory=dict
+    )
+
+
+#: The choices of the kits built for lately, newest last, each with the catalog it is for.
+Kit = tuple[int, Goal, frozenset[Equipment], frozenset[Precaution]]
+_CHOICES: OrderedDict[Kit, tuple[Catalog, Choices]] = OrderedDict()
+#: How many kits' choices are kept: users share few goals, kits and precautions.
+MOST_KITS = 16
+_CHOICES_LOCK = threading.Lock()
+
+
+def choices_for(catalog: Catalog, program: Program) -> Choices:
+    """The choices shared by builds of `catalog` with the program's goal, kit and precautions.
+
+    Builds that differ only in history, start, days or experience share them: a user's
+    program versions, and the many users with the same kit.
+    """
+    key = (id(catalog), program.goal, program.equipment, program.precautions)
+    with _CHOICES_LOCK:  # the scheduler builds plans in several threads
+        found = _CHOICES.get(key)
+        if found is None or found[0] is not catalog:  # a new catalog may reuse a freed id
+            found = (catalog, Choices())
+            _CHOICES[key] = found
+            while len(_CHOICES) > MOST_KITS:
+                _CHOICES.popitem(last=False)
+        _CHOICES.move_to_end(key)
+        return found[1]
+
+
+@dataclass
 class Builder:
     """The state of one `build_plan` call, with the history's lookups worked out once."""
 
@@ -66,12 +108,27 @@ class Builder:
     answered: int = 0  # triggers answered so far: those before the last eased strength day
     strength_last: bool = False  # the last day built holds a strength session that happens
     eased: set[int] = field(default_factory=set)
-    candidates: dict[DayKind, list[Routine]] = field(default_factory=dict)
-    dosed: dict[tuple[str, Dosing], tuple[Routine, int]] = field(default_factory=dict)
-    easings: dict[tuple[str, Dosing], bool] = field(default_factory=dict)
-    variants: dict[tuple[str, int, int, bool, bool, bool], Prescription] = field(
-        default_factory=dict
-    )
+
+    @cached_property
+    def choices(self) -> Choices:
+        """The library's routines as this program's goal, kit and precautions take them."""
+        return choices_for(self.catalog, self.program)
+
+    @property
+    def candidates(self) -> dict[DayKind, list[Routine]]:
+        return self.choices.candidates
+
+    @property
+    def dosed(self) -> dict[tuple[str, Dosing], tuple[Routine, int]]:
+        return self.choices.dosed
+
+    @property
+    def easings(self) -> dict[tuple[str, Dosing], bool]:
+        return self.choices.easings
+
+    @property
+    def variants(self) -> dict[tuple[str, int, int, bool, bool, bool], Prescription]:
+        return self.choices.variants
 
     @cached_property
     def triggers(self) -> tuple[Trigger, ...]:
@@ -81,7 +138,7 @@ class Builder:
     @cached_property
     def longest_walk(self) -> int | None:
         """The most variant steps any walk can take, None when some walk could loop."""
-        return longest_variant_walk(self.catalog)
+        return self.catalog.longest_variant_walk
 
     @cached_property
     def trigger_days(self) -> list[date]:

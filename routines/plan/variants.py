@@ -36,36 +36,3 @@ def swap(item: Prescription, variant: Exercise) -> Prescription:
     if variant.dosage_kind is item.dosage.kind:
         return Prescription(variant, item.dosage)
     return Prescription(variant, variant.default_dosage)
-
-
-def longest_variant_walk(catalog: Catalog) -> int | None:
-    """The most easier- or harder-variant links in a row; None when the links form a loop."""
-    longest = 0
-    for direction in (0, 1):
-        depth: dict[str, int] = {}
-        for slug in catalog.exercises:
-            found = _walk_depth(catalog, slug, direction, depth, set())
-            if found is None:
-                return None
-            longest = max(longest, found)
-    return longest
-
-
-def _walk_depth(
-    catalog: Catalog, slug: str, direction: int, depth: dict[str, int], open_: set[str]
-) -> int | None:
-    """Links in the longest walk from `slug` one way; None on a loop (`open_`: the walk so far)."""
-    if slug in depth:
-        return depth[slug]
-    if slug in open_:
-        return None
-    open_.add(slug)
-    longest = 0
-    for variant in catalog.variants(catalog.exercises[slug])[direction]:
-        found = _walk_depth(catalog, variant.slug, direction, depth, open_)
-        if found is None:
-            return None
-        longest = max(longest, found + 1)
-    open_.discard(slug)
-    depth[slug] = longest
-    return longest

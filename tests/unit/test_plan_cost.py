@@ -15,10 +15,10 @@ from routines.catalog.load import load_catalog
 from routines.catalog.model import Equipment, Prescription
 from routines.plan.history import Done, History, triggers
 from routines.plan.model import DayKind
-from routines.plan.variants import longest_variant_walk, shift_variant
+from routines.plan.variants import shift_variant
 
 CATALOG = load_catalog()
-LONGEST = longest_variant_walk(CATALOG)
+LONGEST = CATALOG.longest_variant_walk
 ITEMS = [Prescription(e, e.default_dosage) for e in CATALOG.exercises.values()]
 KITS = [frozenset(), frozenset({Equipment.MINI_BAND}), frozenset(Equipment)]
 
@@ -52,7 +52,7 @@ def test_a_loop_of_variants_has_no_longest_walk() -> None:
         second.slug: replace(second, harder=(first.slug,)),
     }
     catalog = replace(CATALOG, exercises=MappingProxyType(looping))
-    assert longest_variant_walk(catalog) is None
+    assert catalog.longest_variant_walk is None
 
 
 @given(
