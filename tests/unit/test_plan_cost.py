@@ -1,5 +1,6 @@
 """What keeps a plan from 2000 cheap changes nothing in it: variant steps held at the longest walk
-the library allows, and a history's triggers worked out once, the last of each day.
+the library allows, a history's triggers worked out once, the last of each day, and the library's
+routines as a kit takes them worked out once for every build with that kit.
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ from hypothesis import strategies as st
 
 from routines.catalog.load import load_catalog
 from routines.catalog.model import Equipment, Prescription
+from routines.plan import state
+from routines.plan.build import build_plan
 from routines.plan.history import Done, History, triggers
-from routines.plan.model import DayKind
+from routines.plan.model import DayKind, Program
 from routines.plan.variants import shift_variant
+from tests.unit.plan_helpers import FAST, situations
 
 CATALOG = load_catalog()
 LONGEST = CATALOG.longest_variant_walk
@@ -76,3 +80,20 @@ def test_the_last_trigger_of_each_day_is_the_last_of_all_triggers_that_day(
     every = triggers(history)
     last = {t.day: t for t in every}
     assert history.last_triggers == tuple(last[day] for day in sorted(last))
+
+
+@FAST
+@given(situations(12), situations(12))
+def test_a_plan_built_with_choices_another_build_left_is_the_plan_built_with_none(
+    first: tuple[Program, History, date, int], second: tuple[Program, History, date, int]
+) -> None:
+    """The second build shares the first's kit, so it finds the choices the first made."""
+    program, history, today, weeks = second
+    other, other_history, other_today, _ = first
+    shared = replace(other, equipment=program.equipment, precautions=program.precautions)
+    state._CHOICES.clear()
+    alone = build_plan(program, history, CATALOG, today, weeks)
+    state._CHOICES.clear()
+    build_plan(shared, other_history, CATALOG, other_today, weeks)
+    build_plan(replace(shared, goal=program.goal), other_history, CATALOG, other_today, weeks)
+    assert build_plan(program, history, CATALOG, today, weeks) == alone
