@@ -73,8 +73,9 @@ def snapshot(
 
 
 #: Snapshots by the standing they were taken of: a standing is kept while the user's data stand
-#: (`derived.kept`), and so is its snapshot, which the pages only read.
-SNAPSHOTS: Recent[int, dict[str, Any]] = Recent(1024)
+#: (`derived.kept`), and so is its snapshot, which the pages only read. Few standings are kept
+#: (`progress.STANDINGS`), and a snapshot whose standing is gone is never found again.
+SNAPSHOTS: Recent[int, dict[str, Any]] = Recent(64)
 
 
 def of(standing: Standing) -> dict[str, Any]:

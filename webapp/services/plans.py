@@ -36,11 +36,11 @@ WEEKS_AHEAD = 8
 LONGEST_VACATION = timedelta(days=92)
 #: Weeks of plans each of the caches below keeps per process, the most recently used: the
 #: player and a finished session ask for the plan, and the page after a session builds on from
-#: the last build's checkpoints. About 40 plans a year into their program; a week of a plan and
+#: the last build's checkpoints. About 16 plans a year into their program; a week of a plan and
 #: its checkpoints weighs about 5 KB. Pages are shared through the database
 #: (`webapp/views/shelf.py`) and need none of these. The load bench measured the trade between
 #: a worker's memory and its throughput (README, Benchmarks). The oldest plan is kept alone.
-PLAN_CACHE_WEEKS = 40 * 64
+PLAN_CACHE_WEEKS = 16 * 64
 
 
 @dataclass
