@@ -100,7 +100,11 @@ def arc(check: HipCheck, side: Side) -> int | None:
 
 def imbalance(check: HipCheck) -> tuple[int, float] | None:
     """The difference between the sides' arcs in degrees, and as a share of the larger arc."""
-    right, left = arc(check, Side.RIGHT), arc(check, Side.LEFT)
+    return arcs_imbalance(arc(check, Side.RIGHT), arc(check, Side.LEFT))
+
+
+def arcs_imbalance(right: int | None, left: int | None) -> tuple[int, float] | None:
+    """`imbalance` of a check whose right and left arcs are these (None: not measured)."""
     if right is None or left is None:
         return None
     larger = max(right, left)
@@ -109,13 +113,17 @@ def imbalance(check: HipCheck) -> tuple[int, float] | None:
 
 def lagging_side(check: HipCheck) -> Side | None:
     """The side whose arc trails the other's by more than 10° or 20%, if either does."""
-    found = imbalance(check)
+    return lagging_of_arcs(arc(check, Side.RIGHT), arc(check, Side.LEFT))
+
+
+def lagging_of_arcs(right: int | None, left: int | None) -> Side | None:
+    """`lagging_side` of a check whose right and left arcs are these (None: not measured)."""
+    found = arcs_imbalance(right, left)
     if found is None:
         return None
     degrees, share = found
     if degrees <= LAG_DEGREES and share <= LAG_SHARE:
         return None
-    right, left = arc(check, Side.RIGHT), arc(check, Side.LEFT)
     return Side.RIGHT if (right or 0) < (left or 0) else Side.LEFT
 
 

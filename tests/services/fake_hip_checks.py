@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
-from routines.hip_check import HipCheck
+from routines.figures.body import Side
+from routines.hip_check import HipCheck, lagging_side
 from webapp.store.hip_check_rows import HIP_CHECKS_READ
 
 
@@ -40,6 +42,9 @@ class FakeHipChecks:
 
     def hip_checks(self, user_id: int) -> list[HipCheck]:
         return [check for _, _, check in self.hip_check_entries(user_id)]
+
+    def hip_check_lags(self, user_id: int) -> list[tuple[date, Side | None]]:
+        return [(check.taken_on, lagging_side(check)) for check in self.hip_checks(user_id)]
 
     def hip_check_count(self, user_id: int) -> int:
         return sum(1 for _, u, _, _ in self.hip_checks_kept if u == user_id)

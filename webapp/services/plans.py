@@ -9,7 +9,6 @@ from datetime import date, timedelta
 
 from routines.bounds import MOST_PLAN_EVENTS, MOST_PROGRAM_VERSIONS
 from routines.catalog.model import Catalog, Equipment, Goal
-from routines.hip_check import lagging_side
 from routines.plan.calendar import first_followed, move_targets, spliced_build
 from routines.plan.checkpoint import Built
 from routines.plan.history import Checked, Done, History, Move
@@ -166,9 +165,7 @@ def history_for(
         vacations=tuple(
             (day, until) for kind, day, until in events if kind == "vacation" and until
         ),
-        hip_checks=tuple(
-            Checked(check.taken_on, lagging_side(check)) for check in store.hip_checks(user_id)
-        ),
+        hip_checks=tuple(Checked(day, side) for day, side in store.hip_check_lags(user_id)),
     )
 
 

@@ -20,7 +20,8 @@ from sqlalchemy import select as select_columns
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from routines.hip_check import HipCheck
+from routines.figures.body import Side
+from routines.hip_check import HipCheck, lagging_side
 from webapp.store.hip_check_rows import HIP_CHECKS_READ, check_of
 from webapp.store.models import (
     Completion,
@@ -137,6 +138,11 @@ class DueRows(TrainingStore):
         if user_id not in self.users:
             return super().hip_checks(user_id)
         return list(self._checks.get(user_id, ()))
+
+    def hip_check_lags(self, user_id: int) -> list[tuple[date, Side | None]]:
+        if user_id not in self.users:
+            return super().hip_check_lags(user_id)
+        return [(check.taken_on, lagging_side(check)) for check in self._checks.get(user_id, ())]
 
     def completions_on(self, user_id: int, local_date: date) -> Sequence[Completion]:
         first, last = self.days

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -12,13 +13,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from routines.figures.body import Side
-from routines.hip_check import HipCheck, Rotation, RotationResult
+from routines.hip_check import HipCheck, Rotation, RotationResult, lagging_of_arcs
 from webapp.store.db import Queries
 from webapp.store.models import HipCheckRecord
 
 #: The checks `hip_checks` reads: Progress charts them and the plan reads the newest.
 HIP_CHECKS_READ = 200
 SIDES = (Side.RIGHT, Side.LEFT)
+WAYS = (Rotation.OUTWARD, Rotation.INWARD)
+NEWEST_FIRST = (
+    col(HipCheckRecord.taken_on).desc(),
+    col(HipCheckRecord.created_at).desc(),
+    col(HipCheckRecord.id).desc(),
+)
+
+
+def _arc(outward: int | None, inward: int | None) -> int | None:
+    """A side's arc from its two rotations (`routines.hip_check.arc`)."""
+    return None if outward is None or inward is None else outward + inward
 
 
 def check_of(row: Any) -> HipCheck:
@@ -107,15 +119,26 @@ class HipCheckRows(Queries):
             query = (
                 select_columns(*HipCheckRecord.__table__.columns)  # type: ignore[attr-defined]
                 .where(col(HipCheckRecord.user_id) == user_id)
-                .order_by(
-                    col(HipCheckRecord.taken_on).desc(),
-                    col(HipCheckRecord.created_at).desc(),
-                    col(HipCheckRecord.id).desc(),
-                )
+                .order_by(*NEWEST_FIRST)
                 .limit(most)
             )
             rows = session.execute(query).all()
         return [(row.id or 0, row.client_id, check_of(row)) for row in reversed(rows)]
+
+    def hip_check_lags(self, user_id: int) -> list[tuple[date, Side | None]]:
+        """The day and lagging side (`lagging_side`) of the checks `hip_checks` gives: all the
+        plan reads of them, without the rest of each check."""
+        columns = [col(getattr(HipCheckRecord, f"{side}_{way}")) for side in SIDES for way in WAYS]
+        with self._session() as session:
+            query = (
+                select_columns(col(HipCheckRecord.taken_on), *columns)
+                .where(col(HipCheckRecord.user_id) == user_id)
+                .order_by(*NEWEST_FIRST)
+                .limit(HIP_CHECKS_READ)
+            )
+            rows = session.execute(query).all()
+        lags = [(day, lagging_of_arcs(_arc(ro, ri), _arc(lo, li))) for day, ro, ri, lo, li in rows]
+        return lags[::-1]
 
     def hip_checks(self, user_id: int) -> list[HipCheck]:
         """The user's newest 200 checks, newest last."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
@@ -10,7 +11,6 @@ from flask import Flask, Response, current_app, make_response, render_template
 from flask_wtf.csrf import generate_csrf
 from htmx_flask import request
 from jinja2_fragments.flask import render_block
-from markupsafe import Markup
 
 from routines.plan.calendar import day_label
 from routines.plan.model import DayKind
@@ -46,9 +46,10 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     return response
 
 
-#: Pages by the user's data version (`derived.kept`), weighed in KB: the pages of the users this
-#: process served last. Every process finds the others' in the database (`shelf`).
-KEPT_PAGES: Recent[Found, Markup] = Recent(4 * 1024)
+#: Pages by the user's data version (`derived.kept`), zlib-compressed as the database keeps them
+#: (a fifth of their size), weighed in KB: the pages of the users this process served last.
+#: Every process finds the others' in the database (`shelf`).
+KEPT_PAGES: Recent[Found, bytes] = Recent(2 * 1024)
 
 
 class Instead(Exception):
@@ -81,11 +82,11 @@ def render_kept(
     if not current_app.config.get("KEEP_PAGES", True):
         return render(template, **context())
 
-    def build() -> Markup:
+    def build() -> bytes:
         slots = {"csrf_token": lambda: TOKEN_SLOT, "rendered_at": lambda: MOMENT_SLOT}
-        return Markup(render_template(template, **(context() | slots)))
+        return zlib.compress(render_template(template, **(context() | slots)).encode())
 
-    def weight(page: Markup) -> int:
+    def weight(page: bytes) -> int:
         return len(page) // 1024 + 1
 
     store, catalog, user = extensions.store(), extensions.catalog(), current_user()
@@ -95,7 +96,8 @@ def render_kept(
     page = derived.kept(
         KEPT_PAGES, store, catalog, user, today, found, build, weight, shelf, version
     )
-    html = page.replace(TOKEN_SLOT, generate_csrf()).replace(MOMENT_SLOT, _moment())
+    html = zlib.decompress(page).decode()
+    html = html.replace(TOKEN_SLOT, generate_csrf()).replace(MOMENT_SLOT, _moment())
     response = make_response(html)
     response.vary.add("HX-Request")
     return response

@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import zlib
 from functools import cache
 from pathlib import Path
 
 from flask import current_app
-from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp import extensions
@@ -71,20 +69,19 @@ class PageShelf:
         text = repr((release_digest(), _app_digest(), self.page, *shared))
         return hashlib.blake2b(text.encode(), digest_size=24).hexdigest()
 
-    def read(self, key: Found) -> Markup | None:
-        """The page kept under `key`, or None (also when the database can't be read)."""
+    def read(self, key: Found) -> bytes | None:
+        """The page kept under `key`, zlib-compressed, or None (also when the database can't
+        be read)."""
         try:
-            found = self.store.kept_page(key[1], self.page, self.digest(key))
+            return self.store.kept_page(key[1], self.page, self.digest(key))
         except SQLAlchemyError:
             log.warning("could not read the kept %s page", self.page, exc_info=True)
             return None
-        return None if found is None else Markup(zlib.decompress(found).decode())
 
-    def write(self, key: Found, page: Markup) -> None:
-        """Keep `page` under `key` for every process; a database too busy to take it only
-        means another process renders the page once more."""
+    def write(self, key: Found, page: bytes) -> None:
+        """Keep `page` (zlib-compressed) under `key` for every process; a database too busy
+        to take it only means another process renders the page once more."""
         try:
-            html = zlib.compress(page.encode())
-            self.store.keep_page(key[1], self.page, self.digest(key), key[3], html)
+            self.store.keep_page(key[1], self.page, self.digest(key), key[3], page)
         except SQLAlchemyError:
             log.warning("could not keep the %s page", self.page, exc_info=True)
