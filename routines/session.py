@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from routines.catalog.model import Prescription, Routine
@@ -138,9 +138,10 @@ def _voiced(steps: list[Step]) -> tuple[Step, ...]:
     return tuple(voiced)
 
 
-@cache
+@lru_cache(maxsize=256)
 def estimated_minutes(routine: Routine) -> int:
-    """How long `routine` takes with the default transitions, in whole minutes."""
+    """How long `routine` takes with the default transitions, in whole minutes (the library's
+    routines asked again and again; a plan keeps its own with its choices)."""
     return compile_session(routine).minutes
 
 

@@ -19,6 +19,7 @@ from routines.catalog.model import (
     SeedDose,
 )
 from routines.dosage import HOLD_STEP_SECONDS, Dosage, DosageKind, deloaded, progressed
+from routines.figures.body import Side
 from routines.plan.adapt import consume_trigger, easing_note, scheduled_on
 from routines.plan.checks import with_extra_sets
 from routines.plan.model import (
@@ -73,11 +74,7 @@ def _fill(builder: Builder, day: PlannedDay, turn: int, shape: Loading, deload: 
     carried = strength_deload and turn in shape.eased
     dosing = Dosing(_step(shape, builder.longest_walk), shape.level, strength_deload, carried,
                      trigger is not None)  # fmt: skip
-    dosed, minutes = _dosed(builder, routine, dosing)
-    lagging = builder.history.lagging_on(day.day)
-    if lagging is not None:
-        dosed = with_extra_sets(dosed, lagging)
-        minutes = estimated_minutes(dosed)
+    dosed, minutes = _dosed(builder, routine, dosing, builder.history.lagging_on(day.day))
     note = _joined(gentle_only_note(builder.program.precautions), day.note)
     if trigger is not None:
         builder.eased.add(turn)
@@ -187,10 +184,17 @@ def _step(shape: Loading, longest_walk: int | None) -> int:
     return max(-longest_walk, min(longest_walk, step))
 
 
-def _dosed(builder: Builder, routine: Routine, dosing: Dosing) -> tuple[Routine, int]:
-    key = (routine.slug, dosing)
+def _dosed(
+    builder: Builder, routine: Routine, dosing: Dosing, lagging: Side | None = None
+) -> tuple[Routine, int]:
+    """`routine` at `dosing`, with one more set on the `lagging` side's rotation work, and its
+    minutes: worked out once for the kit (`Choices`)."""
+    key = (routine.slug, dosing, lagging)
     if key not in builder.dosed:
-        dosed = _dose(builder, routine, dosing)
+        if lagging is None:
+            dosed = _dose(builder, routine, dosing)
+        else:
+            dosed = with_extra_sets(_dosed(builder, routine, dosing)[0], lagging)
         builder.dosed[key] = dosed, estimated_minutes(dosed)
     return builder.dosed[key]
 

@@ -10,6 +10,7 @@ from datetime import date
 from functools import cached_property
 
 from routines.catalog.model import Catalog, Equipment, Goal, Prescription, Routine
+from routines.figures.body import Side
 from routines.plan.history import History, Move, Trigger
 from routines.plan.model import DayKind, Experience, Phase, Program, Week
 from routines.precautions import Precaution
@@ -59,7 +60,7 @@ class Choices:
     routines and exercises at each dosing. Builds with the same three share them."""
 
     candidates: dict[DayKind, list[Routine]] = field(default_factory=dict)
-    dosed: dict[tuple[str, Dosing], tuple[Routine, int]] = field(default_factory=dict)
+    dosed: dict[tuple[str, Dosing, Side | None], tuple[Routine, int]] = field(default_factory=dict)
     easings: dict[tuple[str, Dosing], bool] = field(default_factory=dict)
     variants: dict[tuple[str, int, int, bool, bool, bool], Prescription] = field(
         default_factory=dict
@@ -119,7 +120,7 @@ class Builder:
         return self.choices.candidates
 
     @property
-    def dosed(self) -> dict[tuple[str, Dosing], tuple[Routine, int]]:
+    def dosed(self) -> dict[tuple[str, Dosing, Side | None], tuple[Routine, int]]:
         return self.choices.dosed
 
     @property
