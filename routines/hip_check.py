@@ -94,7 +94,11 @@ class HipCheck:
 
 def arc(check: HipCheck, side: Side) -> int | None:
     """The side's total rotation arc (outward plus inward), None when either is missing."""
-    outward, inward = check.degrees(side, Rotation.OUTWARD), check.degrees(side, Rotation.INWARD)
+    return arc_of(check.degrees(side, Rotation.OUTWARD), check.degrees(side, Rotation.INWARD))
+
+
+def arc_of(outward: int | None, inward: int | None) -> int | None:
+    """A side's arc from its two rotations in degrees, None when either is missing."""
     return None if outward is None or inward is None else outward + inward
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from routines.figures.body import Side
-from routines.hip_check import HipCheck, Rotation, RotationResult, lagging_of_arcs
+from routines.hip_check import HipCheck, Rotation, RotationResult, arc_of, lagging_of_arcs
 from webapp.store.db import Queries
 from webapp.store.models import HipCheckRecord
 
@@ -26,11 +26,6 @@ NEWEST_FIRST = (
     col(HipCheckRecord.created_at).desc(),
     col(HipCheckRecord.id).desc(),
 )
-
-
-def _arc(outward: int | None, inward: int | None) -> int | None:
-    """A side's arc from its two rotations (`routines.hip_check.arc`)."""
-    return None if outward is None or inward is None else outward + inward
 
 
 def check_of(row: Any) -> HipCheck:
@@ -137,7 +132,9 @@ class HipCheckRows(Queries):
                 .limit(HIP_CHECKS_READ)
             )
             rows = session.execute(query).all()
-        lags = [(day, lagging_of_arcs(_arc(ro, ri), _arc(lo, li))) for day, ro, ri, lo, li in rows]
+        lags = [
+            (day, lagging_of_arcs(arc_of(ro, ri), arc_of(lo, li))) for day, ro, ri, lo, li in rows
+        ]
         return lags[::-1]
 
     def hip_checks(self, user_id: int) -> list[HipCheck]:
