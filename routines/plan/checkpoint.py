@@ -37,16 +37,18 @@ session was very hard, the side the last hip check found lagging). Triggers are 
 whether one waits unanswered (`pending`), not by their number, so an added trigger before
 the boundary does not keep the build off the track.
 
-The weeks already built are not in the checkpoint: the caller keeps them (`Built` holds the plan
-and its checkpoints together), so a checkpoint is plain data with a `to_json`/`from_json` round
-trip.
+The weeks already built are not in the checkpoint, nor the history's `after` digests, which
+change at every week boundary before a change: the caller keeps them (`Built` holds the plan,
+its checkpoints and the marks it was built from), so a checkpoint is plain data with a
+`to_json`/`from_json` round trip, and taking a kept build's weeks makes no new checkpoint but
+for the weeks after a change.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 from routines.catalog.model import Catalog
@@ -70,7 +72,6 @@ class Checkpoint:
     strength_last: bool
     seen_today: date  # today as the weeks before read it: never after this week's first day
     before: str  # digest of the history before this week's first day
-    after: str  # digest of the history from this week's first day on
     carry: str  # what the weeks from here read of the days before
     program: str  # digest of the program
 
@@ -83,12 +84,11 @@ class Checkpoint:
             "seen_today": self.seen_today.isoformat(),
         }
 
-    def marked(self, marks: Marks) -> Checkpoint:
-        """This checkpoint with the digests of another history before and after its week."""
+    def marked(self, before: str) -> Checkpoint:
+        """This checkpoint with the digest of another history before its week."""
         return Checkpoint(
             self.week, self.position, self.before_break, self.empty_weeks, self.welcome_back,
-            self.pending, self.strength_last, self.seen_today, marks.before, marks.after,
-            self.carry, self.program,
+            self.pending, self.strength_last, self.seen_today, before, self.carry, self.program,
         )  # fmt: skip
 
     @classmethod
@@ -104,7 +104,6 @@ class Checkpoint:
             strength_last=bool(data["strength_last"]),
             seen_today=date.fromisoformat(str(data["seen_today"])),
             before=str(data["before"]),
-            after=str(data["after"]),
             carry=str(data["carry"]),
             program=str(data["program"]),
         )
@@ -112,12 +111,15 @@ class Checkpoint:
 
 @dataclass(frozen=True)
 class Built:
-    """A plan, the checkpoint at the start of each of its weeks and one after the last, and
-    the day it was built for."""
+    """A plan, the checkpoint at the start of each of its weeks and one after the last, the day
+    it was built for, and the marks of the history it was built from (at least one a checkpoint;
+    a build may take this one's weeks back only where the history after them reads the same).
+    """
 
     plan: Plan
     checkpoints: tuple[Checkpoint, ...]
     today: date
+    marks: Sequence[Marks] = field(default=(), compare=False)
 
 
 def build_plan_from(
@@ -147,7 +149,7 @@ def build_plan_from(
     index = resume
     while index < weeks:
         checkpoint = snapshot(builder, index, marks[index])
-        if kept is not None and index > resume and _on_track(kept, checkpoint, today):
+        if kept is not None and index > resume and _on_track(kept, checkpoint, marks, today):
             index = min(weeks, len(kept.plan.weeks))
             _take(builder, checkpoints, kept, marks, checkpoint.week, index)
             continue
@@ -155,7 +157,7 @@ def build_plan_from(
         builder.weeks.append(build_week(builder, index))
         index += 1
     checkpoints.append(snapshot(builder, weeks, marks[weeks]))
-    return Built(Plan(program, tuple(builder.weeks)), tuple(checkpoints), today)
+    return Built(Plan(program, tuple(builder.weeks)), tuple(checkpoints), today, marks)
 
 
 def _take(
@@ -167,18 +169,24 @@ def _take(
     last: int,
 ) -> None:
     """Take `kept`'s weeks `first` to `last` (exclusive) and stand where its week `last` starts;
-    the checkpoints taken get the new history's digests of the days before and after them."""
-    taken = [c.marked(marks[c.week]) for c in kept.checkpoints[first:last]]
+    the checkpoints taken get the new history's digest of the days before them where it differs
+    (only after the change: those before a valid checkpoint read the same history)."""
+    taken = [
+        c if c.before == marks[c.week].before else c.marked(marks[c.week].before)
+        for c in kept.checkpoints[first:last]
+    ]
     checkpoints[first:] = taken
     builder.weeks[first:] = kept.plan.weeks[first:last]
     restore(builder, kept.checkpoints[last])
 
 
-def _on_track(kept: Built, checkpoint: Checkpoint, today: date) -> bool:
+def _on_track(kept: Built, checkpoint: Checkpoint, marks: Sequence[Marks], today: date) -> bool:
     """Whether the build stands where `kept`'s stood at this week, with everything after it
     read the same, so the kept weeks from here on are the ones it would build."""
     week = checkpoint.week
-    if kept.today != today or week >= len(kept.checkpoints) or week > len(kept.plan.weeks):
+    if kept.today != today or week >= min(len(kept.checkpoints), len(kept.marks)):
+        return False
+    if week > len(kept.plan.weeks) or kept.marks[week].after != marks[week].after:
         return False
     return replace(kept.checkpoints[week], before=checkpoint.before) == checkpoint
 
@@ -232,7 +240,6 @@ def snapshot(builder: Builder, week: int, marks: Marks) -> Checkpoint:
         builder.strength_last,
         min(builder.today, first_day),
         marks.before,
-        marks.after,
         marks.carry,
         program_digest(builder.program),
     )
