@@ -10,7 +10,8 @@ the version's program, so a new setting or a session rebuilds only from the week
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -21,7 +22,8 @@ from routines.plan.digests import history_marks
 from routines.plan.history import History
 from routines.plan.model import DayKind, DayStatus, Plan, PlannedDay, Program
 
-#: The program versions of a user, oldest first, each with the day it came into force.
+#: The program versions of a user, oldest first, each with the day it came into force: in the
+#: order they come into force (a version saved replaces those from its day on).
 InForce = Sequence[tuple[date, Program]]
 
 DAY_LABELS = {DayKind.STRENGTH: "Strength", DayKind.MOBILITY: "Mobility", DayKind.REST: "Rest"}
@@ -89,9 +91,10 @@ def _spliced(
     # By index, since a program hashes every field; a version never in force has no plan
     # and is never asked for.
     in_order = [plans.get(program, current) for _, program in in_force]
+    in_force_on = _in_force_finder(in_force)
 
     def on(day: date) -> Plan:
-        return in_order[_in_force_on(in_force, min(day, today))]
+        return in_order[in_force_on(min(day, today))]
 
     spliced = []
     for index, week in enumerate(current.weeks):
@@ -111,6 +114,16 @@ def _in_force_on(in_force: InForce, day: date) -> int:
         if effective_from <= day:
             chosen = index
     return chosen
+
+
+def _in_force_finder(in_force: InForce) -> Callable[[date], int]:
+    """`_in_force_on` for these versions, by bisection (they come in the order they take effect)."""
+    effective = [effective_from for effective_from, _ in in_force]
+
+    def find(day: date) -> int:
+        return max(0, bisect_right(effective, day) - 1)
+
+    return find
 
 
 def _weeks_read(in_force: InForce, today: date, weeks: int) -> list[int]:

@@ -89,12 +89,14 @@ class History:
         return index < len(days) and days[index] <= last
 
     @cached_property
-    def _done_kinds(self) -> dict[date, frozenset[DayKind]]:
-        found: dict[date, set[DayKind]] = {}
+    def _done_kinds(self) -> dict[date, list[DayKind]]:
+        """The kinds done on each day. Lists, not sets: a kind is found by identity, where a
+        set would hash every kind with Python code (an `Enum`'s hash), and a day has few."""
+        found: dict[date, list[DayKind]] = {}
         for session in self.done:
             if session.kind is not None:
-                found.setdefault(session.day, set()).add(session.kind)
-        return {day: frozenset(kinds) for day, kinds in found.items()}
+                found.setdefault(session.day, []).append(session.kind)
+        return found
 
     @cached_property
     def last_triggers(self) -> tuple[Trigger, ...]:

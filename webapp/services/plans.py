@@ -184,6 +184,7 @@ def plan_for(
     today: date,
     weeks_ahead: int = WEEKS_AHEAD,
     sessions: Sequence[SessionFacts] | None = None,
+    version: int | None = None,
 ) -> Plan | None:
     """The user's plan from its start to `weeks_ahead` weeks after today, or None before onboarding.
 
@@ -192,13 +193,16 @@ def plan_for(
     versions whose plans add up to `MOST_PLAN_WEEKS`: the days before the oldest it follows
     take that one's settings. `sessions` are the user's `store.session_facts` when the caller
     has already read them. While the user's data version stands, the plan built last is kept
-    (`derived.kept`) and nothing of the history is read.
+    (`derived.kept`) and nothing of the history is read; `version` is that version when the
+    caller read it with the user's row, before anything it guards.
     """
 
     def build() -> Plan | None:
         return _built_plan(store, catalog, user, today, weeks_ahead, sessions)
 
-    return kept(KEPT_PLANS, store, catalog, user, today, weeks_ahead, build, _weeks_of)
+    return kept(
+        KEPT_PLANS, store, catalog, user, today, weeks_ahead, build, _weeks_of, None, version
+    )
 
 
 def _weeks_of(plan: Plan | None) -> int:

@@ -106,21 +106,23 @@ def standing(
     user: User,
     today: date,
     sessions: Sequence[SessionFacts] | None = None,
+    version: int | None = None,
 ) -> Standing:
     """The plan and the streak records, from the user's sessions read once for both.
 
     `sessions` are the user's `store.session_facts` when the caller has read them. While the
     user's data version stands, the standing built last is kept (`derived.kept`) and nothing
-    of the history is read.
+    of the history is read; `version` is that version when the caller read it with the user's
+    row, before anything it guards (`derived.kept`).
     """
 
     def build() -> Standing:
         facts = store.session_facts(user.id or 0) if sessions is None else sessions
-        plan = plan_for(store, catalog, user, today, sessions=facts)
+        plan = plan_for(store, catalog, user, today, sessions=facts, version=version)
         record, current_if_done_today = streak_records(store, user.id or 0, plan, today, facts)
         return Standing(today, plan, record, current_if_done_today)
 
-    return kept(STANDINGS, store, catalog, user, today, None, build, _weight)
+    return kept(STANDINGS, store, catalog, user, today, None, build, _weight, None, version)
 
 
 def _weight(standing: Standing) -> int:

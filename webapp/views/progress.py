@@ -18,7 +18,7 @@ from webapp.presenters.hip_checks import hips_view
 from webapp.presenters.progress_page import progress_context
 from webapp.services import hip_checks, progress
 from webapp.views import local_today, render, render_kept
-from webapp.web.guests import current_user
+from webapp.web.guests import current_user, known_version
 
 bp = Blueprint("progress", __name__)
 
@@ -65,7 +65,7 @@ def _progress_page(block: str | None = None) -> Response:
     asked = request.args.get("exercise", "")
 
     def context() -> dict[str, Any]:
-        standing = progress.standing(store(), catalog(), user, today)
+        standing = progress.standing(store(), catalog(), user, today, version=known_version(user))
         pick = progress.pick_exercise(store(), catalog(), user.id or 0, asked, today)
         history = progress.history_page(store(), user.id or 0, 1)
         values = progress_context(standing, shown, pick, history)

@@ -13,7 +13,7 @@ from webapp.presenters import phone_view
 from webapp.presenters.today_card import today_card
 from webapp.services import precautions, progress, sessions
 from webapp.views import render_kept
-from webapp.web.guests import current_user
+from webapp.web.guests import current_user, known_version
 
 bp = Blueprint("today", __name__)
 
@@ -25,7 +25,7 @@ def today() -> Response:
     today = sessions.local_today(user, now)
 
     def context() -> dict[str, Any]:
-        standing = progress.standing(store(), catalog(), user, today)
+        standing = progress.standing(store(), catalog(), user, today, version=known_version(user))
         return {
             "advice": precautions.advice(catalog().routines.values(), catalog(), user),
             "view": sessions.today_view(store(), catalog(), user, now),
