@@ -3,10 +3,12 @@ kind of write, the page served is the page rendered from nothing."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Callable
 from datetime import timedelta
 
+import brotli
 import pytest
 from flask import Flask
 from sqlalchemy import text
@@ -139,3 +141,30 @@ def test_a_phone_that_stops_setting_the_time_zone_is_told_so_on_a_kept_page(
     assert 'data-time-zone-auto="1"' in visitor.get("/").get_data(as_text=True)
     store.set_time_zone(user, user.time_zone, auto=False)  # no write the data version counts
     assert 'data-time-zone-auto="0"' in visitor.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_browser_that_takes_gzip_gets_the_kept_page_gzipped_and_whole(
+    visitor: Visitor, store: TrainingStore, url: str
+) -> None:
+    plans.save_program(store, store.user(visitor.account_id()), plans.ProgramForm(), TEST_TODAY)  # type: ignore[arg-type]
+    plain = visitor.get(url)
+    assert "Content-Encoding" not in plain.headers
+    zipped = visitor.client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in {v.strip() for v in zipped.headers["Vary"].split(",")}
+    page = gzip.decompress(zipped.get_data()).decode()
+    assert TOKEN.sub("", page) == TOKEN.sub("", plain.get_data(as_text=True))
+    assert MOMENT_SLOT not in page and TOKEN_SLOT not in page
+
+
+def test_a_browser_that_takes_only_brotli_gets_the_kept_page_in_brotli(
+    visitor: Visitor, store: TrainingStore
+) -> None:
+    plans.save_program(store, store.user(visitor.account_id()), plans.ProgramForm(), TEST_TODAY)  # type: ignore[arg-type]
+    plain = visitor.get("/").get_data()
+    answer = visitor.client.get("/", headers={"Accept-Encoding": "br"})
+    assert answer.headers["Content-Encoding"] == "br"
+    assert TOKEN.sub("", brotli.decompress(answer.get_data()).decode()) == TOKEN.sub(
+        "", plain.decode()
+    )

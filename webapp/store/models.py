@@ -285,5 +285,5 @@ class KeptPage(SQLModel, table=True):
     key: str = Field(max_length=64)
     #: The user's day it was rendered for: the daily tidy deletes rows no day can use again.
     day: date = Field(index=True)
-    #: The page, compressed with zlib.
+    #: The page, deflated in pieces around its slots (`webapp/web/gzip_pieces.py: Pieces`).
     html: bytes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable, Hashable
 from datetime import date
 from typing import Any
@@ -29,6 +28,7 @@ from webapp.services import derived, sessions
 from webapp.services.derived import Found, Recent
 from webapp.views.shelf import PageShelf
 from webapp.web.guests import current_user, known_version
+from webapp.web.gzip_pieces import Pieces
 
 
 def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
@@ -46,10 +46,10 @@ def render(template: str, block: str | None = None, status: int = 200, **context
     return response
 
 
-#: Pages by the user's data version (`derived.kept`), zlib-compressed as the database keeps them
-#: (a fifth of their size), weighed in KB: the pages of the users this process served last.
-#: Every process finds the others' in the database (`shelf`).
-KEPT_PAGES: Recent[Found, bytes] = Recent(2 * 1024)
+#: Pages by the user's data version (`derived.kept`), deflated in pieces as the database keeps
+#: them (a fifth of their size, `web/gzip_pieces.py`), weighed in KB: the pages of the users
+#: this process served last. Every process finds the others' in the database (`shelf`).
+KEPT_PAGES: Recent[Found, Pieces] = Recent(2 * 1024)
 
 
 class Instead(Exception):
@@ -77,17 +77,19 @@ def render_kept(
 
     Only for a page that reads nothing of the request or the session beyond its endpoint, the
     user's row (their time zone settings), what `asked` and the user's data hold, and the
-    CSRF token and the moment, which are put in afresh.
+    CSRF token and the moment, which are put in afresh. A browser that takes gzip gets the
+    page gzipped from its kept pieces (`web/gzip_pieces.py`), not compressed again.
     """
     if not current_app.config.get("KEEP_PAGES", True):
         return render(template, **context())
 
-    def build() -> bytes:
+    def build() -> Pieces:
         slots = {"csrf_token": lambda: TOKEN_SLOT, "rendered_at": lambda: MOMENT_SLOT}
-        return zlib.compress(render_template(template, **(context() | slots)).encode())
+        html = render_template(template, **(context() | slots))
+        return Pieces.of(html, (TOKEN_SLOT, MOMENT_SLOT))
 
-    def weight(page: bytes) -> int:
-        return len(page) // 1024 + 1
+    def weight(page: Pieces) -> int:
+        return page.size // 1024 + 1
 
     store, catalog, user = extensions.store(), extensions.catalog(), current_user()
     found = (template, request.endpoint, user.time_zone_auto, asked)
@@ -96,10 +98,13 @@ def render_kept(
     page = derived.kept(
         KEPT_PAGES, store, catalog, user, today, found, build, weight, shelf, version
     )
-    html = zlib.decompress(page).decode()
-    html = html.replace(TOKEN_SLOT, generate_csrf()).replace(MOMENT_SLOT, _moment())
-    response = make_response(html)
-    response.vary.add("HX-Request")
+    values = {TOKEN_SLOT: generate_csrf(), MOMENT_SLOT: _moment()}
+    if request.accept_encodings["gzip"]:
+        response = make_response(page.gzipped(values))
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = make_response(page.text(values))
+    response.vary.update(("HX-Request", "Accept-Encoding"))
     return response
 
 

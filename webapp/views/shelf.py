@@ -28,6 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from webapp import extensions
 from webapp.services.derived import Found
 from webapp.store.training import TrainingStore
+from webapp.web.gzip_pieces import Pieces
 
 log = logging.getLogger(__name__)
 
@@ -69,19 +70,22 @@ class PageShelf:
         text = repr((release_digest(), _app_digest(), self.page, *shared))
         return hashlib.blake2b(text.encode(), digest_size=24).hexdigest()
 
-    def read(self, key: Found) -> bytes | None:
-        """The page kept under `key`, zlib-compressed, or None (also when the database can't
-        be read)."""
+    def read(self, key: Found) -> Pieces | None:
+        """The page kept under `key`, or None (also when the database can't be read, or its
+        row holds no page)."""
         try:
-            return self.store.kept_page(key[1], self.page, self.digest(key))
+            data = self.store.kept_page(key[1], self.page, self.digest(key))
+            return None if data is None else Pieces.from_bytes(data)
         except SQLAlchemyError:
             log.warning("could not read the kept %s page", self.page, exc_info=True)
-            return None
+        except ValueError:
+            log.warning("the kept %s page's row holds no page", self.page, exc_info=True)
+        return None
 
-    def write(self, key: Found, page: bytes) -> None:
-        """Keep `page` (zlib-compressed) under `key` for every process; a database too busy
-        to take it only means another process renders the page once more."""
+    def write(self, key: Found, page: Pieces) -> None:
+        """Keep `page` under `key` for every process; a database too busy to take it only
+        means another process renders the page once more."""
         try:
-            self.store.keep_page(key[1], self.page, self.digest(key), key[3], page)
+            self.store.keep_page(key[1], self.page, self.digest(key), key[3], page.to_bytes())
         except SQLAlchemyError:
             log.warning("could not keep the %s page", self.page, exc_info=True)
