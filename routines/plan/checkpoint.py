@@ -59,7 +59,7 @@ from routines.plan.model import WEEK, Phase, Plan, Program
 from routines.plan.state import Builder, Loading, Position
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checkpoint:
     """The state of a plan build at the start of plan week `week` (from 0)."""
 

@@ -17,7 +17,7 @@ from routines.plan.model import DAY, WEEK, DayKind, Program
 Event = tuple[date, bytes]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Marks:
     """The digests of a history at the start of one plan week."""
 

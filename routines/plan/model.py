@@ -68,7 +68,7 @@ class Program:
             raise ValueError("a deload comes every 3rd or 4th week")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PlannedDay:
     """One day of the plan; `moved_from` is the day a moved session was first scheduled on."""
 
@@ -100,7 +100,7 @@ class PlannedDay:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Week:
     index: int
     phase: Phase

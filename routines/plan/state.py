@@ -19,7 +19,7 @@ FOUNDATION_WEEKS = {Experience.NEW: 6, Experience.SOME: 5, Experience.TRAINED: 4
 STRENGTHENING_WEEKS = {Experience.NEW: 6, Experience.SOME: 7, Experience.TRAINED: 8}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Loading:
     """What a loading week was built from; a deload week repeats it, lighter."""
 
@@ -42,7 +42,7 @@ class Dosing:
     easier: bool = False  # a trigger asks for easier variants today
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Position:
     """Where the program stands: which program week, and how far dosage has grown."""
 
