@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import String, bindparam, type_coerce
+from sqlalchemy import String, bindparam, insert, type_coerce
 from sqlalchemy import select as select_columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
@@ -38,6 +38,15 @@ class SessionFacts(NamedTuple):
 def driver_moment(value: datetime | str) -> datetime:
     """A moment as the driver gave it: SQLite's text, or PostgreSQL's datetime."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _exercise_row(exercise: CompletionExercise, completion_id: int) -> dict[str, object]:
+    """An exercise's columns for `add_completion`'s insert, under the session's id."""
+    return {
+        "completion_id": completion_id, "position": exercise.position,
+        "exercise_slug": exercise.exercise_slug, "kind": exercise.kind, "sets": exercise.sets,
+        "amount": exercise.amount, "per_side": exercise.per_side,
+    }  # fmt: skip
 
 
 #: `TrainingStore.user_and_version`'s query, built once.
@@ -107,14 +116,15 @@ class TrainingStore(PlanRows, DataRows, HipCheckRows, KeptRows):
         """Store `completion` and its exercises unless the same user already sent its op_id.
 
         Returns the stored row and whether it is new; a replay returns the first row untouched.
+        The exercises go in with one statement (they are read back by their session only).
         """
         with self._session() as session:
             session.add(completion)
             try:
                 session.flush()
-                for exercise in exercises:
-                    exercise.completion_id = completion.id or 0
-                    session.add(exercise)
+                rows = [_exercise_row(exercise, completion.id or 0) for exercise in exercises]
+                if rows:
+                    session.execute(insert(CompletionExercise), rows)
                 session.commit()
                 return completion, True
             except IntegrityError:
