@@ -7,7 +7,8 @@ real stores keep, as far as a use case can tell.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import count
@@ -37,6 +38,11 @@ class FakeTrainingStore(FakeHipChecks):
     versions: list[ProgramVersion] = field(default_factory=list)
     events: list[PlanEvent] = field(default_factory=list)
     ids: count[int] = field(default_factory=lambda: count(1))
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Lists need no shared transaction."""
+        yield
 
     def add_user(self, **values: object) -> User:
         """A user row, as the guest cookie's first save makes one (for the tests' set-up)."""

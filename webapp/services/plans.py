@@ -198,7 +198,8 @@ def plan_for(
     """
 
     def build() -> Plan | None:
-        return _built_plan(store, catalog, user, today, weeks_ahead, sessions)
+        with store.reading():
+            return _built_plan(store, catalog, user, today, weeks_ahead, sessions)
 
     return kept(
         KEPT_PLANS, store, catalog, user, today, weeks_ahead, build, _weeks_of, None, version

@@ -117,9 +117,10 @@ def standing(
     """
 
     def build() -> Standing:
-        facts = store.session_facts(user.id or 0) if sessions is None else sessions
-        plan = plan_for(store, catalog, user, today, sessions=facts, version=version)
-        record, current_if_done_today = streak_records(store, user.id or 0, plan, today, facts)
+        with store.reading():
+            facts = store.session_facts(user.id or 0) if sessions is None else sessions
+            plan = plan_for(store, catalog, user, today, sessions=facts, version=version)
+            record, current_if_done_today = streak_records(store, user.id or 0, plan, today, facts)
         return Standing(today, plan, record, current_if_done_today)
 
     return kept(STANDINGS, store, catalog, user, today, None, build, _weight, None, version)

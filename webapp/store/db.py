@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,8 @@ from sqlalchemy import Engine, event, make_url
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+#: The session every read of an engine shares while `Queries.reading` is open, in this thread.
+SHARED: ContextVar[tuple[Engine, Session] | None] = ContextVar("shared_reads", default=None)
 SQLITE_BUSY_TIMEOUT_MS = 5000
 POSTGRES_CONNECT = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30}
 
@@ -81,8 +84,27 @@ class Queries:
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
+        shared = SHARED.get()
+        if shared is not None and shared[0] is self.engine:
+            yield shared[1]
+            return
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Let the reads in the block share one session and transaction: one snapshot of the
+        database and one connection for them all (on PostgreSQL, one BEGIN and ROLLBACK
+        instead of one pair per read). For reads only: nothing in the block may commit."""
+        if SHARED.get() is not None:
+            yield
+            return
+        with Session(self.engine, expire_on_commit=False) as session:
+            token = SHARED.set((self.engine, session))
+            try:
+                yield
+            finally:
+                SHARED.reset(token)
 
     @contextmanager
     def _one_read(self) -> Iterator[Session]:
