@@ -85,7 +85,8 @@ def render_kept(
 
     def build() -> Pieces:
         slots = {"csrf_token": lambda: TOKEN_SLOT, "rendered_at": lambda: MOMENT_SLOT}
-        html = render_template(template, **(context() | slots))
+        with store.reading():  # a page's reads: one snapshot, one connection
+            html = render_template(template, **(context() | slots))
         return Pieces.of(html, (TOKEN_SLOT, MOMENT_SLOT))
 
     def weight(page: Pieces) -> int:
