@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from routines.catalog.model import Catalog
 from tests.conftest import TEST_TODAY, make_app
@@ -122,6 +122,27 @@ def test_a_change_pages_do_not_derive_from_leaves_the_version(parts: Parts) -> N
     parts.store.set_calendar_token(user, "a-private-feed-address")
     parts.store.set_precautions(user, user.precautions)  # the same answers again
     assert version(parts, user) == before
+
+
+def test_the_visitor_read_with_its_version_is_the_stored_row(parts: Parts) -> None:
+    """Each request of a known visitor reads their row and data version in one query, without
+    an ORM session: the row must be the one the ORM reads, and take changes like it."""
+    user = onboarded(parts)
+    parts.store.set_precautions(user, "pregnancy")
+    found = parts.store.user_and_version(user.id or 0)
+    assert found is not None
+    row, data_version = found
+    assert data_version == version(parts, user)
+    stored = parts.store.user(user.id or 0)
+    assert stored is not None and row.model_dump() == stored.model_dump()
+    assert row.precautions == "pregnancy" and inspect(row).detached
+    parts.store.set_time_zone(row, "America/Chicago", auto=False)
+    again = parts.store.user(user.id or 0)
+    assert again is not None and (again.time_zone, again.time_zone_auto) == (
+        "America/Chicago",
+        False,
+    )
+    assert parts.store.user_and_version((user.id or 0) + 10_000) is None
 
 
 def test_a_kept_standing_reads_nothing_of_the_history(

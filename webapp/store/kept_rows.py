@@ -20,8 +20,8 @@ class KeptRows(Queries):
         query = select_columns(col(KeptPage.html)).where(
             col(KeptPage.user_id) == user_id, col(KeptPage.page) == page, col(KeptPage.key) == key
         )
-        with self._one_read() as session:
-            found: bytes | None = session.execute(query).scalar_one_or_none()
+        with self.reader.connect() as connection:
+            found: bytes | None = connection.execute(query).scalar_one_or_none()
             return found
 
     def keep_page(self, user_id: int, page: str, key: str, day: date, html: bytes) -> None:

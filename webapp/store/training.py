@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from webapp.store.data_rows import DataRows
+from webapp.store.db import detached
 from webapp.store.hip_check_rows import HipCheckRows
 from webapp.store.kept_rows import KeptRows
 from webapp.store.models import Completion, CompletionExercise, DataVersion, User
@@ -51,8 +52,8 @@ def _exercise_row(exercise: CompletionExercise, completion_id: int) -> dict[str,
 
 #: `TrainingStore.user_and_version`'s query, built once.
 USER_AND_VERSION = (
-    select(User, DataVersion.version)
-    .join(DataVersion, col(DataVersion.user_id) == col(User.id), isouter=True)
+    select_columns(*User.__table__.columns, col(DataVersion.version).label("data_version"))  # type: ignore[attr-defined]
+    .join_from(User, DataVersion, col(DataVersion.user_id) == col(User.id), isouter=True)
     .where(col(User.id) == bindparam("user_id"))
 )
 
@@ -75,9 +76,12 @@ class TrainingStore(PlanRows, DataRows, HipCheckRows, KeptRows):
     def user_and_version(self, user_id: int) -> tuple[User, int | None] | None:
         """The user's row and their data version (see `DataVersion`), read together (each
         request of a known visitor starts with this)."""
-        with self._one_read() as session:
-            found = session.exec(USER_AND_VERSION, params={"user_id": user_id}).first()
-            return None if found is None else (found[0], found[1])
+        with self.reader.connect() as connection:
+            found = connection.execute(USER_AND_VERSION, {"user_id": user_id}).first()
+        if found is None:
+            return None
+        row = found._mapping
+        return detached(User, row), row["data_version"]
 
     def data_version(self, user_id: int) -> int | None:
         """The user's data version (see `DataVersion`); None when the database keeps none."""
