@@ -26,6 +26,7 @@ from werkzeug.test import TestResponse
 from tests.conftest import ON_POSTGRES, TEST_NOW, database_url, make_app
 from tests.faults.conftest import TOKEN, finish_form, finish_headers, stored
 from tests.push.push_crypto import Receiver
+from webapp.store import db
 from webapp.store.models import User
 from webapp.web.errors import BUSY_TITLE
 
@@ -292,4 +293,21 @@ def test_postgresql_out_of_reach_says_try_again_and_the_app_recovers_without_a_r
     assert stored(app, [op_id]) == {}
     assert visitor.finish(op_id).status_code == 201
     assert visitor.finish(op_id).status_code == 200
+    assert stored(app, [op_id]) == {op_id: 1}
+
+
+def test_connections_the_database_dropped_while_idle_are_replaced_before_a_page_uses_them(
+    forwarded_app: tuple[Flask, Forwarder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pooled connection that lay idle is pinged before it is handed out again, so a visitor
+    after a database restart gets the page, not "try again"."""
+    app, forwarder = forwarded_app
+    visitor = Visitor(app)
+    assert visitor.client.get("/").status_code == 200
+    forwarder.cut()
+    forwarder.open()
+    monkeypatch.setattr(db, "IDLE_BEFORE_PING", 0.0)  # every pooled connection has lain idle
+    assert visitor.client.get("/").status_code == 200
+    op_id = f"after-{uuid.uuid4().hex}"
+    assert visitor.finish(op_id).status_code == 201
     assert stored(app, [op_id]) == {op_id: 1}
