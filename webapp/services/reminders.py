@@ -145,7 +145,7 @@ def day_of(
         events = store.plan_events(user_id)
         away = any(e.kind == "vacation" and e.until and e.day <= day <= e.until for e in events)
         return Today(replace(facts, vacation=away), None)
-    plan = plans.plan_for(store, catalog, user, day, weeks_ahead=1)
+    plan = plans.plan_for(store, catalog, user, day, weeks_ahead=0)  # it reads day's week only
     planned = today_in_plan(plan, day)
     status = planned.day.status if planned is not None else None
     full = replace(
