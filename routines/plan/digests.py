@@ -89,8 +89,10 @@ def _carries(history: History, starts: list[date]) -> list[str]:
 def _events(program: Program, history: History) -> Iterator[Event]:
     """What the history holds, each with the day from which the plan reads it, in the order
     a build reads them once sorted (stably) by that day."""
+    # A kind and a side are `StrEnum`s, which format as their value without the enum's
+    # Python-level `.value` lookup; this loop runs for every session of the history.
     for done in history.done:
-        kind = done.kind.value if done.kind else "-"
+        kind = done.kind or "-"
         yield done.day, f"d{done.day.toordinal()}{kind}{done.effort}/{done.pain};".encode()
     for skipped in sorted(history.skips):
         yield skipped, f"k{skipped.toordinal()};".encode()
@@ -99,7 +101,7 @@ def _events(program: Program, history: History) -> Iterator[Event]:
         week_start = program.start + (move.source - program.start).days // 7 * WEEK
         yield week_start, f"m{move.source.toordinal()}>{move.target.toordinal()};".encode()
     for check in history.hip_checks:
-        side = check.lagging.value if check.lagging else "-"
+        side = check.lagging or "-"
         yield check.day, f"c{check.day.toordinal()}{side};".encode()
     for first, last in zip(*history.vacation_spans, strict=True):
         yield last, b"v" + _days(first, last)
