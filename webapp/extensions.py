@@ -18,7 +18,7 @@ from webapp.push.recording import RecordingSender
 from webapp.push.sender import application_server_key, insecure_endpoints, load_vapid
 from webapp.services.reminders import Links
 from webapp.store.accounts import AccountStore
-from webapp.store.db import make_engine
+from webapp.store.db import make_engine, reader_for
 from webapp.store.guests import GuestStore
 from webapp.store.reminders import ReminderStore
 from webapp.store.training import TrainingStore
@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
     vapid = load_vapid(Path(app.instance_path), app.config["VAPID_PRIVATE_KEY"])
     app.extensions["hipday"] = Parts(
         catalog=load_catalog(),
-        store=TrainingStore(engine),
+        store=TrainingStore(engine, reader_for(engine)),
         reminders=ReminderStore(engine),
         accounts=AccountStore(engine),
         guests=GuestStore(engine),

@@ -27,20 +27,24 @@ POSTGRES_CONNECT = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30
 Model = TypeVar("Model", bound=SQLModel)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, autocommit: bool = False) -> Engine:
     """An engine for `url`; SQLite gets WAL, a busy timeout and foreign keys on every connection.
 
     SQLite waits up to 5 s for a lock held by another writer; `?timeout=<seconds>` in the URL
-    sets another wait.
+    sets another wait. `autocommit`: an engine for reads of one statement (`reader_for`), whose
+    connections never open a transaction, with a small pool.
     """
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
     if not url.startswith("sqlite"):
         # A database that doesn't answer (packets dropped, not refused) fails in seconds, so the
         # user gets the 503 "try again" page instead of a request hanging on TCP's timeout.
         connect = POSTGRES_CONNECT if url.startswith("postgresql") else {}
-        return _pinged_when_idle(create_engine(url, connect_args=connect))
+        if autocommit:
+            options |= {"pool_size": 2, "max_overflow": 8}
+        return _pinged_when_idle(create_engine(url, connect_args=connect, **options))
     timeout = make_url(url).query.get("timeout")
     busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS if timeout is None else int(float(str(timeout)) * 1000)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -52,6 +56,20 @@ def make_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def reader_for(engine: Engine) -> Engine:
+    """An engine on `engine`'s database for reads of one statement (`Queries.reader`), whose
+    connections stay in autocommit: switching a pooled connection to autocommit and back for
+    each read cost about a third of the read on PostgreSQL. `engine.dispose()` disposes it too.
+    A database in memory has no second engine (it would open another database): its reads
+    switch `engine`'s connections.
+    """
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    reader = make_engine(engine.url.render_as_string(hide_password=False), autocommit=True)
+    event.listen(engine, "engine_disposed", lambda _engine: reader.dispose())
+    return reader
 
 
 def _pinged_when_idle(engine: Engine) -> Engine:
@@ -126,12 +144,14 @@ def migrate(engine: Engine, revision: str = "head") -> None:
 class Queries:
     """Unit of work over one engine; each method runs in its own short transaction."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, reader: Engine | None = None) -> None:
         self.engine = engine
         #: The engine for a read of one statement, which needs no transaction around it: it
         #: saves PostgreSQL the BEGIN and ROLLBACK round trips (a statement sees one snapshot).
         #: Such reads take a Core connection, not a session, which costs about half as much.
-        self.reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        #: The app gives the store whose requests read this way an engine of its own
+        #: (`reader_for`); without one, each read switches a connection to autocommit and back.
+        self.reader = reader or engine.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def _session(self) -> Iterator[Session]:
