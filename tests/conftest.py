@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Connection, Engine, MetaData, create_engine, make_url, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from webapp import create_app
 from webapp.clock import fixed_clock
@@ -57,6 +57,37 @@ LEFTOVER_SECONDS = 6 * 3600
 TEST_DATABASE = re.compile(r"hipday_test_(\d+)_\d+_\w+")
 #: The application name of the connections that empty test databases for reuse.
 CLEANER = "hipday-test-cleanup"
+#: How often a drop is tried while the database is still in use (our own connections closing).
+DROP_TRIES = 10
+
+
+def drop_database(admin: Engine, name: str) -> None:
+    """Drop the database `name` once the connections of this role to it are gone.
+
+    This ends this role's own connections, then drops without `FORCE`. `FORCE` would also have
+    to end the server's autovacuum workers, which only a privileged role may signal: on a plain
+    role it fails whenever autovacuum happens to be working in the database. A plain drop asks
+    autovacuum to stop by itself. A connection just told to end may linger for a moment, so a
+    drop refused as "in use" is tried again, a bounded number of times.
+    """
+    for attempt in range(DROP_TRIES):
+        with admin.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = :name AND usename = current_user"
+                    " AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            try:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                return
+            except OperationalError as error:
+                in_use = getattr(error.orig, "sqlstate", None) == "55006"
+                if not in_use or attempt == DROP_TRIES - 1:
+                    raise
+        time.sleep(0.1 * (attempt + 1))
 
 
 class PostgresDatabases:
@@ -157,7 +188,7 @@ class PostgresDatabases:
                 self.copies.discard(name)
                 if name in self.cleaners:
                     self.cleaners.pop(name).dispose()
-                self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                drop_database(self.admin, name)
         self.by_folder = {k: v for k, v in self.by_folder.items() if v not in names}
 
     def _disconnect(self, name: str) -> None:
@@ -211,7 +242,8 @@ class PostgresDatabases:
                 if (found := TEST_DATABASE.fullmatch(name))
                 and int(found.group(1)) < time.time() - LEFTOVER_SECONDS
             ]
-        self._execute(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in old))
+        for name in old:
+            drop_database(self.admin, name)
 
     def close(self) -> None:
         """Drop every database of this run, the template last."""
@@ -219,9 +251,8 @@ class PostgresDatabases:
             self._disconnect(name)
         for engine in self.cleaners.values():
             engine.dispose()
-        leftover = [*self.made, *self.free, *([self.template] if self.template else [])]
-        if leftover:
-            self._execute(*(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in leftover))
+        for name in [*self.made, *self.free, *([self.template] if self.template else [])]:
+            drop_database(self.admin, name)
         self.made, self.free, self.copies, self.cleaners, self.template = [], [], set(), {}, None
         self.admin.dispose()
 

@@ -60,6 +60,7 @@ from tests.bench.load_report import (
     Report,
 )
 from tests.bench.load_server import Database, Server, cookies, cpu_seconds, postgres_url, prepare
+from tests.conftest import drop_database
 
 
 def run_locust(base: str, scenario: str, seconds: int, cookie_file: Path, folder: Path) -> Phase:
@@ -194,8 +195,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
     try:
         yield Database(url.set(database=name).render_as_string(hide_password=False), admin)
     finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(admin, name)
         admin.dispose()
 
 
